@@ -1,0 +1,30 @@
+import type { Command } from 'commander';
+import { loadConfig, type LoadedConfig } from '../config/load.js';
+import { createLogger, type Logger } from '../log.js';
+
+/** Exit statuses every command shares: 0 done, 1 a finding or a failure, 2 the call itself was wrong. */
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export interface GlobalOptions {
+  config?: string;
+  verbose?: boolean;
+}
+
+export function globalOptions(command: Command): GlobalOptions {
+  return command.optsWithGlobals<GlobalOptions>();
+}
+
+export function configFor(command: Command): LoadedConfig {
+  return loadConfig({ file: globalOptions(command).config });
+}
+
+export function loggerFor(command: Command): Logger {
+  return createLogger({ level: globalOptions(command).verbose ? 'debug' : 'info' });
+}

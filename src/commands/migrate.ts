@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+import { migrate } from '../store/migrate.js';
+import { openSqlite } from '../store/sqlite.js';
+import { configFor } from './context.js';
+
+export function registerMigrate(program: Command): void {
+  program
+    .command('migrate')
+    .description('bring the database schema up to date (serve and run also do this on start)')
+    .action(async (_options, command: Command) => {
+      const { config } = configFor(command);
+      const db = openSqlite(config.database);
+      try {
+        const applied = await migrate(db);
+        process.stdout.write(applied.length === 0 ? `${config.database}: up to date\n` : `${config.database}: applied ${applied.join(', ')}\n`);
+      } finally {
+        await db.close();
+      }
+    });
+}

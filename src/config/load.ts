@@ -1,0 +1,135 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseEnv } from 'node:util';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError, formatPath, type ConfigIssue } from './errors.js';
+import { substituteEnv } from './substitute.js';
+import { configSchema, type Config } from './schema.js';
+
+export const DEFAULT_CONFIG_FILE = 'inboxwatch.yaml';
+
+export interface LoadedConfig {
+  config: Config;
+  /** The file it came from, or undefined when none exists and defaults apply. */
+  file: string | undefined;
+}
+
+export interface LoadOptions {
+  /** `--config FILE`; falls back to `INBOXWATCH_CONFIG`, then `./inboxwatch.yaml`. */
+  file?: string;
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+}
+
+/**
+ * Finds, reads, substitutes and validates the configuration. A missing default file means
+ * "no configuration yet" and yields defaults; a file named explicitly must exist.
+ */
+export function loadConfig(options: LoadOptions = {}): LoadedConfig {
+  const env = withSecretsFile(options.env ?? process.env);
+  const cwd = options.cwd ?? process.cwd();
+  const named = options.file ?? env.INBOXWATCH_CONFIG;
+  const file = resolve(cwd, named ?? DEFAULT_CONFIG_FILE);
+  if (!existsSync(file)) {
+    if (named !== undefined) throw new ConfigError(file, [{ path: '', message: 'file not found' }]);
+    return { config: resolvePaths(applyEnvOverrides(parseConfigText('', file, env), env), cwd), file: undefined };
+  }
+  const config = parseConfigText(readFileSync(file, 'utf8'), file, env);
+  return { config: resolvePaths(applyEnvOverrides(config, env), dirname(file)), file };
+}
+
+/** Parses YAML text into a validated configuration; errors carry file, line and key path. */
+export function parseConfigText(text: string, file: string, env: Record<string, string | undefined>): Config {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      file,
+      doc.errors.map((error) => {
+        const position = error.linePos?.[0];
+        return { path: '', message: `YAML syntax: ${firstLine(error.message)}`, line: position?.line, column: position?.col };
+      }),
+    );
+  }
+  const missing = substituteEnv(doc, env, lines);
+  if (missing.length > 0) throw new ConfigError(file, missing);
+  const parsed = configSchema.safeParse(doc.toJS() ?? {});
+  if (!parsed.success) throw new ConfigError(file, parsed.error.issues.map((issue) => locate(issue, doc, lines)));
+  return parsed.data;
+}
+
+function locate(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter): ConfigIssue {
+  const path = issue.path.filter((key): key is string | number => typeof key !== 'symbol');
+  const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+  const target = keys.length > 0 ? [...path, keys[0] as string] : path;
+  for (let depth = target.length; depth >= 0; depth--) {
+    const node = doc.getIn(target.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
+    const keyNode = depth === target.length && depth > 0 ? keyNodeAt(doc, target) : undefined;
+    const range = keyNode?.range ?? node?.range;
+    if (range) {
+      const position = lines.linePos(range[0]);
+      return { path: formatPath(path), message: describe(issue, doc.hasIn(path)), line: position.line, column: position.col };
+    }
+  }
+  return { path: formatPath(path), message: describe(issue, doc.hasIn(path)) };
+}
+
+/** The key of the pair at `path`, so an unknown key points at itself rather than at its parent. */
+function keyNodeAt(doc: Document, path: Array<string | number>): { range?: [number, number, number] } | undefined {
+  const parent = doc.getIn(path.slice(0, -1), true) as { items?: Array<{ key?: { value?: unknown; range?: [number, number, number] } }> } | undefined;
+  const last = path[path.length - 1];
+  return parent?.items?.find((pair) => pair.key?.value === last)?.key;
+}
+
+function describe(issue: z.core.$ZodIssue, present: boolean): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return present ? `expected ${article(issue.expected)}` : `required (expected ${article(issue.expected)})`;
+    case 'unrecognized_keys':
+      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    case 'invalid_value':
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    default:
+      return issue.message;
+  }
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+function firstLine(message: string): string {
+  return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/**
+ * Secrets may live in a KEY=VALUE file named by `INBOXWATCH_SECRETS_FILE`; the real environment
+ * wins over it so an operator can always override one value.
+ */
+function withSecretsFile(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  const file = env.INBOXWATCH_SECRETS_FILE;
+  if (!file) return env;
+  if (!existsSync(file)) throw new ConfigError(file, [{ path: '', message: 'secrets file named by INBOXWATCH_SECRETS_FILE not found' }]);
+  return { ...parseEnv(readFileSync(file, 'utf8')), ...env };
+}
+
+/** Environment settings that override the file, for containers and one-off runs. */
+function applyEnvOverrides(config: Config, env: Record<string, string | undefined>): Config {
+  const servers = env.INBOXWATCH_DNS_SERVERS;
+  const database = env.INBOXWATCH_DATABASE;
+  return {
+    ...config,
+    database: database ?? config.database,
+    dns: servers === undefined ? config.dns : { ...config.dns, servers: servers.split(',').map((s) => s.trim()).filter(Boolean) },
+  };
+}
+
+/** Relative paths in the file are relative to the file, not to wherever the command was started. */
+function resolvePaths(config: Config, base: string): Config {
+  return {
+    ...config,
+    database: config.database === ':memory:' ? config.database : resolve(base, config.database),
+    providers: config.providers.map((p) => (p.dkim ? { ...p, dkim: { ...p.dkim, privateKeyFile: resolve(base, p.dkim.privateKeyFile) } } : p)),
+  };
+}

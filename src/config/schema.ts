@@ -1,0 +1,165 @@
+import { isIP } from 'node:net';
+import { validate as validateCron } from 'node-cron';
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+
+const duration = z
+  .union([z.string(), z.number()])
+  .transform((value, ctx) => {
+    const ms = parseDuration(value);
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: `expected a duration such as 30s, 10m or 1h, got ${JSON.stringify(value)}` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const port = z.number().int().min(1).max(65535);
+const hostname = z.string().min(1);
+const cron = z.string().refine((expr) => validateCron(expr), { message: 'expected a cron expression such as "*/30 * * * *"' });
+
+const ipAddress = z.string().refine((ip) => isIP(ip) !== 0, { message: 'expected an IPv4 or IPv6 address' });
+const ipOrCidr = z.string().refine(
+  (value) => {
+    const [ip, bits, extra] = value.split('/');
+    if (extra !== undefined || ip === undefined) return false;
+    const family = isIP(ip);
+    if (family === 0) return false;
+    if (bits === undefined) return true;
+    const n = Number(bits);
+    return /^\d+$/.test(bits) && n >= 0 && n <= (family === 4 ? 32 : 128);
+  },
+  { message: 'expected an IP address or CIDR range such as 192.0.2.0/28' },
+);
+const domainName = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}\.?$/i, 'expected a domain name such as example.com');
+
+const token = z.strictObject({
+  name: z.string().min(1),
+  token: z.string().min(16, 'tokens must be at least 16 characters'),
+  role: z.enum(['admin', 'viewer', 'agent']).default('viewer'),
+});
+
+const server = z.strictObject({
+  host: hostname.default('127.0.0.1'),
+  port: port.default(8080),
+  tokens: z.array(token).default([]),
+});
+
+const dns = z.strictObject({
+  servers: z.array(z.string().min(1)).default([]),
+  timeoutMs: z.number().int().min(50).max(60_000).default(2000),
+  tries: z.number().int().min(1).max(10).default(2),
+  cacheMaxTtl: duration.default(300_000),
+});
+
+const smtp = z.strictObject({
+  host: hostname,
+  port: port.default(587),
+  secure: z.boolean().default(false),
+  requireTLS: z.boolean().optional(),
+  user: z.string().optional(),
+  pass: z.string().optional(),
+  tls: z.strictObject({ rejectUnauthorized: z.boolean().default(true), servername: z.string().optional() }).optional(),
+});
+
+const dkim = z.strictObject({
+  domain: domainName,
+  selector: z.string().min(1),
+  privateKeyFile: z.string().min(1),
+});
+
+const provider = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, 'expected a name of letters, digits, dots, dashes and underscores'),
+  smtp,
+  from: z.string().min(3),
+  dkim: dkim.optional(),
+  ips: z.array(ipAddress).default([]),
+});
+
+const imap = z.strictObject({
+  host: hostname,
+  port: port.default(993),
+  secure: z.boolean().default(true),
+  user: z.string().min(1),
+  pass: z.string().optional(),
+  oauth2: z
+    .strictObject({
+      tokenUrl: z.url(),
+      clientId: z.string().min(1),
+      clientSecret: z.string().optional(),
+      refreshToken: z.string().min(1),
+      scope: z.string().optional(),
+    })
+    .optional(),
+  tls: z.strictObject({ rejectUnauthorized: z.boolean().default(true), servername: z.string().optional() }).optional(),
+});
+
+const seed = z.strictObject({
+  address: z.email(),
+  mailboxProvider: z.enum(['gmail', 'outlook', 'yahoo', 'icloud', 'other']).default('other'),
+  imap,
+  spamFolder: z.string().optional(),
+  folders: z.array(z.string()).default([]),
+});
+
+const domain = z.strictObject({
+  name: domainName,
+  dkimSelectors: z.array(z.string().min(1)).default([]),
+});
+
+const blocklists = z.strictObject({
+  ips: z.array(ipOrCidr).default([]),
+  domains: z.array(domainName).default([]),
+});
+
+const placement = z.strictObject({
+  timeout: duration.default(3_600_000),
+  lateAfter: duration.default(900_000),
+  providers: z.array(z.string()).optional(),
+});
+
+const schedules = z.strictObject({
+  placement: cron.optional(),
+  audit: cron.optional(),
+  blocklists: cron.optional(),
+  housekeeping: cron.default('17 3 * * *'),
+});
+
+export const configSchema = z
+  .strictObject({
+    server: server.default(() => server.parse({})),
+    database: z.string().min(1).default('./data/inboxwatch.db'),
+    dns: dns.default(() => dns.parse({})),
+    providers: z.array(provider).default([]),
+    seeds: z.array(seed).default([]),
+    domains: z.array(domain).default([]),
+    blocklists: blocklists.default(() => blocklists.parse({})),
+    placement: placement.default(() => placement.parse({})),
+    schedules: schedules.default(() => schedules.parse({})),
+    retention: z.strictObject({ runs: duration.default(90 * 86_400_000) }).default({ runs: 90 * 86_400_000 }),
+  })
+  .superRefine((config, ctx) => {
+    const names = new Set<string>();
+    config.providers.forEach((p, i) => {
+      if (names.has(p.name)) ctx.addIssue({ code: 'custom', path: ['providers', i, 'name'], message: `duplicate provider name "${p.name}"` });
+      names.add(p.name);
+    });
+    config.placement.providers?.forEach((name, i) => {
+      if (!names.has(name)) ctx.addIssue({ code: 'custom', path: ['placement', 'providers', i], message: `unknown provider "${name}"` });
+    });
+    config.seeds.forEach((s, i) => {
+      if (s.imap.pass === undefined && s.imap.oauth2 === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['seeds', i, 'imap'], message: 'needs either pass or oauth2' });
+      }
+    });
+    if (config.placement.lateAfter > config.placement.timeout) {
+      ctx.addIssue({ code: 'custom', path: ['placement', 'lateAfter'], message: 'must not be longer than placement.timeout' });
+    }
+  });
+
+export type Config = z.output<typeof configSchema>;
+export type ProviderConfig = Config['providers'][number];
+export type SeedConfig = Config['seeds'][number];
+export type DnsConfig = Config['dns'];

@@ -1,0 +1,98 @@
+import type { Config } from '../config/schema.js';
+import { resolverForRun } from '../dns/index.js';
+import type { Resolver } from '../dns/types.js';
+import type { Logger } from '../log.js';
+import { finishRun, getRun, startRun, type Run, type RunTrigger } from '../store/runs.js';
+import type { Sql } from '../store/sql.js';
+import type { Job, JobResult } from './types.js';
+
+export interface RunnerDeps {
+  config: Config;
+  db: Sql;
+  log: Logger;
+  now?: () => number;
+  /** Overrides the per-run resolver, e.g. for tests pointing at a local server. */
+  resolver?: () => Resolver;
+}
+
+export interface RunOutcome {
+  run: Run;
+  result?: JobResult;
+}
+
+export class JobBusyError extends Error {
+  constructor(readonly job: string) {
+    super(`job ${job} is already running`);
+    this.name = 'JobBusyError';
+  }
+}
+
+export interface JobRunner {
+  /** Runs a job now, recording it in `runs`; refuses to start a second run of a job that is running. */
+  run(job: Job, trigger: RunTrigger): Promise<RunOutcome>;
+  running(): string[];
+  /**
+   * Asks running jobs to stop, waits up to `graceMs` for them, and records whatever is still going as
+   * interrupted so the next start does not have to guess.
+   */
+  shutdown(graceMs: number): Promise<void>;
+}
+
+export function createJobRunner(deps: RunnerDeps): JobRunner {
+  const now = deps.now ?? Date.now;
+  const active = new Map<string, { runId: number; controller: AbortController; done: Promise<unknown> }>();
+  let closing = false;
+
+  async function run(job: Job, trigger: RunTrigger): Promise<RunOutcome> {
+    if (closing) throw new Error('shutting down; not starting new runs');
+    if (active.has(job.name)) throw new JobBusyError(job.name);
+    const controller = new AbortController();
+    const runId = await startRun(deps.db, job.name, trigger, now());
+    const log = deps.log;
+    log.info('job started', { job: job.name, run: runId, trigger });
+    const execution = (async (): Promise<RunOutcome> => {
+      try {
+        const result = await job.run({
+          config: deps.config,
+          db: deps.db,
+          resolver: deps.resolver ? deps.resolver() : resolverForRun(deps.config.dns),
+          log,
+          signal: controller.signal,
+          now,
+        });
+        const status = controller.signal.aborted ? 'interrupted' : 'ok';
+        await finishRun(deps.db, runId, { status, at: now(), summary: result.summary });
+        log.info('job finished', { job: job.name, run: runId, status, summary: result.summary });
+        return { run: (await getRun(deps.db, runId)) as Run, result };
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        const status = controller.signal.aborted ? 'interrupted' : 'error';
+        await finishRun(deps.db, runId, { status, at: now(), error: message });
+        log.error('job failed', { job: job.name, run: runId, status, error: message });
+        return { run: (await getRun(deps.db, runId)) as Run };
+      } finally {
+        active.delete(job.name);
+      }
+    })();
+    active.set(job.name, { runId, controller, done: execution });
+    return execution;
+  }
+
+  async function shutdown(graceMs: number): Promise<void> {
+    closing = true;
+    const runs = [...active.values()];
+    for (const entry of runs) entry.controller.abort();
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    });
+    await Promise.race([Promise.allSettled(runs.map((entry) => entry.done)), grace]);
+    clearTimeout(timer);
+    for (const entry of active.values()) {
+      await finishRun(deps.db, entry.runId, { status: 'interrupted', at: now(), error: 'stopped by shutdown before it finished' });
+      deps.log.warn('job interrupted by shutdown', { run: entry.runId });
+    }
+  }
+
+  return { run, running: () => [...active.keys()], shutdown };
+}

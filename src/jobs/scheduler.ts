@@ -1,0 +1,39 @@
+import { schedule, type ScheduledTask } from 'node-cron';
+import type { Logger } from '../log.js';
+import { JobBusyError, type JobRunner } from './runner.js';
+import type { ScheduledJob } from './table.js';
+
+export interface Scheduler {
+  stop(): Promise<void>;
+}
+
+/**
+ * Fires each scheduled job on its cron expression. A tick that finds the previous run still going is
+ * skipped and logged, never queued, so a slow job cannot pile up behind itself.
+ */
+export function startScheduler(table: ScheduledJob[], runner: JobRunner, log: Logger): Scheduler {
+  const tasks: ScheduledTask[] = [];
+  for (const { job, schedule: expression } of table) {
+    if (!expression) continue;
+    tasks.push(
+      schedule(
+        expression,
+        async () => {
+          try {
+            await runner.run(job, 'schedule');
+          } catch (error) {
+            if (error instanceof JobBusyError) log.warn('skipped: previous run still going', { job: job.name });
+            else log.error('could not start job', { job: job.name, error: (error as Error).message });
+          }
+        },
+        { name: job.name },
+      ),
+    );
+    log.info('scheduled', { job: job.name, cron: expression });
+  }
+  return {
+    async stop() {
+      await Promise.all(tasks.map((task) => task.destroy()));
+    },
+  };
+}

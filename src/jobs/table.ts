@@ -1,0 +1,21 @@
+import type { Config } from '../config/schema.js';
+import { housekeepingJob } from './housekeeping.js';
+import type { Job } from './types.js';
+
+/** Every job inboxwatch knows. Feature jobs (audit, blocklists, placement) register here. */
+export const JOBS: readonly Job[] = [housekeepingJob];
+
+export interface ScheduledJob {
+  job: Job;
+  /** Cron expression from `schedules.<name>`; undefined means the job only runs on demand. */
+  schedule: string | undefined;
+}
+
+export function jobTable(config: Config, jobs: readonly Job[] = JOBS): ScheduledJob[] {
+  const schedules = config.schedules as Record<string, string | undefined>;
+  return jobs.map((job) => ({ job, schedule: schedules[job.name] }));
+}
+
+export function findJob(name: string, jobs: readonly Job[] = JOBS): Job | undefined {
+  return jobs.find((job) => job.name === name);
+}

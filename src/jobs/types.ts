@@ -1,0 +1,28 @@
+import type { Config } from '../config/schema.js';
+import type { Resolver } from '../dns/types.js';
+import type { Logger } from '../log.js';
+import type { Sql } from '../store/sql.js';
+
+export interface JobContext {
+  config: Config;
+  db: Sql;
+  /** Fresh for each run, with a cache that lives as long as the run. */
+  resolver: Resolver;
+  log: Logger;
+  /** Aborted when the process is shutting down: stop starting new work and return. */
+  signal: AbortSignal;
+  now: () => number;
+}
+
+export interface JobResult {
+  /** One line for `inboxwatch run` and the runs list, e.g. "3 domains audited, 2 findings". */
+  summary: string;
+  /** Machine-readable outcome for `--json`. */
+  details?: unknown;
+}
+
+export interface Job {
+  name: string;
+  description: string;
+  run(context: JobContext): Promise<JobResult>;
+}

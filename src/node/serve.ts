@@ -1,0 +1,67 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { serve as serveHttp, type ServerType } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { createApp } from '../api/app.js';
+import type { Config } from '../config/schema.js';
+import { createJobRunner } from '../jobs/runner.js';
+import { startScheduler } from '../jobs/scheduler.js';
+import { jobTable } from '../jobs/table.js';
+import type { Logger } from '../log.js';
+import { openStore } from '../store/index.js';
+import { markInterrupted } from '../store/runs.js';
+import { resolveTokens } from './tokens.js';
+
+const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+export interface Server {
+  url: string;
+  /** Stops the scheduler, lets running jobs finish within the grace period (or marks them interrupted), closes everything. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** `inboxwatch serve`: the API, the dashboard and the scheduled jobs in one process on the embedded store. */
+export async function startServer(config: Config, log: Logger): Promise<Server> {
+  const db = await openStore(config.database);
+  const interrupted = await markInterrupted(db, Date.now(), 'the process stopped before the run finished');
+  if (interrupted > 0) log.warn('marked runs left over from the last process as interrupted', { count: interrupted });
+
+  const table = jobTable(config);
+  const runner = createJobRunner({ config, db, log });
+  const app = createApp({ db, tokens: resolveTokens(config, log), jobs: table, log, running: runner.running });
+  if (existsSync(WEB_ROOT)) {
+    app.use('/*', serveStatic({ root: WEB_ROOT }));
+    app.get('/*', serveStatic({ path: 'index.html', root: WEB_ROOT }));
+  } else {
+    log.warn('dashboard not built; run `npm run build` to serve it', { path: WEB_ROOT });
+  }
+
+  const server = await listen(app.fetch, config.server.host, config.server.port);
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.server.port;
+  const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
+  const scheduler = startScheduler(table, runner, log);
+  log.info('inboxwatch is listening', { url, database: config.database });
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    close(graceMs = 10_000) {
+      closing ??= (async () => {
+        await scheduler.stop();
+        await runner.shutdown(graceMs);
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await db.close();
+        log.info('inboxwatch stopped');
+      })();
+      return closing;
+    },
+  };
+}
+
+function listen(fetch: (request: Request) => Response | Promise<Response>, hostname: string, port: number): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serveHttp({ fetch, hostname, port }, () => resolve(server));
+    server.once('error', reject);
+  });
+}

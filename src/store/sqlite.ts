@@ -1,0 +1,47 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { RunResult, Sql, SqlValue, Statement } from './sql.js';
+
+/** The embedded store: one file, WAL so the dashboard can read while a job writes. */
+export function openSqlite(file: string): Sql {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+
+  const statements = new Map<string, Database.Statement>();
+  const prepare = (sql: string): Database.Statement => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
+  const toResult = (info: Database.RunResult): RunResult => ({ changes: info.changes, lastRowId: Number(info.lastInsertRowid) });
+  const transaction = db.transaction((list: Statement[]) => list.map((s) => toResult(prepare(s.sql).run(...(s.params ?? [])))));
+
+  return {
+    async all<T>(sql: string, params: SqlValue[] = []) {
+      return prepare(sql).all(...params) as T[];
+    },
+    async first<T>(sql: string, params: SqlValue[] = []) {
+      return prepare(sql).get(...params) as T | undefined;
+    },
+    async run(sql: string, params: SqlValue[] = []) {
+      return toResult(prepare(sql).run(...params));
+    },
+    async batch(list: Statement[]) {
+      return transaction(list);
+    },
+    async exec(script: string) {
+      db.exec(script);
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}
