@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { classifyFound, folderRole, timing, unfound } from '../../../src/placement/classify.js';
+
+describe('classifyFound', () => {
+  it('maps folders and tabs to placements', () => {
+    expect(classifyFound({ role: folderRole('Junk', 'Junk') })).toBe('spam');
+    expect(classifyFound({ role: folderRole('INBOX', 'Junk') })).toBe('inbox');
+    expect(classifyFound({ role: folderRole('inbox', undefined) })).toBe('inbox');
+    expect(classifyFound({ role: folderRole('Archive', 'Junk') })).toBe('other-folder');
+    expect(classifyFound({ role: 'inbox', tab: 'promotions' })).toBe('promotions');
+    expect(classifyFound({ role: 'inbox', tab: 'primary' })).toBe('inbox');
+    expect(classifyFound({ role: 'inbox', labels: ['\\Spam'] })).toBe('spam');
+  });
+});
+
+describe('timing', () => {
+  const base = { testStartedAt: 0, observedAt: 100_000, lateAfterMs: 900_000 };
+
+  it('measures latency from the 250 answer to INTERNALDATE', () => {
+    expect(timing({ ...base, sentAt: 10_400, arrivedAt: 13_000, receivedAt: 12_000 })).toEqual({ latencyMs: 2600, latencySource: 'internaldate', clockSkewMs: null, late: false });
+  });
+
+  it('falls back to the Received date', () => {
+    expect(timing({ ...base, sentAt: 10_000, receivedAt: 12_000 })).toMatchObject({ latencyMs: 2000, latencySource: 'received' });
+  });
+
+  it('counts an arrival stamped in the same whole second as under a second, not skew', () => {
+    expect(timing({ ...base, sentAt: 10_900, arrivedAt: 10_000 })).toMatchObject({ latencyMs: 0, clockSkewMs: null });
+  });
+
+  it('flags an arrival before the send second as clock skew and stores no latency', () => {
+    expect(timing({ ...base, sentAt: 10_900, arrivedAt: 5_000 })).toEqual({ latencyMs: null, latencySource: null, clockSkewMs: 5900, late: false });
+  });
+
+  it('flags late arrivals', () => {
+    expect(timing({ ...base, sentAt: 0, arrivedAt: 1_000_000 }).late).toBe(true);
+    expect(timing({ ...base, sentAt: 0, arrivedAt: 899_000 }).late).toBe(false);
+    // Without a receiver timestamp our own observation decides.
+    expect(timing({ ...base, sentAt: null, observedAt: 950_000 })).toMatchObject({ latencyMs: null, late: true });
+  });
+});
+
+describe('unfound', () => {
+  const now = 1_000;
+  it('never calls a send failure missing', () => {
+    expect(unfound({ sendStatus: 'error', sendError: '550 rejected', now, deadline: 5_000 })).toEqual({ state: 'final', placement: 'send-error', error: '550 rejected' });
+  });
+  it('stays pending until the timeout', () => {
+    expect(unfound({ sendStatus: 'sent', now, deadline: 5_000 })).toEqual({ state: 'pending' });
+    expect(unfound({ sendStatus: 'sent', now: 5_000, deadline: 5_000 })).toEqual({ state: 'final', placement: 'missing' });
+  });
+  it('is an error, not missing, when the mailbox could not be read', () => {
+    expect(unfound({ sendStatus: 'sent', now: 6_000, deadline: 5_000, seedError: { message: 'connection refused', permanent: false } })).toEqual({
+      state: 'final',
+      placement: 'error',
+      error: 'connection refused',
+    });
+    expect(unfound({ sendStatus: 'sent', now, deadline: 5_000, seedError: { message: 'AUTHENTICATIONFAILED', permanent: true } })).toMatchObject({ placement: 'error' });
+  });
+  it('does not claim missing for a send the process never finished', () => {
+    expect(unfound({ sendStatus: 'interrupted', now: 6_000, deadline: 5_000 })).toMatchObject({ placement: 'send-error' });
+    expect(unfound({ sendStatus: 'pending', now: 6_000, deadline: 5_000 })).toMatchObject({ placement: 'send-error' });
+  });
+});
