@@ -6,6 +6,7 @@ import { registerJobs } from './commands/jobs.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerRun } from './commands/run.js';
 import { registerServe } from './commands/serve.js';
+import { registerTest } from './commands/test.js';
 import { ConfigError } from './config/errors.js';
 
 const program = new Command('inboxwatch')
@@ -16,6 +17,7 @@ const program = new Command('inboxwatch')
   .exitOverride();
 
 registerServe(program);
+registerTest(program);
 registerRun(program);
 registerJobs(program);
 registerConfig(program);

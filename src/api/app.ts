@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import type { Sql } from '../store/sql.js';
 import { bearerTokens, type ApiToken, type AuthVariables } from './auth.js';
 import { jobsRoutes } from './routes/jobs.js';
+import { placementRoutes } from './routes/placement.js';
 import { runsRoutes } from './routes/runs.js';
 
 /** What the API needs from its runtime; the Node server and the Worker each supply it. */
@@ -34,6 +35,7 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', bearerTokens(deps.tokens));
   app.route('/api/runs', runsRoutes(deps));
   app.route('/api/jobs', jobsRoutes(deps));
+  app.route('/api', placementRoutes(deps));
   app.all('/api/*', (c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));
 
   app.onError((error, c) => {

@@ -120,6 +120,12 @@ const placement = z
     /** Defaults to 15 minutes, or the timeout when that is shorter. */
     lateAfter: duration.optional(),
     providers: z.array(z.string()).optional(),
+    /** Remove each matched seed message once its verdict is stored (on Gmail: move it to Trash). */
+    deleteAfterRead: z.boolean().default(false),
+    /** How often every folder of a seed is searched while messages are outstanding; IDLE catches INBOX sooner. */
+    pollInterval: duration.default(5_000),
+    /** How long after a test a message still missing is looked for, so a late arrival is recorded. */
+    lateSweep: duration.default(86_400_000),
   })
   .superRefine((p, ctx) => {
     if (p.lateAfter !== undefined && p.lateAfter > p.timeout) {

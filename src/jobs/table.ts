@@ -1,9 +1,10 @@
 import type { Config } from '../config/schema.js';
+import { placementJob } from '../placement/job.js';
 import { housekeepingJob } from './housekeeping.js';
 import type { Job } from './types.js';
 
 /** Every job inboxwatch knows. Feature jobs (audit, blocklists, placement) register here. */
-export const JOBS: readonly Job[] = [housekeepingJob];
+export const JOBS: readonly Job[] = [housekeepingJob, placementJob];
 
 export interface ScheduledJob {
   job: Job;

@@ -1,0 +1,367 @@
+import { isIP } from 'node:net';
+import { ImapFlow, type FetchMessageObject, type SearchObject } from 'imapflow';
+import type { SeedConfig } from '../config/schema.js';
+import type { Resolver } from '../dns/types.js';
+import type { Logger } from '../log.js';
+import type { Observation } from './analyse.js';
+import { folderRole } from './classify.js';
+import { findSpamFolder, foldersToSearch } from './folders.js';
+import { detectGmailTab, isGmail, normaliseLabels } from './gmail.js';
+import { angleAddress } from './headers.js';
+import { resolveHost } from './hosts.js';
+import { TEST_HEADER } from './message.js';
+import { createTokenSource, TokenError, type FetchLike, type TokenSource } from './oauth2.js';
+
+/** One message we are waiting for in one seed mailbox. */
+export interface CollectTarget {
+  token: string;
+  messageId: string;
+  fromAddress: string;
+}
+
+export interface Found {
+  observation: Observation;
+  /** The raw message, for our own authentication checks. */
+  source: Uint8Array;
+}
+
+export interface SeedFailure {
+  message: string;
+  /** Retrying will not help (bad credentials, a refused refresh token, no spam folder to read). */
+  permanent: boolean;
+  at: number;
+}
+
+export interface Watch {
+  target: CollectTarget;
+  /** Called once when the message turns up; the collector waits for it before deleting the message. */
+  found(found: Found): Promise<void>;
+  /** Called on every failure to read the mailbox while this watch is open. */
+  failed(failure: SeedFailure): void;
+}
+
+export interface SeedHealthSink {
+  login(seed: string, at: number, quota?: { used: number; limit: number; warning: string | null }): Promise<void>;
+  failure(seed: string, at: number, error: string): Promise<void>;
+}
+
+export interface CollectorOptions {
+  resolver: Resolver;
+  log: Logger;
+  health: SeedHealthSink;
+  now?: () => number;
+  /** How often every folder is searched again while messages are outstanding (IDLE only watches INBOX). */
+  pollIntervalMs: number;
+  /** false turns IDLE off so only polling finds messages (the benchmark's baseline). */
+  idle?: boolean;
+  deleteAfterRead?: boolean;
+  /** Fetch for OAuth2 token endpoints; the global fetch by default. */
+  tokenFetch?: FetchLike;
+}
+
+export interface Collector {
+  /** Starts looking for a message in a seed mailbox; returns the function that stops looking. */
+  watch(seed: SeedConfig, watch: Watch): () => void;
+  /** The last failure reading this seed, while it has not logged in successfully since. */
+  failure(seed: string): SeedFailure | undefined;
+  /** The folders searched in this seed on the last pass. */
+  foldersSearched(seed: string): string[];
+  close(): Promise<void>;
+}
+
+/** One IMAP connection per seed mailbox, kept across tests; IDLE on INBOX, every folder searched on each pass. */
+export function createCollector(options: CollectorOptions): Collector {
+  const sessions = new Map<string, Session>();
+  return {
+    watch(seed, watch) {
+      let session = sessions.get(seed.address);
+      if (!session) {
+        session = createSession(seed, options);
+        sessions.set(seed.address, session);
+      }
+      return session.add(watch);
+    },
+    failure: (seed) => sessions.get(seed)?.failure(),
+    foldersSearched: (seed) => sessions.get(seed)?.folders() ?? [],
+    async close() {
+      await Promise.all([...sessions.values()].map((s) => s.close()));
+      sessions.clear();
+    },
+  };
+}
+
+interface Session {
+  add(watch: Watch): () => void;
+  failure(): SeedFailure | undefined;
+  folders(): string[];
+  close(): Promise<void>;
+}
+
+/** Why we could not read a mailbox, in words for the verdict; never a password or token. */
+export function describeImapError(error: unknown): { message: string; permanent: boolean } {
+  if (error instanceof TokenError) return { message: error.message, permanent: error.permanent };
+  const e = error as { message?: string; code?: string; authenticationFailed?: boolean; responseText?: string; serverResponseCode?: string; response?: unknown };
+  if (e.authenticationFailed) {
+    const text = e.responseText ?? (typeof e.response === 'string' ? e.response : undefined);
+    return { message: `IMAP login failed${text ? `: ${text}` : ''}`, permanent: true };
+  }
+  if (e.code) return { message: `IMAP connection failed: ${e.code}${e.message ? ` (${e.message})` : ''}`, permanent: false };
+  return { message: `IMAP error: ${e.message ?? String(error)}`, permanent: false };
+}
+
+class PermanentSeedError extends Error {}
+
+function createSession(seed: SeedConfig, options: CollectorOptions): Session {
+  const now = options.now ?? Date.now;
+  const log = options.log;
+  const watches = new Map<string, Watch>();
+  const tokens: TokenSource | undefined = seed.imap.oauth2 ? createTokenSource(seed.imap.oauth2, { fetch: options.tokenFetch }) : undefined;
+  let client: ImapFlow | undefined;
+  let spamFolder: string | undefined;
+  let trashFolder: string | undefined;
+  let gmail = false;
+  let lastFailure: SeedFailure | undefined;
+  let searched: string[] = [];
+  let running: Promise<void> | undefined;
+  let closed = false;
+  let wake: () => void = () => {};
+  // Candidates that turned out not to be ours (a bounce quoting the token), so they are fetched once only.
+  const ignored = new Set<string>();
+
+  const keyOf = (messageId: string) => angleAddress(messageId) ?? messageId;
+
+  async function connect(): Promise<ImapFlow> {
+    const imap = seed.imap;
+    const host = await resolveHost(options.resolver, imap.host);
+    const make = (auth: { user: string; pass?: string; accessToken?: string }) =>
+      new ImapFlow({
+        host,
+        port: imap.port,
+        secure: imap.secure,
+        servername: imap.tls?.servername ?? (isIP(imap.host) === 0 ? imap.host : undefined),
+        tls: { rejectUnauthorized: imap.tls?.rejectUnauthorized ?? true },
+        auth,
+        logger: false,
+        disableAutoIdle: true,
+        connectionTimeout: 20_000,
+        greetingTimeout: 20_000,
+      });
+    let fresh: ImapFlow;
+    if (tokens) {
+      fresh = make({ user: imap.user, accessToken: await tokens.accessToken() });
+      try {
+        await connectClient(fresh);
+      } catch (error) {
+        if (!(error as { authenticationFailed?: boolean }).authenticationFailed) throw error;
+        // The cached access token may have been revoked early: one retry with a fresh one.
+        tokens.invalidate();
+        fresh = make({ user: imap.user, accessToken: await tokens.accessToken() });
+        await connectClient(fresh);
+      }
+    } else {
+      fresh = make({ user: imap.user, pass: imap.pass });
+      await connectClient(fresh);
+    }
+    const list = await fresh.list();
+    const entries = list.map((m) => ({ path: m.path, specialUse: m.specialUse, advertised: m.specialUseSource === 'extension', delimiter: m.delimiter }));
+    spamFolder = findSpamFolder(entries, seed.mailboxProvider, seed.spamFolder);
+    if (spamFolder === undefined) {
+      await fresh.logout().catch(() => undefined);
+      throw new PermanentSeedError(
+        seed.spamFolder !== undefined
+          ? `the configured spam folder "${seed.spamFolder}" does not exist in this mailbox`
+          : 'no spam folder found (no \\Junk special-use and no known name); set spamFolder for this seed',
+      );
+    }
+    trashFolder = list.find((m) => m.specialUse === '\\Trash')?.path;
+    gmail = isGmail(fresh.capabilities.keys());
+    const at = now();
+    lastFailure = undefined;
+    await options.health.login(seed.address, at, await quotaOf(fresh));
+    log.debug('seed mailbox connected', { seed: seed.address, spamFolder, gmail });
+    return fresh;
+  }
+
+  async function connectClient(fresh: ImapFlow): Promise<void> {
+    fresh.on('error', (error: Error) => log.debug('seed connection error', { seed: seed.address, error: error.message }));
+    fresh.on('close', () => {
+      if (client === fresh) client = undefined;
+      wake();
+    });
+    await fresh.connect();
+  }
+
+  async function quotaOf(c: ImapFlow) {
+    if (!c.capabilities.has('QUOTA')) return undefined;
+    const quota = await c.getQuota('INBOX').catch(() => false as const);
+    const storage = quota ? quota.storage : undefined;
+    if (!storage || storage.usage === undefined || storage.limit === undefined || storage.limit <= 0) return undefined;
+    const share = storage.usage / storage.limit;
+    return { used: storage.usage, limit: storage.limit, warning: share >= 0.9 ? `mailbox ${Math.round(share * 100)}% full` : null };
+  }
+
+  function searchQuery(): SearchObject {
+    const tokenSet = new Set([...watches.values()].map((w) => w.target.token));
+    // The token header is the primary key; the Message-ID catches servers whose search ignores custom headers.
+    const terms: SearchObject[] = [
+      ...[...tokenSet].map((token) => ({ header: { [TEST_HEADER]: token } })),
+      ...[...watches.values()].map((w) => ({ header: { 'message-id': w.target.messageId } })),
+    ];
+    return terms.length === 1 ? (terms[0] as SearchObject) : { or: terms };
+  }
+
+  async function scan(c: ImapFlow): Promise<void> {
+    const folders = foldersToSearch(spamFolder, seed.folders);
+    const passed: string[] = [];
+    for (const folder of folders) {
+      if (watches.size === 0) break;
+      const box = await c.mailboxOpen(folder, { readOnly: true });
+      passed.push(folder);
+      const uids = await c.search(searchQuery(), { uid: true });
+      const fresh = (uids || []).filter((uid) => !ignored.has(`${folder}\u0000${box.uidValidity}\u0000${uid}`));
+      if (fresh.length === 0) continue;
+      const messages: FetchMessageObject[] = await c.fetchAll(fresh, { uid: true, envelope: true, internalDate: true, source: true, labels: gmail }, { uid: true });
+      const toDelete: number[] = [];
+      for (const message of messages) {
+        const messageId = message.envelope?.messageId;
+        const from = message.envelope?.from?.[0]?.address;
+        const watch = messageId ? watches.get(keyOf(messageId)) : undefined;
+        if (!watch || !message.source || angleAddress(from) !== angleAddress(watch.target.fromAddress)) {
+          ignored.add(`${folder}\u0000${box.uidValidity}\u0000${message.uid}`);
+          continue;
+        }
+        const role = folderRole(folder, spamFolder);
+        const tab =
+          gmail && role === 'inbox'
+            ? await detectGmailTab(message.uid, async (uid, raw) => ((await c.search({ uid: String(uid), gmraw: raw }, { uid: true })) || []).includes(uid))
+            : undefined;
+        const source = message.source;
+        const headerEnd = source.indexOf('\r\n\r\n');
+        const observation: Observation = {
+          seed: seed.address,
+          folder,
+          role,
+          uid: message.uid,
+          messageId,
+          from,
+          internalDate: message.internalDate ? new Date(message.internalDate).getTime() : undefined,
+          headers: source.subarray(0, headerEnd === -1 ? source.length : headerEnd + 2).toString('utf8'),
+          labels: normaliseLabels(message.labels),
+          tab,
+          foldersSearched: [...passed],
+          observedAt: now(),
+        };
+        watches.delete(keyOf(watch.target.messageId));
+        await watch.found({ observation, source });
+        toDelete.push(message.uid);
+      }
+      if (options.deleteAfterRead && toDelete.length > 0) await remove(c, folder, toDelete);
+    }
+    searched = passed.length === folders.length ? passed : searched;
+    if (options.idle !== false && c.mailbox && c.mailbox.path !== 'INBOX') await c.mailboxOpen('INBOX', { readOnly: true });
+  }
+
+  /** Removes only our matched messages; on Gmail by moving them to Trash, since \Deleted there only drops a label. */
+  async function remove(c: ImapFlow, folder: string, uids: number[]): Promise<void> {
+    try {
+      await c.mailboxOpen(folder, { readOnly: false });
+      const range = uids.join(',');
+      if (gmail && trashFolder) await c.messageMove(range, trashFolder, { uid: true });
+      else await c.messageDelete(range, { uid: true });
+    } catch (error) {
+      log.warn('could not remove a seed message after reading it', { seed: seed.address, folder, error: (error as Error).message });
+    }
+  }
+
+  /** Waits for an EXISTS on INBOX (IDLE), a new watch, the poll interval or the connection closing. */
+  function waitForChange(c: ImapFlow): Promise<void> {
+    return new Promise<void>((resolve) => {
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        c.off('exists', finish);
+        wake = () => {};
+        resolve();
+      };
+      const timer = setTimeout(finish, options.pollIntervalMs);
+      wake = finish;
+      if (options.idle === false) return;
+      c.on('exists', finish);
+      // IDLE is started explicitly: imapflow would only enter it by itself after 15 s without commands.
+      c.idle().then(finish, finish);
+    });
+  }
+
+  function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        wake = () => {};
+        resolve();
+      }, ms);
+      wake = () => {
+        clearTimeout(timer);
+        wake = () => {};
+        resolve();
+      };
+    });
+  }
+
+  async function loop(): Promise<void> {
+    let backoff = 1_000;
+    while (!closed && watches.size > 0) {
+      try {
+        if (!client || !client.usable) client = await connect();
+        await scan(client);
+        backoff = 1_000;
+        if (watches.size > 0 && !closed) await waitForChange(client);
+      } catch (error) {
+        if (closed) break;
+        const described = error instanceof PermanentSeedError ? { message: error.message, permanent: true } : describeImapError(error);
+        const failure: SeedFailure = { ...described, at: now() };
+        lastFailure = failure;
+        log.warn('could not read seed mailbox', { seed: seed.address, error: failure.message, permanent: failure.permanent });
+        await options.health.failure(seed.address, failure.at, failure.message).catch(() => undefined);
+        const stale = client;
+        client = undefined;
+        stale?.close();
+        for (const watch of [...watches.values()]) watch.failed(failure);
+        // A permanent failure ends the waiting; the next test tries to log in again.
+        if (failure.permanent) watches.clear();
+        else await sleep(backoff);
+        backoff = Math.min(backoff * 2, 30_000);
+      }
+    }
+  }
+
+  function ensureRunning() {
+    running ??= loop().finally(() => {
+      running = undefined;
+      if (!closed && watches.size > 0) ensureRunning();
+    });
+  }
+
+  return {
+    add(watch) {
+      const key = keyOf(watch.target.messageId);
+      watches.set(key, watch);
+      wake();
+      ensureRunning();
+      return () => {
+        if (watches.get(key) === watch) watches.delete(key);
+      };
+    },
+    failure: () => lastFailure,
+    folders: () => searched,
+    async close() {
+      closed = true;
+      watches.clear();
+      wake();
+      const c = client;
+      client = undefined;
+      if (c) await c.logout().catch(() => c.close());
+      await running;
+    },
+  };
+}

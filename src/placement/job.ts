@@ -1,0 +1,46 @@
+import type { Job } from '../jobs/types.js';
+import { collectorFor } from './index.js';
+import { completePlacementTest, createPlacementTest, type PlacementContext } from './lifecycle.js';
+import { testReport, type TestReport } from './report.js';
+import { unfinishedTests } from './store.js';
+import type { Placement } from './types.js';
+
+export function summariseReport(report: TestReport): string {
+  const counts = new Map<Placement | 'pending', number>();
+  let total = 0;
+  for (const provider of report.providers) {
+    for (const seed of provider.seeds) {
+      counts.set(seed.placement, (counts.get(seed.placement) ?? 0) + 1);
+      total++;
+    }
+  }
+  const parts = [...counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([p, n]) => `${n} ${p}`);
+  return `test #${report.test.id}: ${parts.join(', ')} of ${total}`;
+}
+
+/**
+ * Scheduled placement test: finishes any test a restart interrupted (without re-sending), then runs a
+ * new one through the configured providers, looking again for messages earlier tests reported missing.
+ */
+export const placementJob: Job = {
+  name: 'placement',
+  description: 'send a seed test through every provider and record where each message lands',
+  async run(jobContext) {
+    const collector = collectorFor(jobContext);
+    const ctx: PlacementContext = { ...jobContext, collector };
+    try {
+      const resumed = await unfinishedTests(ctx.db);
+      const fresh = await createPlacementTest(ctx, { trigger: 'schedule' });
+      const outcomes = await Promise.all([
+        ...resumed.map((test) => completePlacementTest(ctx, test)),
+        completePlacementTest(ctx, fresh, { alsoLookFor: true }),
+      ]);
+      const reports = await Promise.all(outcomes.map((o) => testReport(ctx.db, o.test.id)));
+      const done = reports.filter((r): r is TestReport => r !== undefined);
+      const summary = done.map(summariseReport).join('; ');
+      return { summary: resumed.length > 0 ? `${summary} (${resumed.length} resumed)` : summary, details: done };
+    } finally {
+      await collector.close();
+    }
+  },
+};

@@ -1,0 +1,420 @@
+import type { Sql, Statement } from '../store/sql.js';
+import type { FoundVerdict } from './analyse.js';
+import type { SendStatus } from './classify.js';
+import type { VerdictSample } from './rates.js';
+import type { AuthVerdicts, Hop, Placement, SpamIndicators } from './types.js';
+
+export type TestStatus = 'sending' | 'collecting' | 'complete';
+export type TestTrigger = 'cli' | 'schedule' | 'manual' | 'api';
+
+export interface TestRow {
+  id: number;
+  token: string;
+  trigger: TestTrigger;
+  startedAt: number;
+  deadlineAt: number;
+  lateAfterMs: number;
+  providers: string[];
+  status: TestStatus;
+  finishedAt: number | null;
+}
+
+export interface MessageRow {
+  id: number;
+  testId: number;
+  provider: string;
+  seed: string;
+  mailboxProvider: string;
+  position: number;
+  messageId: string;
+  fromAddress: string;
+  sendStatus: SendStatus;
+  sendStartedAt: number | null;
+  sentAt: number | null;
+  response: string | null;
+  queueId: string | null;
+  sendError: string | null;
+}
+
+export interface VerdictRow {
+  messageId: number;
+  testId: number;
+  provider: string;
+  seed: string;
+  mailboxProvider: string;
+  placement: Placement;
+  folder: string | null;
+  labels: string[];
+  foldersSearched: string[];
+  arrivedAt: number | null;
+  receivedAt: number | null;
+  observedAt: number | null;
+  latencyMs: number | null;
+  latencySource: string | null;
+  clockSkewMs: number | null;
+  late: boolean;
+  receiverAuth: AuthVerdicts | null;
+  localAuth: AuthVerdicts | null;
+  spam: SpamIndicators | null;
+  hops: Hop[];
+  headers: string | null;
+  error: string | null;
+  decidedAt: number;
+}
+
+interface TestRecord {
+  id: number;
+  token: string;
+  trigger: TestTrigger;
+  started_at: number;
+  deadline_at: number;
+  late_after_ms: number;
+  providers: string;
+  status: TestStatus;
+  finished_at: number | null;
+}
+
+const toTest = (r: TestRecord): TestRow => ({
+  id: r.id,
+  token: r.token,
+  trigger: r.trigger,
+  startedAt: r.started_at,
+  deadlineAt: r.deadline_at,
+  lateAfterMs: r.late_after_ms,
+  providers: JSON.parse(r.providers) as string[],
+  status: r.status,
+  finishedAt: r.finished_at,
+});
+
+interface MessageRecord {
+  id: number;
+  test_id: number;
+  provider: string;
+  seed: string;
+  mailbox_provider: string;
+  position: number;
+  message_id: string;
+  from_address: string;
+  send_status: SendStatus;
+  send_started_at: number | null;
+  sent_at: number | null;
+  response: string | null;
+  queue_id: string | null;
+  send_error: string | null;
+}
+
+const toMessage = (r: MessageRecord): MessageRow => ({
+  id: r.id,
+  testId: r.test_id,
+  provider: r.provider,
+  seed: r.seed,
+  mailboxProvider: r.mailbox_provider,
+  position: r.position,
+  messageId: r.message_id,
+  fromAddress: r.from_address,
+  sendStatus: r.send_status,
+  sendStartedAt: r.send_started_at,
+  sentAt: r.sent_at,
+  response: r.response,
+  queueId: r.queue_id,
+  sendError: r.send_error,
+});
+
+interface VerdictRecord {
+  message_id: number;
+  test_id: number;
+  provider: string;
+  seed: string;
+  mailbox_provider: string;
+  placement: Placement;
+  folder: string | null;
+  labels: string;
+  folders_searched: string;
+  arrived_at: number | null;
+  received_at: number | null;
+  observed_at: number | null;
+  latency_ms: number | null;
+  latency_source: string | null;
+  clock_skew_ms: number | null;
+  late: number;
+  receiver_auth: string | null;
+  local_auth: string | null;
+  spam: string | null;
+  hops: string | null;
+  headers: string | null;
+  error: string | null;
+  decided_at: number;
+}
+
+const json = <T>(text: string | null, fallback: T): T => (text === null ? fallback : (JSON.parse(text) as T));
+
+const toVerdict = (r: VerdictRecord, withHeaders: boolean): VerdictRow => ({
+  messageId: r.message_id,
+  testId: r.test_id,
+  provider: r.provider,
+  seed: r.seed,
+  mailboxProvider: r.mailbox_provider,
+  placement: r.placement,
+  folder: r.folder,
+  labels: json(r.labels, []),
+  foldersSearched: json(r.folders_searched, []),
+  arrivedAt: r.arrived_at,
+  receivedAt: r.received_at,
+  observedAt: r.observed_at,
+  latencyMs: r.latency_ms,
+  latencySource: r.latency_source,
+  clockSkewMs: r.clock_skew_ms,
+  late: r.late === 1,
+  receiverAuth: json(r.receiver_auth, null),
+  localAuth: json(r.local_auth, null),
+  spam: json(r.spam, null),
+  hops: json(r.hops, []),
+  headers: withHeaders ? r.headers : null,
+  error: r.error,
+  decidedAt: r.decided_at,
+});
+
+export interface NewMessage {
+  provider: string;
+  seed: string;
+  mailboxProvider: string;
+  messageId: string;
+  fromAddress: string;
+}
+
+/** Creates the test and all its messages in one transaction, so a test never exists half-planned. */
+export async function createTest(
+  db: Sql,
+  test: { token: string; trigger: TestTrigger; startedAt: number; deadlineAt: number; lateAfterMs: number; providers: string[]; messages: NewMessage[] },
+): Promise<TestRow> {
+  const statements: Statement[] = [
+    {
+      sql: "INSERT INTO tests (token, trigger, started_at, deadline_at, late_after_ms, providers, status) VALUES (?, ?, ?, ?, ?, ?, 'sending')",
+      params: [test.token, test.trigger, test.startedAt, test.deadlineAt, test.lateAfterMs, JSON.stringify(test.providers)],
+    },
+    ...test.messages.map((m, position) => ({
+      sql: `INSERT INTO messages (test_id, provider, seed, mailbox_provider, position, message_id, from_address)
+            VALUES ((SELECT id FROM tests WHERE token = ?), ?, ?, ?, ?, ?, ?)`,
+      params: [test.token, m.provider, m.seed, m.mailboxProvider, position, m.messageId, m.fromAddress],
+    })),
+  ];
+  await db.batch(statements);
+  return (await getTestByToken(db, test.token)) as TestRow;
+}
+
+export async function getTest(db: Sql, id: number): Promise<TestRow | undefined> {
+  const row = await db.first<TestRecord>('SELECT * FROM tests WHERE id = ?', [id]);
+  return row && toTest(row);
+}
+
+export async function getTestByToken(db: Sql, token: string): Promise<TestRow | undefined> {
+  const row = await db.first<TestRecord>('SELECT * FROM tests WHERE token = ?', [token]);
+  return row && toTest(row);
+}
+
+export async function unfinishedTests(db: Sql): Promise<TestRow[]> {
+  const rows = await db.all<TestRecord>("SELECT * FROM tests WHERE status IN ('sending', 'collecting') ORDER BY started_at");
+  return rows.map(toTest);
+}
+
+export async function setTestStatus(db: Sql, id: number, status: TestStatus, at: number): Promise<void> {
+  await db.run('UPDATE tests SET status = ?, finished_at = ? WHERE id = ?', [status, status === 'complete' ? at : null, id]);
+}
+
+export async function messagesOf(db: Sql, testId: number): Promise<MessageRow[]> {
+  const rows = await db.all<MessageRecord>('SELECT * FROM messages WHERE test_id = ? ORDER BY position', [testId]);
+  return rows.map(toMessage);
+}
+
+/** Written (and committed) before the SMTP transaction starts: from here on the message is never sent again. */
+export async function markSending(db: Sql, id: number, at: number): Promise<boolean> {
+  const result = await db.run("UPDATE messages SET send_status = 'sending', send_started_at = ? WHERE id = ? AND send_status = 'pending'", [at, id]);
+  return result.changes === 1;
+}
+
+export async function recordSent(db: Sql, id: number, sent: { at: number; response: string; queueId: string | null }): Promise<void> {
+  await db.run("UPDATE messages SET send_status = 'sent', sent_at = ?, response = ?, queue_id = ? WHERE id = ?", [sent.at, sent.response, sent.queueId, id]);
+}
+
+export async function recordSendError(db: Sql, id: number, failure: { error: string; response: string | null }): Promise<void> {
+  await db.run("UPDATE messages SET send_status = 'error', send_error = ?, response = ? WHERE id = ?", [failure.error, failure.response, id]);
+}
+
+/** A restart found these mid-transaction: whether the provider took them is unknown, so they are not sent again. */
+export async function markInterruptedSends(db: Sql, testId: number): Promise<number> {
+  const result = await db.run("UPDATE messages SET send_status = 'interrupted' WHERE test_id = ? AND send_status = 'sending'", [testId]);
+  return result.changes;
+}
+
+export interface VerdictInput {
+  message: MessageRow;
+  testStartedAt: number;
+  decidedAt: number;
+  found?: FoundVerdict;
+  localAuth?: AuthVerdicts | null;
+  placement?: Placement;
+  error?: string | null;
+  /** For a verdict without a find: the folders we searched in vain. */
+  foldersSearched?: string[];
+}
+
+/** Records (or replaces, when a missing message turns up late) the verdict on one message. */
+export async function saveVerdict(db: Sql, input: VerdictInput): Promise<void> {
+  const f = input.found;
+  const placement = f?.placement ?? input.placement;
+  if (placement === undefined) throw new Error('a verdict needs a placement');
+  await db.run(
+    `INSERT OR REPLACE INTO verdicts (message_id, test_id, test_started_at, provider, seed, mailbox_provider, placement, folder, labels,
+       folders_searched, arrived_at, received_at, observed_at, latency_ms, latency_source, clock_skew_ms, late, receiver_auth, local_auth,
+       spam, hops, headers, error, decided_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      input.message.id,
+      input.message.testId,
+      input.testStartedAt,
+      input.message.provider,
+      input.message.seed,
+      input.message.mailboxProvider,
+      placement,
+      f?.folder ?? null,
+      JSON.stringify(f?.labels ?? []),
+      JSON.stringify(f?.foldersSearched ?? input.foldersSearched ?? []),
+      f?.arrivedAt ?? null,
+      f?.receivedAt ?? null,
+      f?.observedAt ?? null,
+      f?.latencyMs ?? null,
+      f?.latencySource ?? null,
+      f?.clockSkewMs ?? null,
+      f?.late ? 1 : 0,
+      f?.receiverAuth ? JSON.stringify(f.receiverAuth) : null,
+      input.localAuth ? JSON.stringify(input.localAuth) : null,
+      f ? JSON.stringify(f.spam) : null,
+      JSON.stringify(f?.hops ?? []),
+      f?.headers ?? null,
+      input.error ?? null,
+      input.decidedAt,
+    ],
+  );
+}
+
+export async function verdictsOf(db: Sql, testId: number, options: { headers: boolean }): Promise<VerdictRow[]> {
+  const rows = await db.all<VerdictRecord>('SELECT * FROM verdicts WHERE test_id = ?', [testId]);
+  return rows.map((r) => toVerdict(r, options.headers));
+}
+
+export interface MissingMessage {
+  message: MessageRow;
+  token: string;
+  startedAt: number;
+  lateAfterMs: number;
+}
+
+/** Messages still missing from tests started since `since`: a late arrival still gets recorded. */
+export async function missingSince(db: Sql, since: number): Promise<MissingMessage[]> {
+  const rows = await db.all<MessageRecord & { t_token: string; t_started_at: number; t_late_after_ms: number }>(
+    `SELECT m.*, t.token AS t_token, t.started_at AS t_started_at, t.late_after_ms AS t_late_after_ms
+       FROM verdicts v JOIN messages m ON m.id = v.message_id JOIN tests t ON t.id = v.test_id
+      WHERE v.placement = 'missing' AND v.test_started_at >= ?`,
+    [since],
+  );
+  return rows.map((r) => ({ message: toMessage(r), token: r.t_token, startedAt: r.t_started_at, lateAfterMs: r.t_late_after_ms }));
+}
+
+export interface TestSummary extends TestRow {
+  messages: number;
+  counts: Partial<Record<Placement | 'pending', number>>;
+}
+
+export async function listTests(db: Sql, options: { limit: number; before?: number }): Promise<TestSummary[]> {
+  const tests = await db.all<TestRecord>('SELECT * FROM tests WHERE (?1 IS NULL OR started_at < ?1) ORDER BY started_at DESC, id DESC LIMIT ?2', [
+    options.before ?? null,
+    options.limit,
+  ]);
+  if (tests.length === 0) return [];
+  const ids = tests.map((t) => t.id);
+  const marks = ids.map(() => '?').join(',');
+  const counts = await db.all<{ test_id: number; placement: Placement | null; n: number }>(
+    `SELECT m.test_id, v.placement, COUNT(*) AS n FROM messages m LEFT JOIN verdicts v ON v.message_id = m.id
+      WHERE m.test_id IN (${marks}) GROUP BY m.test_id, v.placement`,
+    ids,
+  );
+  return tests.map((t) => {
+    const mine = counts.filter((c) => c.test_id === t.id);
+    const tally: TestSummary['counts'] = {};
+    for (const c of mine) tally[c.placement ?? 'pending'] = c.n;
+    return { ...toTest(t), messages: mine.reduce((sum, c) => sum + c.n, 0), counts: tally };
+  });
+}
+
+export type GroupBy = 'provider' | 'mailboxProvider' | 'day';
+
+const GROUP_COLUMN: Record<GroupBy, string> = {
+  provider: 'provider',
+  mailboxProvider: 'mailbox_provider',
+  // The UTC day as YYYY-MM-DD; the same expression works on SQLite and D1.
+  day: "strftime('%Y-%m-%d', test_started_at / 1000, 'unixepoch')",
+};
+
+export async function placementSamples(db: Sql, options: { from: number; to: number; groupBy: GroupBy }): Promise<VerdictSample[]> {
+  const rows = await db.all<{ key: string; placement: Placement; latency_ms: number | null; late: number }>(
+    `SELECT ${GROUP_COLUMN[options.groupBy]} AS key, placement, latency_ms, late FROM verdicts WHERE test_started_at >= ? AND test_started_at < ?`,
+    [options.from, options.to],
+  );
+  return rows.map((r) => ({ key: r.key, placement: r.placement, latencyMs: r.latency_ms, late: r.late === 1 }));
+}
+
+export interface SeedHealth {
+  seed: string;
+  lastLoginAt: number | null;
+  lastFailureAt: number | null;
+  lastError: string | null;
+  consecutiveFailures: number;
+  quotaUsedBytes: number | null;
+  quotaLimitBytes: number | null;
+  quotaWarning: string | null;
+  updatedAt: number;
+}
+
+export async function recordSeedLogin(db: Sql, seed: string, at: number, quota?: { used: number; limit: number; warning: string | null }): Promise<void> {
+  await db.run(
+    `INSERT INTO seed_health (seed, last_login_at, consecutive_failures, quota_used_bytes, quota_limit_bytes, quota_warning, updated_at)
+     VALUES (?1, ?2, 0, ?3, ?4, ?5, ?2)
+     ON CONFLICT (seed) DO UPDATE SET last_login_at = ?2, consecutive_failures = 0, updated_at = ?2,
+       quota_used_bytes = COALESCE(?3, quota_used_bytes), quota_limit_bytes = COALESCE(?4, quota_limit_bytes),
+       quota_warning = CASE WHEN ?3 IS NULL THEN quota_warning ELSE ?5 END`,
+    [seed, at, quota?.used ?? null, quota?.limit ?? null, quota?.warning ?? null],
+  );
+}
+
+export async function recordSeedFailure(db: Sql, seed: string, at: number, error: string): Promise<void> {
+  await db.run(
+    `INSERT INTO seed_health (seed, last_failure_at, last_error, consecutive_failures, updated_at) VALUES (?1, ?2, ?3, 1, ?2)
+     ON CONFLICT (seed) DO UPDATE SET last_failure_at = ?2, last_error = ?3, consecutive_failures = consecutive_failures + 1, updated_at = ?2`,
+    [seed, at, error],
+  );
+}
+
+export async function listSeedHealth(db: Sql): Promise<SeedHealth[]> {
+  const rows = await db.all<{
+    seed: string;
+    last_login_at: number | null;
+    last_failure_at: number | null;
+    last_error: string | null;
+    consecutive_failures: number;
+    quota_used_bytes: number | null;
+    quota_limit_bytes: number | null;
+    quota_warning: string | null;
+    updated_at: number;
+  }>('SELECT * FROM seed_health ORDER BY seed');
+  return rows.map((r) => ({
+    seed: r.seed,
+    lastLoginAt: r.last_login_at,
+    lastFailureAt: r.last_failure_at,
+    lastError: r.last_error,
+    consecutiveFailures: r.consecutive_failures,
+    quotaUsedBytes: r.quota_used_bytes,
+    quotaLimitBytes: r.quota_limit_bytes,
+    quotaWarning: r.quota_warning,
+    updatedAt: r.updated_at,
+  }));
+}
