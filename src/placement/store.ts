@@ -326,7 +326,8 @@ export interface TestSummary extends TestRow {
 }
 
 export async function listTests(db: Sql, options: { limit: number; before?: number }): Promise<TestSummary[]> {
-  const tests = await db.all<TestRecord>('SELECT * FROM tests WHERE (?1 IS NULL OR started_at < ?1) ORDER BY started_at DESC, id DESC LIMIT ?2', [
+  const tests = await db.all<TestRecord>('SELECT * FROM tests WHERE (? IS NULL OR started_at < ?) ORDER BY started_at DESC, id DESC LIMIT ?', [
+    options.before ?? null,
     options.before ?? null,
     options.limit,
   ]);
@@ -378,19 +379,20 @@ export interface SeedHealth {
 export async function recordSeedLogin(db: Sql, seed: string, at: number, quota?: { used: number; limit: number; warning: string | null }): Promise<void> {
   await db.run(
     `INSERT INTO seed_health (seed, last_login_at, consecutive_failures, quota_used_bytes, quota_limit_bytes, quota_warning, updated_at)
-     VALUES (?1, ?2, 0, ?3, ?4, ?5, ?2)
-     ON CONFLICT (seed) DO UPDATE SET last_login_at = ?2, consecutive_failures = 0, updated_at = ?2,
-       quota_used_bytes = COALESCE(?3, quota_used_bytes), quota_limit_bytes = COALESCE(?4, quota_limit_bytes),
-       quota_warning = CASE WHEN ?3 IS NULL THEN quota_warning ELSE ?5 END`,
-    [seed, at, quota?.used ?? null, quota?.limit ?? null, quota?.warning ?? null],
+     VALUES (?, ?, 0, ?, ?, ?, ?)
+     ON CONFLICT (seed) DO UPDATE SET last_login_at = excluded.last_login_at, consecutive_failures = 0, updated_at = excluded.updated_at,
+       quota_used_bytes = COALESCE(excluded.quota_used_bytes, quota_used_bytes), quota_limit_bytes = COALESCE(excluded.quota_limit_bytes, quota_limit_bytes),
+       quota_warning = CASE WHEN excluded.quota_used_bytes IS NULL THEN quota_warning ELSE excluded.quota_warning END`,
+    [seed, at, quota?.used ?? null, quota?.limit ?? null, quota?.warning ?? null, at],
   );
 }
 
 export async function recordSeedFailure(db: Sql, seed: string, at: number, error: string): Promise<void> {
   await db.run(
-    `INSERT INTO seed_health (seed, last_failure_at, last_error, consecutive_failures, updated_at) VALUES (?1, ?2, ?3, 1, ?2)
-     ON CONFLICT (seed) DO UPDATE SET last_failure_at = ?2, last_error = ?3, consecutive_failures = consecutive_failures + 1, updated_at = ?2`,
-    [seed, at, error],
+    `INSERT INTO seed_health (seed, last_failure_at, last_error, consecutive_failures, updated_at) VALUES (?, ?, ?, 1, ?)
+     ON CONFLICT (seed) DO UPDATE SET last_failure_at = excluded.last_failure_at, last_error = excluded.last_error,
+       consecutive_failures = consecutive_failures + 1, updated_at = excluded.updated_at`,
+    [seed, at, error, at],
   );
 }
 
