@@ -358,10 +358,11 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
       closed = true;
       watches.clear();
       wake();
+      // A login still in progress finishes first, so its connection is closed here too.
+      await running;
       const c = client;
       client = undefined;
       if (c) await c.logout().catch(() => c.close());
-      await running;
     },
   };
 }
