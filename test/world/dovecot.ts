@@ -23,6 +23,8 @@ export interface DovecotOptions {
   hostname: string;
   /** Where the seeds' mail goes. */
   postmaster: string;
+  /** Token introspection endpoint: enables XOAUTH2/OAUTHBEARER logins through Dovecot's oauth2 passdb. */
+  oauth2IntrospectionUrl?: string;
 }
 
 /** Files messages flagged by the MX into Junk before any user script runs, as a provider's filter does. */
@@ -56,6 +58,7 @@ export async function startDovecot(dir: string, options: DovecotOptions): Promis
     const lmtpPort = await freePort();
     const config = join(dir, 'dovecot.conf');
     await writeFile(config, dovecotConfig({ ...options, dir, imapPort, lmtpPort }));
+    if (options.oauth2IntrospectionUrl) await writeFile(join(dir, 'oauth2.conf.ext'), oauth2Config(options.oauth2IntrospectionUrl));
     const daemon = startDaemon('dovecot', 'dovecot', ['-F', '-c', config], {
       outputFile: join(dir, 'dovecot.out'),
       logFile: join(dir, 'dovecot.log'),
@@ -76,7 +79,7 @@ protocols = imap lmtp
 listen = ${LOOPBACK}
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login${o.oauth2IntrospectionUrl ? ' xoauth2 oauthbearer' : ''}
 default_login_user = dovenull
 default_internal_user = dovecot
 # The static userdb maps every seed to the package's dovecot user, whose uid is below the default floor.
@@ -87,7 +90,7 @@ passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u ${o.dir}/users
 }
-# Without allow_all_users the static userdb asks the passdb, so LMTP rejects unknown seeds as a real MX would.
+${o.oauth2IntrospectionUrl ? OAUTH2_PASSDB(o.dir) : ''}# Without allow_all_users the static userdb asks the passdb, so LMTP rejects unknown seeds as a real MX would.
 userdb {
   driver = static
   args = uid=dovecot gid=dovecot home=${o.dir}/mail/%d/%n
@@ -131,6 +134,25 @@ protocol lmtp {
 plugin {
   sieve_before = ${o.dir}/sieve/spam.sieve
 }
+`;
+}
+
+const OAUTH2_PASSDB = (dir: string) => `passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = ${dir}/oauth2.conf.ext
+}
+`;
+
+/** Access tokens are checked by POSTing them to the loopback OAuth server's introspection endpoint. */
+function oauth2Config(introspectionUrl: string): string {
+  return `introspection_mode = post
+introspection_url = ${introspectionUrl}
+force_introspection = yes
+username_attribute = email
+active_attribute = active
+active_value = true
+timeout_msecs = 5000
 `;
 }
 

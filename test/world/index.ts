@@ -10,6 +10,7 @@ import { startDnsServer } from './dns-server.js';
 import { startDovecot } from './dovecot.js';
 import { startFaultyDns } from './faulty-dns.js';
 import { startMx } from './mx.js';
+import { startOAuthServer } from './oauth.js';
 import { LOOPBACK } from './ports.js';
 import { startRelay } from './relay.js';
 import type { RelayOptions, SeedAccount, WorldInfo } from './types.js';
@@ -80,6 +81,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
 
   try {
     const seeds = seedAccounts(STANDARD_SEEDS + (options.extraSeeds ?? 0));
+    const oauth = started(await startOAuthServer(seeds.map((s) => s.address)));
     const [dns, silent, servfail, dovecot, privateKey] = await allStarted([
       startDnsServer(join(tempDir, 'nsd'), options.zonesDir ?? here('./zones')).then(started),
       startFaultyDns('silent').then(started),
@@ -88,6 +90,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
         accounts: seeds,
         hostname: `imap.${DOMAINS.seeds}`,
         postmaster: `postmaster@${DOMAINS.seeds}`,
+        oauth2IntrospectionUrl: oauth.introspectionUrl,
       }).then(started),
       readFile(here('./keys/good-s1.key.pem'), 'utf8'),
     ] as const);
@@ -120,6 +123,13 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       domains: { ...DOMAINS },
       dkim: { domainName: DOMAINS.good, keySelector: 's1', privateKey },
       controlUrl: control.url,
+      oauth2: {
+        tokenUrl: oauth.tokenUrl,
+        clientId: oauth.clientId,
+        clientSecret: oauth.clientSecret,
+        refreshTokens: oauth.refreshTokens,
+        revokedRefreshToken: oauth.revokedRefreshToken,
+      },
     };
     return {
       info,

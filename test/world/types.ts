@@ -84,4 +84,13 @@ export interface WorldInfo {
   dkim: { domainName: string; keySelector: string; privateKey: string };
   /** Base URL of the world's control API (recipient rules), for tests in other processes. */
   controlUrl: string;
+  /** Every seed can also log in with OAuth2 (XOAUTH2/OAUTHBEARER): a refresh token per seed for this token endpoint. */
+  oauth2: {
+    tokenUrl: string;
+    clientId: string;
+    clientSecret: string;
+    refreshTokens: Record<string, string>;
+    /** Refused by the token endpoint with invalid_grant, as a revoked Google or Microsoft refresh token is. */
+    revokedRefreshToken: string;
+  };
 }
