@@ -1,0 +1,145 @@
+/**
+ * Detection delay: from the moment Dovecot's LMTP accepts a seed message to the moment its placement is
+ * stored, for 50 seed mailboxes at once. inboxwatch (IDLE on INBOX, explicit, one connection per mailbox)
+ * against polling baselines measured in the same run on the same world.
+ *
+ *   npx tsx bench/placement.ts [rounds]
+ *
+ * Runs as root (the test world starts Dovecot). Each round delivers one message to each of the 50
+ * mailboxes at a uniformly random moment within the poll interval, so polling is measured at its average
+ * rather than its worst case.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import nodemailer from 'nodemailer';
+import { configSchema, type Config } from '../src/config/schema.js';
+import { resolverForRun } from '../src/dns/index.js';
+import { silentLogger } from '../src/log.js';
+import { collectorFor, completePlacementTest, createPlacementTest, type PlacementContext } from '../src/placement/index.js';
+import { composeMessage, TEST_HEADER } from '../src/placement/message.js';
+import { percentile } from '../src/placement/rates.js';
+import type { ProviderSender } from '../src/placement/send.js';
+import { verdictsOf } from '../src/placement/store.js';
+import { openStore } from '../src/store/index.js';
+import { startWorld } from '../test/world/index.js';
+
+const SEEDS = 50;
+const ROUNDS = Number(process.argv[2] ?? 2);
+const SPREAD_MS = 5_000;
+
+interface Mode {
+  name: string;
+  idle: boolean;
+  pollInterval: string;
+}
+
+const MODES: Mode[] = [
+  { name: 'inboxwatch (IDLE, poll 5s)', idle: true, pollInterval: '5s' },
+  { name: 'polling every 1s', idle: false, pollInterval: '1s' },
+  { name: 'polling every 5s', idle: false, pollInterval: '5s' },
+];
+
+const world = await startWorld({ extraSeeds: SEEDS - 4 });
+const dir = mkdtempSync(join(tmpdir(), 'inboxwatch-bench-'));
+const lmtp = nodemailer.createTransport({ host: world.info.lmtp.host, port: world.info.lmtp.port, lmtp: true, pool: true, maxConnections: 8, ignoreTLS: true } as never);
+
+try {
+  const results = new Map<string, number[]>(MODES.map((m) => [m.name, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const mode of MODES) {
+      const delays = await measure(mode, round);
+      results.get(mode.name)?.push(...delays);
+    }
+  }
+  const idle = results.get(MODES[0]?.name as string) ?? [];
+  const p = (values: number[], q: number) => percentile(values, q) ?? Number.NaN;
+  process.stdout.write(`detection delay, LMTP accept → placement stored; ${SEEDS} seed mailboxes, ${ROUNDS} rounds, deliveries spread over ${SPREAD_MS / 1000}s\n`);
+  for (const mode of MODES) {
+    const values = results.get(mode.name) ?? [];
+    const ratio = mode.idle ? '' : `   ${(p(values, 0.5) / p(idle, 0.5)).toFixed(1)}× / ${(p(values, 0.95) / p(idle, 0.95)).toFixed(1)}× the IDLE p50 / p95`;
+    process.stdout.write(
+      `  ${mode.name.padEnd(28)} n=${String(values.length).padStart(3)}  p50 ${p(values, 0.5).toFixed(0).padStart(5)} ms  p95 ${p(values, 0.95).toFixed(0).padStart(5)} ms${ratio}\n`,
+    );
+  }
+} finally {
+  lmtp.close();
+  await world.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** One test over all 50 seeds with a collector in the given mode; returns each message's detection delay. */
+async function measure(mode: Mode, round: number): Promise<number[]> {
+  const config: Config = configSchema.parse({
+    database: join(dir, `${mode.idle ? 'idle' : 'poll'}-${mode.pollInterval}-${round}.db`),
+    dns: { servers: [world.info.dns.server], timeoutMs: 1000, tries: 2 },
+    providers: [{ name: 'direct', smtp: { host: '127.0.0.1', port: 25 }, from: 'News <news@good.inboxwatch.test>' }],
+    seeds: world.info.seeds.map((s) => ({
+      address: s.address,
+      imap: { host: world.info.imap.host, port: world.info.imap.port, secure: false, user: s.address, pass: s.password },
+    })),
+    placement: { timeout: '60s', pollInterval: mode.pollInterval },
+  });
+  const db = await openStore(config.database);
+  const resolver = resolverForRun(config.dns);
+  const collector = collectorFor({ config, db, resolver, log: silentLogger, idle: mode.idle });
+  const accepted = new Map<string, number>();
+  const deliveries: Promise<void>[] = [];
+  // Stands in for a provider: delivers straight into Dovecot over LMTP at a random moment, noting when LMTP accepted.
+  const direct: ProviderSender = {
+    async send(message) {
+      const body = composeMessage(message.token, 'direct');
+      deliveries.push(
+        sleep(Math.random() * SPREAD_MS).then(async () => {
+          await lmtp.sendMail({
+            from: 'News <news@good.inboxwatch.test>',
+            to: message.to,
+            subject: body.subject,
+            text: body.text,
+            messageId: message.messageId,
+            headers: { [TEST_HEADER]: message.token },
+          });
+          accepted.set(message.messageId, Date.now());
+        }),
+      );
+      return { ok: true, at: Date.now(), response: '250 2.0.0 OK', queueId: null };
+    },
+    close() {},
+  };
+  const ctx: PlacementContext = { config, db, resolver, log: silentLogger, now: Date.now, collector, createSender: async () => direct };
+  try {
+    // Warm up: every mailbox logged in and waiting, as in steady state.
+    await Promise.all(
+      config.seeds.map(
+        (seed) =>
+          new Promise<void>((resolve) => {
+            const stop = collector.watch(seed, {
+              target: { token: 'iw-warmupwarmupwarmupwa', messageId: `<warmup.${seed.address}>`, fromAddress: 'nobody@invalid' },
+              found: async () => undefined,
+              failed: () => resolve(),
+            });
+            setTimeout(() => {
+              stop();
+              resolve();
+            }, 1500);
+          }),
+      ),
+    );
+    const test = await createPlacementTest(ctx, { trigger: 'manual' });
+    await completePlacementTest(ctx, test);
+    await Promise.all(deliveries);
+    const verdicts = await verdictsOf(db, test.id, { headers: false });
+    const messages = new Map((await db.all<{ id: number; message_id: string }>('SELECT id, message_id FROM messages WHERE test_id = ?', [test.id])).map((m) => [m.id, m.message_id]));
+    const delays: number[] = [];
+    for (const v of verdicts) {
+      const at = accepted.get(messages.get(v.messageId) ?? '');
+      if (v.placement !== 'inbox' || at === undefined) throw new Error(`${v.seed}: ${v.placement} ${v.error ?? ''}`);
+      delays.push(v.decidedAt - at);
+    }
+    return delays;
+  } finally {
+    await collector.close();
+    await db.close();
+  }
+}
