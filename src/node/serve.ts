@@ -9,6 +9,7 @@ import { startScheduler } from '../jobs/scheduler.js';
 import { jobTable } from '../jobs/table.js';
 import type { Logger } from '../log.js';
 import { openStore } from '../store/index.js';
+import { resumePlacementTests } from '../placement/resume.js';
 import { markInterrupted } from '../store/runs.js';
 import { resolveTokens } from './tokens.js';
 
@@ -41,6 +42,7 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
   const scheduler = startScheduler(table, runner, log);
+  const resumed = resumePlacementTests({ config, db, log });
   log.info('inboxwatch is listening', { url, database: config.database });
 
   let closing: Promise<void> | undefined;
@@ -49,6 +51,7 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
     close(graceMs = 10_000) {
       closing ??= (async () => {
         await scheduler.stop();
+        await resumed.stop();
         await runner.shutdown(graceMs);
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await db.close();

@@ -66,6 +66,11 @@ export interface Collector {
   failure(seed: string): SeedFailure | undefined;
   /** The folders searched in this seed on the last pass. */
   foldersSearched(seed: string): string[];
+  /**
+   * Resolves once every folder of this seed has been searched again (or reading it failed), starting the
+   * pass now; at once when nothing is being looked for there. Nothing is called missing without one.
+   */
+  afterNextPass(seed: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -83,6 +88,7 @@ export function createCollector(options: CollectorOptions): Collector {
     },
     failure: (seed) => sessions.get(seed)?.failure(),
     foldersSearched: (seed) => sessions.get(seed)?.folders() ?? [],
+    afterNextPass: (seed) => sessions.get(seed)?.afterNextPass() ?? Promise.resolve(),
     async close() {
       await Promise.all([...sessions.values()].map((s) => s.close()));
       sessions.clear();
@@ -94,6 +100,7 @@ interface Session {
   add(watch: Watch): () => void;
   failure(): SeedFailure | undefined;
   folders(): string[];
+  afterNextPass(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -125,6 +132,14 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
   let running: Promise<void> | undefined;
   let closed = false;
   let wake: () => void = () => {};
+  // Passes are numbered as they start; a waiter is satisfied only by a pass that started after it asked.
+  let passesStarted = 0;
+  let passWaiters: Array<{ after: number; resolve: () => void }> = [];
+  const passDone = (pass = Number.POSITIVE_INFINITY) => {
+    const ready = passWaiters.filter((w) => w.after < pass);
+    passWaiters = passWaiters.filter((w) => w.after >= pass);
+    for (const w of ready) w.resolve();
+  };
   // Candidates that turned out not to be ours (a bounce quoting the token), so they are fetched once only.
   const ignored = new Set<string>();
 
@@ -211,6 +226,7 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
   }
 
   async function scan(c: ImapFlow): Promise<void> {
+    const pass = ++passesStarted;
     const folders = foldersToSearch(spamFolder, seed.folders);
     const passed: string[] = [];
     for (const folder of folders) {
@@ -257,7 +273,10 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
       }
       if (options.deleteAfterRead && toDelete.length > 0) await remove(c, folder, toDelete);
     }
-    searched = passed.length === folders.length ? passed : searched;
+    if (passed.length === folders.length || watches.size === 0) {
+      searched = passed.length === folders.length ? passed : searched;
+      passDone(pass);
+    }
     if (options.idle !== false && c.mailbox && c.mailbox.path !== 'INBOX') await c.mailboxOpen('INBOX', { readOnly: true });
   }
 
@@ -310,6 +329,16 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
 
   async function loop(): Promise<void> {
     let backoff = 1_000;
+    try {
+      await passes(backoff);
+    } finally {
+      // Nobody is left to scan for whoever still waits for a pass.
+      passDone();
+    }
+  }
+
+  async function passes(initialBackoff: number): Promise<void> {
+    let backoff = initialBackoff;
     while (!closed && watches.size > 0) {
       try {
         if (!client || !client.usable) client = await connect();
@@ -327,6 +356,7 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
         client = undefined;
         stale?.close();
         for (const watch of [...watches.values()]) watch.failed(failure);
+        passDone();
         // A permanent failure ends the waiting; the next test tries to log in again.
         if (failure.permanent) watches.clear();
         else await sleep(backoff);
@@ -354,6 +384,12 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
     },
     failure: () => lastFailure,
     folders: () => searched,
+    afterNextPass() {
+      if (closed || watches.size === 0) return Promise.resolve();
+      const done = new Promise<void>((resolve) => passWaiters.push({ after: passesStarted, resolve }));
+      wake();
+      return done;
+    },
     async close() {
       closed = true;
       watches.clear();

@@ -1,6 +1,6 @@
 import type { Job } from '../jobs/types.js';
 import { collectorFor } from './index.js';
-import { completePlacementTest, createPlacementTest, type PlacementContext } from './lifecycle.js';
+import { completePlacementTest, createPlacementTest, isActive, type PlacementContext } from './lifecycle.js';
 import { testReport, type TestReport } from './report.js';
 import { unfinishedTests } from './store.js';
 import type { Placement } from './types.js';
@@ -29,7 +29,7 @@ export const placementJob: Job = {
     const collector = collectorFor(jobContext);
     const ctx: PlacementContext = { ...jobContext, collector };
     try {
-      const resumed = await unfinishedTests(ctx.db);
+      const resumed = (await unfinishedTests(ctx.db)).filter((test) => !isActive(test.id));
       const fresh = await createPlacementTest(ctx, { trigger: 'schedule' });
       const outcomes = await Promise.all([
         ...resumed.map((test) => completePlacementTest(ctx, test)),

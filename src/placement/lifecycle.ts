@@ -99,6 +99,10 @@ export async function createPlacementTest(
 
 const SEND_CONCURRENCY = 4;
 
+/** Tests being completed in this process, so a job run does not take up one that start-up is resuming. */
+const active = new Set<number>();
+export const isActive = (testId: number) => active.has(testId);
+
 /**
  * Sends what is unsent, collects until every message has a verdict or the deadline passes, and records
  * the rest as missing, error or send-error. Runs the same for a fresh test and one resumed after a
@@ -108,6 +112,20 @@ export async function completePlacementTest(
   ctx: PlacementContext,
   test: TestRow,
   options: { onProgress?: (progress: Progress) => void; alsoLookFor?: boolean } = {},
+): Promise<{ test: TestRow; interrupted: boolean }> {
+  if (active.has(test.id)) throw new Error(`test ${test.id} is already being completed`);
+  active.add(test.id);
+  try {
+    return await complete(ctx, test, options);
+  } finally {
+    active.delete(test.id);
+  }
+}
+
+async function complete(
+  ctx: PlacementContext,
+  test: TestRow,
+  options: { onProgress?: (progress: Progress) => void; alsoLookFor?: boolean },
 ): Promise<{ test: TestRow; interrupted: boolean }> {
   const { db, log } = ctx;
   const interruptedSends = await markInterruptedSends(db, test.id);
@@ -227,12 +245,17 @@ export async function completePlacementTest(
     });
   }
 
-  for (const stop of unwatch.values()) stop();
   for (const stop of lateWatches) stop();
   if (ctx.signal?.aborted) {
+    for (const stop of unwatch.values()) stop();
     log.warn('placement test interrupted; it resumes on the next start', { test: test.id });
     return { test, interrupted: true };
   }
+
+  // One more look in every mailbox still owing a message, so a test resumed after its deadline (or a
+  // delivery in the last poll interval) is searched for before anything is called missing.
+  await Promise.all([...new Set(pending().map((m) => m.seed))].map((seed) => withTimeout(ctx.collector.afterNextPass(seed), 60_000)));
+  for (const stop of unwatch.values()) stop();
 
   for (const message of pending()) {
     const state = unfound({
@@ -248,6 +271,11 @@ export async function completePlacementTest(
   }
   await setTestStatus(db, test.id, 'complete', ctx.now());
   return { test: { ...test, status: 'complete' }, interrupted: false };
+}
+
+function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() => clearTimeout(timer));
 }
 
 async function sendPending(

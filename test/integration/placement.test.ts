@@ -4,7 +4,8 @@ import { silentLogger } from '../../src/log.js';
 import { completePlacementTest, createPlacementTest, testReport, type TestReport } from '../../src/placement/index.js';
 import { listSeedHealth } from '../../src/placement/store.js';
 import { dkimKeyFile, FROM, messagesInMailbox, placementContext, provider, seedEntry, tempDir, worldConfig } from '../support/placement.js';
-import { clearRecipientRule, seed, setRecipientRule } from '../world/context.js';
+import nodemailer from 'nodemailer';
+import { clearRecipientRule, relay, seed, setRecipientRule } from '../world/context.js';
 
 const seedOf = (report: TestReport, providerName: string, n: number) => {
   const found = report.providers.find((p) => p.provider === providerName)?.seeds.find((s) => s.seed === seed(n).address);
@@ -162,5 +163,71 @@ describe('placement tests in the test world', () => {
       expect(health).toMatchObject({ consecutiveFailures: 1, lastLoginAt: null });
       expect(health?.lastError).toMatch(/IMAP login failed/);
     });
+  });
+});
+
+describe('placement persistence and clean-up', () => {
+  it('resumes a test interrupted after sending, past its deadline, and still finds its messages', async () => {
+    const dir = tempDir();
+    const config = worldConfig(dir, {
+      providers: [provider('good', { sign: true, dkimKeyFile: dkimKeyFile(dir) })],
+      seeds: [seedEntry(12)],
+      placement: { timeout: '3s', lateAfter: '1s' },
+    });
+    const first = await placementContext(config);
+    const controller = new AbortController();
+    const test = await createPlacementTest(first, { trigger: 'cli' });
+    // The process "dies" the moment the send is recorded.
+    const watcher = setInterval(() => {
+      void first.db.first<{ n: number }>("SELECT COUNT(*) AS n FROM messages WHERE test_id = ? AND send_status = 'sent'", [test.id]).then((row) => {
+        if (row?.n === 1) controller.abort();
+      });
+    }, 5);
+    const outcome = await completePlacementTest({ ...first, signal: controller.signal }, test);
+    clearInterval(watcher);
+    expect(outcome.interrupted).toBe(true);
+    await first.close();
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+
+    const { openStore } = await import('../../src/store/index.js');
+    const { resumePlacementTests } = await import('../../src/placement/resume.js');
+    const db = await openStore(config.database);
+    try {
+      await resumePlacementTests({ config, db, log: silentLogger }).finished;
+      const report = (await testReport(db, test.id)) as TestReport;
+      expect(report.test.status).toBe('complete');
+      expect(seedOf(report, 'good', 12)).toMatchObject({ placement: 'inbox', late: false });
+      expect(await messagesInMailbox(12, 'INBOX', seedOf(report, 'good', 12).messageId)).toHaveLength(1);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('with deleteAfterRead removes only the matched message, after recording it', async () => {
+    const dir = tempDir();
+    const config = worldConfig(dir, {
+      providers: [provider('good', { sign: true, dkimKeyFile: dkimKeyFile(dir) }), provider('bad', { from: FROM.bad })],
+      seeds: [seedEntry(11)],
+      placement: { deleteAfterRead: true },
+    });
+    const ctx = await placementContext(config);
+    const r = relay('good');
+    const bystander = nodemailer.createTransport({ host: r.host, port: r.port, secure: false, auth: { user: r.user, pass: r.password } });
+    const other = await bystander.sendMail({ from: 'someone@good.inboxwatch.test', to: seed(11).address, subject: 'not ours', text: 'keep me' });
+    bystander.close();
+    try {
+      const test = await createPlacementTest(ctx, { trigger: 'cli' });
+      await completePlacementTest(ctx, test);
+      const report = (await testReport(ctx.db, test.id)) as TestReport;
+      expect(await messagesInMailbox(11, 'INBOX', other.messageId)).toHaveLength(1);
+      const good = seedOf(report, 'good', 11);
+      const bad = seedOf(report, 'bad', 11);
+      expect(good.placement).toBe('inbox');
+      expect(bad.placement).toBe('spam');
+      expect(await messagesInMailbox(11, 'INBOX', good.messageId)).toEqual([]);
+      expect(await messagesInMailbox(11, 'Junk', bad.messageId)).toEqual([]);
+    } finally {
+      await ctx.close();
+    }
   });
 });
