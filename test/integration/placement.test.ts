@@ -230,4 +230,32 @@ describe('placement persistence and clean-up', () => {
       await ctx.close();
     }
   });
+
+  it('records a message that arrives after the timeout as late in its own test, found by the next scheduled run', async () => {
+    await setRecipientRule(seed(10).address, { delayMs: 4000 });
+    const dir = tempDir();
+    const config = worldConfig(dir, {
+      providers: [provider('good', { sign: true, dkimKeyFile: dkimKeyFile(dir) })],
+      seeds: [seedEntry(10)],
+      placement: { timeout: '2s', lateAfter: '1s' },
+    });
+    const ctx = await placementContext(config);
+    try {
+      const first = await createPlacementTest(ctx, { trigger: 'cli' });
+      await completePlacementTest(ctx, first);
+      expect(seedOf((await testReport(ctx.db, first.id)) as TestReport, 'good', 10).placement).toBe('missing');
+      await clearRecipientRule(seed(10).address);
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+
+      const { placementJob } = await import('../../src/placement/job.js');
+      const result = await placementJob.run({ config, db: ctx.db, resolver: ctx.resolver, log: silentLogger, signal: new AbortController().signal, now: Date.now });
+      expect(result.summary).toMatch(/^test #\d+: 1 inbox of 1$/);
+      const late = seedOf((await testReport(ctx.db, first.id)) as TestReport, 'good', 10);
+      expect(late).toMatchObject({ placement: 'inbox', late: true });
+      expect(late.latencyMs).toBeGreaterThanOrEqual(3000);
+    } finally {
+      await clearRecipientRule(seed(10).address);
+      await ctx.close();
+    }
+  });
 });
