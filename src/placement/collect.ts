@@ -116,6 +116,13 @@ export function describeImapError(error: unknown): { message: string; permanent:
   return { message: `IMAP error: ${e.message ?? String(error)}`, permanent: false };
 }
 
+/** Storage use as seed health records it; a warning from 90% full, before a full mailbox starts bouncing seeds. */
+export function quotaHealth(storage: { usage?: number; limit?: number } | undefined): { used: number; limit: number; warning: string | null } | undefined {
+  if (!storage || storage.usage === undefined || storage.limit === undefined || storage.limit <= 0) return undefined;
+  const share = storage.usage / storage.limit;
+  return { used: storage.usage, limit: storage.limit, warning: share >= 0.9 ? `mailbox ${Math.round(share * 100)}% full` : null };
+}
+
 class PermanentSeedError extends Error {}
 
 function createSession(seed: SeedConfig, options: CollectorOptions): Session {
@@ -209,10 +216,7 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
   async function quotaOf(c: ImapFlow) {
     if (!c.capabilities.has('QUOTA')) return undefined;
     const quota = await c.getQuota('INBOX').catch(() => false as const);
-    const storage = quota ? quota.storage : undefined;
-    if (!storage || storage.usage === undefined || storage.limit === undefined || storage.limit <= 0) return undefined;
-    const share = storage.usage / storage.limit;
-    return { used: storage.usage, limit: storage.limit, warning: share >= 0.9 ? `mailbox ${Math.round(share * 100)}% full` : null };
+    return quota ? quotaHealth(quota.storage) : undefined;
   }
 
   function searchQuery(): SearchObject {

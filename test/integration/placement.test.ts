@@ -99,6 +99,14 @@ describe('placement tests in the test world', () => {
       expect(bad.status).toBe(400);
       expect(((await bad.json()) as { error: string }).error).toMatch(/^groupBy:/);
       expect((await app.request('/api/tests/999999', auth)).status).toBe(404);
+      const byMailbox = (await (await app.request('/api/placement?groupBy=mailboxProvider&from=2020-01-01', auth)).json()) as { groups: Array<{ key: string; samples: number }> };
+      expect(byMailbox.groups).toEqual([expect.objectContaining({ key: 'other', samples: 4 })]);
+      const byDay = (await (await app.request('/api/placement?groupBy=day', auth)).json()) as { groups: Array<{ key: string }> };
+      expect(byDay.groups.map((g) => g.key)).toEqual([new Date(report.test.startedAt).toISOString().slice(0, 10)]);
+      expect((await app.request('/api/placement?from=yesterday', auth)).status).toBe(400);
+      const seeds = (await (await app.request('/api/seeds', auth)).json()) as { seeds: Array<{ seed: string; consecutiveFailures: number }> };
+      expect(seeds.seeds.map((s) => s.seed)).toEqual([seed(1).address, seed(2).address]);
+      expect(JSON.stringify(seeds)).not.toContain('password');
     });
   });
 

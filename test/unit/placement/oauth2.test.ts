@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeImapError } from '../../../src/placement/collect.js';
+import { describeImapError, quotaHealth } from '../../../src/placement/collect.js';
 import { createTokenSource, TokenError, type FetchLike } from '../../../src/placement/oauth2.js';
 
 const config = { tokenUrl: 'https://oauth2.example/token', clientId: 'client', clientSecret: 'shh', refreshToken: 'refresh-secret', scope: 'https://mail.example/' };
@@ -60,5 +60,14 @@ describe('describeImapError', () => {
       permanent: false,
     });
     expect(describeImapError(new TokenError('token endpoint refused the refresh token: invalid_grant', true)).permanent).toBe(true);
+  });
+});
+
+describe('quotaHealth', () => {
+  it('warns from 90% full and says nothing without a limit', () => {
+    expect(quotaHealth({ usage: 50, limit: 100 })).toEqual({ used: 50, limit: 100, warning: null });
+    expect(quotaHealth({ usage: 93, limit: 100 })).toEqual({ used: 93, limit: 100, warning: 'mailbox 93% full' });
+    expect(quotaHealth({ usage: 10 })).toBeUndefined();
+    expect(quotaHealth(undefined)).toBeUndefined();
   });
 });
