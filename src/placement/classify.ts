@@ -39,11 +39,14 @@ export interface Timing {
 }
 
 const SECOND = 1000;
+/** Clocks a little apart are normal (NTP, and a relay that answers 250 only after delivering); beyond this it is skew. */
+const SKEW_TOLERANCE = 2 * SECOND;
 
 /**
  * Latency from the 250 answer to arrival. Both receiver timestamps carry whole seconds, so an arrival
- * stamped within the second we sent in is a latency under one second (0), not a clock problem; only an
- * arrival stamped before that second is clock skew. The Date header is the sender's clock and is never used.
+ * stamped up to a second (plus a small tolerance) before the 250 is a latency under a second (0), not a
+ * clock problem; only one stamped earlier still is clock skew, and stores no latency. The Date header is
+ * the sender's clock and is never used.
  */
 export function timing(input: TimingInput): Timing {
   const arrival = input.arrivedAt ?? input.receivedAt;
@@ -52,7 +55,7 @@ export function timing(input: TimingInput): Timing {
   let clockSkewMs: number | null = null;
   if (input.sentAt !== null && arrival !== undefined) {
     const delta = arrival - input.sentAt;
-    if (arrival + SECOND <= input.sentAt) clockSkewMs = -delta;
+    if (arrival + SECOND + SKEW_TOLERANCE <= input.sentAt) clockSkewMs = -delta;
     else latencyMs = Math.max(0, delta);
   }
   const waited = latencyMs ?? input.observedAt - (input.sentAt ?? input.testStartedAt);

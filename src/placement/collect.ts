@@ -272,7 +272,14 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
           observedAt: now(),
         };
         watches.delete(keyOf(watch.target.messageId));
-        await watch.found({ observation, source });
+        try {
+          await watch.found({ observation, source });
+        } catch (error) {
+          // Recording failed (the database, most likely): keep looking, so the next pass records it.
+          log.error('could not record a found seed message', { seed: seed.address, error: (error as Error).message });
+          watches.set(keyOf(watch.target.messageId), watch);
+          continue;
+        }
         toDelete.push(message.uid);
       }
       if (options.deleteAfterRead && toDelete.length > 0) await remove(c, folder, toDelete);

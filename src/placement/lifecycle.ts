@@ -153,11 +153,18 @@ async function complete(
     options.onProgress({ test, providers: [...byProvider.values()] });
   };
 
+  const deciding = new Set<number>();
   const decide = async (message: MessageRow, verdict: Omit<Parameters<typeof saveVerdict>[1], 'message' | 'testStartedAt' | 'decidedAt'>) => {
-    if (decided.has(message.id)) return;
-    decided.add(message.id);
-    unwatch.get(message.id)?.();
-    await saveVerdict(db, { message, testStartedAt: test.startedAt, decidedAt: ctx.now(), ...verdict });
+    if (decided.has(message.id) || deciding.has(message.id)) return;
+    deciding.add(message.id);
+    try {
+      await saveVerdict(db, { message, testStartedAt: test.startedAt, decidedAt: ctx.now(), ...verdict });
+      // Only a stored verdict counts: if storing failed, the message stays pending and is looked for again.
+      decided.add(message.id);
+      unwatch.get(message.id)?.();
+    } finally {
+      deciding.delete(message.id);
+    }
     progress();
     notify();
   };

@@ -24,8 +24,10 @@ describe('timing', () => {
     expect(timing({ ...base, sentAt: 10_000, receivedAt: 12_000 })).toMatchObject({ latencyMs: 2000, latencySource: 'received' });
   });
 
-  it('counts an arrival stamped in the same whole second as under a second, not skew', () => {
+  it('counts an arrival stamped in the same whole second, or just before, as under a second, not skew', () => {
     expect(timing({ ...base, sentAt: 10_900, arrivedAt: 10_000 })).toMatchObject({ latencyMs: 0, clockSkewMs: null });
+    // Delivered at 9.990 s, the relay's 250 at 10.010 s: INTERNALDATE says 9 s.
+    expect(timing({ ...base, sentAt: 10_010, arrivedAt: 9_000 })).toMatchObject({ latencyMs: 0, clockSkewMs: null });
   });
 
   it('flags an arrival before the send second as clock skew and stores no latency', () => {
