@@ -182,6 +182,8 @@ describe('placement persistence and clean-up', () => {
       seeds: [seedEntry(12)],
       placement: { timeout: '3s', lateAfter: '1s' },
     });
+    // Delivery waits 1.5 s at the MX, so the "crash" comes before the message can be found.
+    await setRecipientRule(seed(12).address, { delayMs: 1500 });
     const first = await placementContext(config);
     const controller = new AbortController();
     const test = await createPlacementTest(first, { trigger: 'cli' });
@@ -204,9 +206,11 @@ describe('placement persistence and clean-up', () => {
       await resumePlacementTests({ config, db, log: silentLogger }).finished;
       const report = (await testReport(db, test.id)) as TestReport;
       expect(report.test.status).toBe('complete');
-      expect(seedOf(report, 'good', 12)).toMatchObject({ placement: 'inbox', late: false });
+      expect(seedOf(report, 'good', 12)).toMatchObject({ placement: 'inbox' });
+      expect(seedOf(report, 'good', 12).latencyMs).toBeGreaterThanOrEqual(500);
       expect(await messagesInMailbox(12, 'INBOX', seedOf(report, 'good', 12).messageId)).toHaveLength(1);
     } finally {
+      await clearRecipientRule(seed(12).address);
       await db.close();
     }
   });
