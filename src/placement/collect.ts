@@ -174,6 +174,7 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
       try {
         await connectClient(fresh);
       } catch (error) {
+        fresh.close();
         if (!(error as { authenticationFailed?: boolean }).authenticationFailed) throw error;
         // The cached access token may have been revoked early: one retry with a fresh one.
         tokens.invalidate();
@@ -184,11 +185,20 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
       fresh = make({ user: imap.user, pass: imap.pass });
       await connectClient(fresh);
     }
+    try {
+      return await prepare(fresh);
+    } catch (error) {
+      fresh.close();
+      throw error;
+    }
+  }
+
+  /** Finds the spam and trash folders and records the login; the connection is ready for passes after it. */
+  async function prepare(fresh: ImapFlow): Promise<ImapFlow> {
     const list = await fresh.list();
     const entries = list.map((m) => ({ path: m.path, specialUse: m.specialUse, advertised: m.specialUseSource === 'extension', delimiter: m.delimiter }));
     spamFolder = findSpamFolder(entries, seed.mailboxProvider, seed.spamFolder);
     if (spamFolder === undefined) {
-      await fresh.logout().catch(() => undefined);
       throw new PermanentSeedError(
         seed.spamFolder !== undefined
           ? `the configured spam folder "${seed.spamFolder}" does not exist in this mailbox`
@@ -339,17 +349,16 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
   }
 
   async function loop(): Promise<void> {
-    let backoff = 1_000;
     try {
-      await passes(backoff);
+      await passes();
     } finally {
       // Nobody is left to scan for whoever still waits for a pass.
       passDone();
     }
   }
 
-  async function passes(initialBackoff: number): Promise<void> {
-    let backoff = initialBackoff;
+  async function passes(): Promise<void> {
+    let backoff = 1_000;
     while (!closed && watches.size > 0) {
       try {
         if (!client || !client.usable) client = await connect();
