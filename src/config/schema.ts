@@ -114,11 +114,19 @@ const blocklists = z.strictObject({
   domains: z.array(domainName).default([]),
 });
 
-const placement = z.strictObject({
-  timeout: duration.default(3_600_000),
-  lateAfter: duration.default(900_000),
-  providers: z.array(z.string()).optional(),
-});
+const placement = z
+  .strictObject({
+    timeout: duration.default(3_600_000),
+    /** Defaults to 15 minutes, or the timeout when that is shorter. */
+    lateAfter: duration.optional(),
+    providers: z.array(z.string()).optional(),
+  })
+  .superRefine((p, ctx) => {
+    if (p.lateAfter !== undefined && p.lateAfter > p.timeout) {
+      ctx.addIssue({ code: 'custom', path: ['lateAfter'], message: 'must not be longer than placement.timeout' });
+    }
+  })
+  .transform((p) => ({ ...p, lateAfter: p.lateAfter ?? Math.min(900_000, p.timeout) }));
 
 const schedules = z.strictObject({
   placement: cron.optional(),
@@ -154,9 +162,6 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['seeds', i, 'imap'], message: 'needs either pass or oauth2' });
       }
     });
-    if (config.placement.lateAfter > config.placement.timeout) {
-      ctx.addIssue({ code: 'custom', path: ['placement', 'lateAfter'], message: 'must not be longer than placement.timeout' });
-    }
   });
 
 export type Config = z.output<typeof configSchema>;
