@@ -238,7 +238,9 @@ export function treeEvidence(node: SpfNode): { [key: string]: Json } {
 /** The tree as indented lines with per-branch counts, for messages and the human report. */
 export function renderTree(node: SpfNode, prefix = '', last = true, root = true): string[] {
   const label = root ? node.domain : `${node.via}:${node.domain}`;
-  const cost = `${node.lookups} lookup${node.lookups === 1 ? '' : 's'}`;
+  // A branch costs its own include/redirect term plus everything under it: what removing it would save.
+  const total = root ? node.lookups : node.lookups + 1;
+  const cost = `${total} lookup${total === 1 ? '' : 's'}`;
   const line = `${root ? '' : `${prefix}${last ? '└─ ' : '├─ '}`}${label} (${cost})${node.problem ? ` — ${node.problem}` : ''}`;
   const childPrefix = root ? '' : `${prefix}${last ? '   ' : '│  '}`;
   return [line, ...node.children.flatMap((child, i) => renderTree(child, childPrefix, i === node.children.length - 1, false))];
