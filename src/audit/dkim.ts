@@ -66,7 +66,7 @@ export async function auditDkim(resolver: Resolver, domain: string, configured: 
   for (const key of keys) {
     if (key.record !== undefined || key.configured) records[`dkim:${key.selector}`] = { name: key.name, records: snapshotOf(key.answer) };
   }
-  const checks = [foundCheck(domain, keys, found), ...(await Promise.all(found.map((k) => keyCheck(k)))), testingCheck(found)];
+  const checks = [foundCheck(domain, keys, found), ...(await Promise.all(found.map((k) => keyCheck(k)))), testingCheck(found, keys.some((k) => !k.answer.ok))];
   return { checks, records };
 }
 
@@ -152,7 +152,7 @@ async function keyCheck(key: SelectorKey): Promise<Check> {
   }
 }
 
-function testingCheck(found: SelectorKey[]): Check {
+function testingCheck(found: SelectorKey[], lookupsFailed: boolean): Check {
   const testing = found.filter((k) => {
     const flags = String(parseTagValueRecord(k.record as string).tags.t ?? '');
     return flags.split(':').some((f) => f.trim().toLowerCase() === 'y');
@@ -163,5 +163,7 @@ function testingCheck(found: SelectorKey[]): Check {
       evidence: { selectors: testing.map((k) => k.selector) },
     });
   }
-  return check('dkim.testing', found.length > 0 ? 'pass' : 'info', found.length > 0 ? 'no key is in test mode' : 'not applicable: no key found', { evidence: { selectors: [] } });
+  if (found.length > 0) return check('dkim.testing', 'pass', 'no key is in test mode', { evidence: { selectors: [] } });
+  if (lookupsFailed) return check('dkim.testing', 'error', 'no key found, and some selector lookups failed', { evidence: { selectors: [] } });
+  return check('dkim.testing', 'info', 'not applicable: no key found', { evidence: { selectors: [] } });
 }
