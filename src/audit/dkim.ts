@@ -84,6 +84,9 @@ function foundCheck(domain: string, keys: SelectorKey[], found: SelectorKey[]): 
     missingConfigured: missingConfigured.map((k) => k.selector),
     failed: failed.map((k): Json => ({ selector: k.selector, error: k.answer.ok ? null : k.answer.error })),
   };
+  if (keys.length === 0) {
+    return check('dkim.found', 'error', 'no DKIM selectors to check: none configured and discovery is off', { evidence });
+  }
   if (missingConfigured.length > 0) {
     return check('dkim.found', 'fail', `configured selector${missingConfigured.length > 1 ? 's' : ''} ${missingConfigured.map((k) => k.name).join(', ')} publish${missingConfigured.length > 1 ? '' : 'es'} no key`, {
       remediation: 'Publish the public key your signer uses at <selector>._domainkey.<domain>, or correct the selector in the configuration.',

@@ -1,4 +1,4 @@
-import type { SqlValue, Sql, Statement } from '../store/sql.js';
+import type { Sql, Statement } from '../store/sql.js';
 import { diffRecordSets, type ChangeKind, type KnownSet, type RecordChange } from './changes.js';
 import { countStatuses, worstStatus, type Check, type CheckStatus, type DomainAudit, type Json } from './types.js';
 
@@ -96,7 +96,7 @@ function toChange(row: ChangeRow): StoredChange {
 export async function latestSnapshots(db: Sql, domain: string): Promise<Map<string, KnownSet & { id: number }>> {
   const rows = await db.all<{ id: number; kind: string; name: string; records: string }>(
     `SELECT s.id, s.kind, s.name, s.records FROM dns_snapshots s
-     WHERE s.domain = ?1 AND s.id = (SELECT id FROM dns_snapshots WHERE domain = ?1 AND kind = s.kind ORDER BY first_seen_at DESC, id DESC LIMIT 1)`,
+     WHERE s.domain = ? AND s.id = (SELECT id FROM dns_snapshots WHERE domain = s.domain AND kind = s.kind ORDER BY first_seen_at DESC, id DESC LIMIT 1)`,
     [domain],
   );
   return new Map(rows.map((r) => [r.kind, { id: r.id, name: r.name, records: JSON.parse(r.records) as string[] }]));
@@ -174,11 +174,12 @@ export interface TimeRange {
 }
 
 export async function listAudits(db: Sql, domain: string, range: TimeRange): Promise<Array<StoredAudit & { checks: Check[] }>> {
-  const params: SqlValue[] = [domain, range.from ?? null, range.to ?? null, range.limit];
+  const from = range.from ?? null;
+  const to = range.to ?? null;
   const rows = await db.all<AuditRow>(
-    `SELECT * FROM audits WHERE domain = ?1 AND (?2 IS NULL OR started_at >= ?2) AND (?3 IS NULL OR started_at < ?3)
-     ORDER BY started_at DESC, id DESC LIMIT ?4`,
-    params,
+    `SELECT * FROM audits WHERE domain = ? AND (? IS NULL OR started_at >= ?) AND (? IS NULL OR started_at < ?)
+     ORDER BY started_at DESC, id DESC LIMIT ?`,
+    [domain, from, from, to, to, range.limit],
   );
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
@@ -188,9 +189,9 @@ export async function listAudits(db: Sql, domain: string, range: TimeRange): Pro
 
 export async function listChanges(db: Sql, options: TimeRange & { domain?: string }): Promise<StoredChange[]> {
   const rows = await db.all<ChangeRow>(
-    `SELECT * FROM dns_changes WHERE (?1 IS NULL OR domain = ?1) AND (?2 IS NULL OR observed_at >= ?2) AND (?3 IS NULL OR observed_at < ?3)
-     ORDER BY observed_at DESC, id DESC LIMIT ?4`,
-    [options.domain ?? null, options.from ?? null, options.to ?? null, options.limit],
+    `SELECT * FROM dns_changes WHERE (? IS NULL OR domain = ?) AND (? IS NULL OR observed_at >= ?) AND (? IS NULL OR observed_at < ?)
+     ORDER BY observed_at DESC, id DESC LIMIT ?`,
+    [options.domain ?? null, options.domain ?? null, options.from ?? null, options.from ?? null, options.to ?? null, options.to ?? null, options.limit],
   );
   return rows.map(toChange);
 }
