@@ -121,8 +121,7 @@ async function keyCheck(key: SelectorKey): Promise<Check> {
     });
   }
   try {
-    // mailauth reads the key exactly as its verifier will; the record is handed over rather than re-queried.
-    const parsed = await getPublicKey('DKIM', key.name, 1, async () => [[record]]);
+    const parsed = await readKey(key.name, record);
     const bits = parsed.modulusLength;
     const ed25519 = parsed.publicKey.includes('BEGIN PUBLIC KEY') && bits === undefined;
     evidence.bits = bits ?? null;
@@ -153,6 +152,21 @@ async function keyCheck(key: SelectorKey): Promise<Check> {
       evidence,
     });
   }
+}
+
+/** Parsed keys by record text: parsing a key is the costliest step of an audit and keys rarely change. */
+const parsedKeys = new Map<string, ReturnType<typeof getPublicKey>>();
+const MAX_PARSED_KEYS = 2000;
+
+/** mailauth reads the key exactly as its verifier will; the record is handed over rather than re-queried. */
+function readKey(name: string, record: string): ReturnType<typeof getPublicKey> {
+  let parsed = parsedKeys.get(record);
+  if (!parsed) {
+    parsed = getPublicKey('DKIM', name, 1, async () => [[record]]);
+    if (parsedKeys.size >= MAX_PARSED_KEYS) parsedKeys.delete(parsedKeys.keys().next().value as string);
+    parsedKeys.set(record, parsed);
+  }
+  return parsed;
 }
 
 function testingCheck(found: SelectorKey[], lookupsFailed: boolean): Check {

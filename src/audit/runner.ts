@@ -1,6 +1,7 @@
 import type { Resolver } from '../dns/types.js';
 import { auditBimi, type DmarcForBimi } from './bimi.js';
 import { auditDkim } from './dkim.js';
+import { limitInFlight } from './limit.js';
 import { auditDmarc } from './dmarc.js';
 import { auditMx } from './mx.js';
 import { collectMtaSts, judgeMtaSts, mtaStsRecords, type PolicyFetcher } from './mta-sts.js';
@@ -67,8 +68,12 @@ export async function auditDomain(target: AuditTarget, deps: AuditDeps): Promise
   };
 }
 
+/** DNS questions in flight across all domains of a run; see limitInFlight. */
+export const MAX_DNS_IN_FLIGHT = 64;
+
 /** Audits several domains, `concurrency` at a time, in the order given. */
 export async function auditDomains(targets: readonly AuditTarget[], deps: AuditDeps, concurrency: number, signal?: AbortSignal): Promise<DomainAudit[]> {
+  deps = { ...deps, resolver: limitInFlight(deps.resolver, MAX_DNS_IN_FLIGHT) };
   const results: DomainAudit[] = new Array(targets.length);
   let next = 0;
   const worker = async () => {

@@ -100,3 +100,23 @@ describe('auditDomain', () => {
     expect(reachesFailOn([audit], 'warn')).toBe(true);
   });
 });
+
+describe('limitInFlight', () => {
+  it('never lets more than the limit run, even when new queries arrive as others finish', async () => {
+    const { limitInFlight } = await import('../../../src/audit/limit.js');
+    let active = 0;
+    let peak = 0;
+    const slow = {
+      async query(name: string) {
+        peak = Math.max(peak, ++active);
+        await new Promise((r) => setTimeout(r, name.length % 3));
+        active--;
+        return { name, type: 'A' as const, status: 'ok' as const, records: [], ttl: 1 };
+      },
+    };
+    const limited = limitInFlight(slow as never, 4);
+    const burst = async (n: number) => Promise.all(Array.from({ length: n }, (_, i) => limited.query(`n${'x'.repeat(i)}.test`, 'A')));
+    await Promise.all([burst(30), new Promise((r) => setTimeout(r, 1)).then(() => burst(30))]);
+    expect(peak).toBe(4);
+  });
+});
