@@ -3,7 +3,7 @@ import type { Job } from '../jobs/types.js';
 import { auditDomains } from './runner.js';
 import { createHttpsPolicyFetcher } from './mta-sts-fetch.js';
 import type { PolicyFetcher } from './mta-sts.js';
-import { saveAudit } from './store.js';
+import { pruneAudits, saveAudit } from './store.js';
 import { targetFor } from './targets.js';
 import { countStatuses } from './types.js';
 
@@ -30,6 +30,8 @@ export function createAuditJob(options: { fetcher?: (context: { resolver: Resolv
         for (const c of audit.checks.filter((x) => x.status === 'error')) log.warn('audit check could not be determined', { domain: audit.domain, check: c.id, message: c.message });
         details.push({ domain: audit.domain, auditId: saved.auditId, counts, changes: saved.changes });
       }
+      const pruned = await pruneAudits(db, now() - config.retention.audits);
+      if (pruned > 0) log.info('pruned audits past retention', { pruned });
       const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
       return {
         summary: `${plural(audits.length, 'domain')} audited, ${plural(findings, 'finding')}, ${plural(changes, 'record change')}`,

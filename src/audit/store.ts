@@ -195,3 +195,9 @@ export async function listChanges(db: Sql, options: TimeRange & { domain?: strin
   );
   return rows.map(toChange);
 }
+
+/** Drops audits (and, by cascade, their checks) older than the cutoff; snapshots and changes stay. */
+export async function pruneAudits(db: Sql, olderThan: number): Promise<number> {
+  const result = await db.run('DELETE FROM audits WHERE started_at < ?', [olderThan]);
+  return result.changes;
+}

@@ -156,7 +156,13 @@ export const configSchema = z
     placement: placement.default(() => placement.parse({})),
     audit: audit.default(() => audit.parse({})),
     schedules: schedules.default(() => schedules.parse({})),
-    retention: z.strictObject({ runs: duration.default(90 * 86_400_000) }).default({ runs: 90 * 86_400_000 }),
+    retention: z
+      .strictObject({
+        runs: duration.default(90 * 86_400_000),
+        /** Audit results and their checks; DNS record snapshots and change events are kept for good. */
+        audits: duration.default(180 * 86_400_000),
+      })
+      .default({ runs: 90 * 86_400_000, audits: 180 * 86_400_000 }),
   })
   .superRefine((config, ctx) => {
     const names = new Set<string>();

@@ -15,6 +15,7 @@ CREATE TABLE audits (
 );
 
 CREATE INDEX audits_by_domain ON audits (domain, started_at DESC);
+CREATE INDEX audits_by_time ON audits (started_at);
 
 CREATE TABLE audit_checks (
   audit_id INTEGER NOT NULL REFERENCES audits (id) ON DELETE CASCADE,
