@@ -62,10 +62,8 @@ export async function auditDkim(resolver: Resolver, domain: string, configured: 
     }),
   );
   const found = keys.filter((k) => k.record !== undefined);
-  const records: Record<string, RecordSet> = {};
-  for (const key of keys) {
-    if (key.record !== undefined || key.configured) records[`dkim:${key.selector}`] = { name: key.name, records: snapshotOf(key.answer) };
-  }
+  // Every selector tried is a record set, so a discovered key that later disappears shows up as removed.
+  const records: Record<string, RecordSet> = Object.fromEntries(keys.map((key) => [`dkim:${key.selector}`, { name: key.name, records: snapshotOf(key.answer) }]));
   const checks = [foundCheck(domain, keys, found), ...(await Promise.all(found.map((k) => keyCheck(k)))), testingCheck(found, keys.some((k) => !k.answer.ok))];
   return { checks, records };
 }

@@ -59,7 +59,7 @@ export async function collectMtaSts(resolver: Resolver, domain: string, fetcher:
     else if (!/^[a-z0-9]{1,32}$/i.test(id)) recordProblems.push(`id=${id}: expected 1-32 letters and digits`);
   }
   const data: MtaStsData = { name, answer, records, id, recordProblems, policyUrl: `https://${host}${POLICY_PATH}`, fetched: undefined };
-  if (records.length !== 1) return data;
+  if (records.length !== 1 || recordProblems.length > 0) return data;
   try {
     data.fetched = { response: await fetcher(host) };
   } catch (error) {

@@ -31,11 +31,26 @@ export async function auditMx(resolver: Resolver, domain: string): Promise<MxRes
     };
   }
   if (mx.length === 0) {
-    const present = check('mx.present', 'fail', `${domain} ${answer.status === 'nxdomain' ? 'does not exist' : 'publishes no MX record'}: replies and bounces to the domain cannot be delivered reliably, and receivers such as Yahoo reject mail from domains that cannot receive`, {
-      remediation: `Publish MX records for ${domain} pointing at the servers that receive its mail, or a null MX ("0 .") if it never receives mail.`,
+    const remediation = `Publish MX records for ${domain} pointing at the servers that receive its mail, or a null MX ("0 .") if it never receives mail.`;
+    const hosts = check('mx.hosts', 'info', 'not applicable: no MX records', { evidence });
+    if (answer.status === 'nxdomain') {
+      return { checks: [check('mx.present', 'fail', `${domain} does not exist, so it can receive no replies or bounces`, { remediation, evidence }), hosts], records, hosts: undefined };
+    }
+    const [a, aaaa] = await Promise.all([lookup(resolver, domain, 'A'), lookup(resolver, domain, 'AAAA')]);
+    if (!a.ok || !aaaa.ok) return { checks: [check('mx.present', 'error', `${domain} publishes no MX record, and its address lookup failed`, { evidence }), hosts], records, hosts: undefined };
+    const implicit = [...a.records, ...aaaa.records];
+    if (implicit.length > 0) {
+      const present = check('mx.present', 'warn', `${domain} publishes no MX record; mail to it goes to its address record (${implicit.join(', ')}) as an implicit MX (RFC 5321 §5.1)`, {
+        remediation,
+        evidence: { ...evidence, implicit },
+      });
+      return { checks: [present, hosts], records, hosts: undefined };
+    }
+    const present = check('mx.present', 'fail', `${domain} publishes no MX and no address record: replies and bounces cannot be delivered, and receivers such as Yahoo reject mail from domains that cannot receive`, {
+      remediation,
       evidence,
     });
-    return { checks: [present, check('mx.hosts', 'info', 'not applicable: no MX records', { evidence })], records, hosts: undefined };
+    return { checks: [present, hosts], records, hosts: undefined };
   }
   const hosts = mx.map((r) => r.exchange.replace(/\.$/, '').toLowerCase());
   const resolved = await Promise.all(

@@ -19,7 +19,10 @@ describe('MX', () => {
     expect(nullMx.checks[0]?.message).toContain('RFC 7505');
     const dangling = await auditMx(fakeResolver({ 'MX example.com': [{ exchange: 'gone.example.com', priority: 10 }] }), 'example.com');
     expect(dangling.checks[1]?.status).toBe('fail');
-    expect((await auditMx(fakeResolver({ 'A example.com': ['192.0.2.1'] }), 'example.com')).checks[0]?.status).toBe('fail');
+    const implicit = await auditMx(fakeResolver({ 'A example.com': ['192.0.2.1'] }), 'example.com');
+    expect(implicit.checks[0]).toMatchObject({ status: 'warn', evidence: { implicit: ['192.0.2.1'] } });
+    expect((await auditMx(fakeResolver({ 'TXT example.com': [['v=spf1 -all']] }), 'example.com')).checks[0]?.status).toBe('fail');
+    expect((await auditMx(fakeResolver({}), 'example.com')).checks[0]?.message).toContain('does not exist');
     expect((await auditMx(fakeResolver({ 'MX example.com': 'timeout' }), 'example.com')).checks.map((c) => c.status)).toEqual(['error', 'error']);
   });
 });
