@@ -215,6 +215,12 @@ function policyCheck(domain: string, record: DmarcRecord, inherited: boolean): C
       evidence,
     });
   }
+  if (record.np === 'none') {
+    return check('dmarc.policy', 'warn', `${message}. np=none leaves names that do not exist under ${domain} spoofable`, {
+      remediation: 'Set "np=reject": no legitimate mail comes from names that do not exist.',
+      evidence,
+    });
+  }
   return check('dmarc.policy', 'pass', message, { evidence });
 }
 

@@ -64,6 +64,8 @@ describe('auditDmarc', () => {
     const pct = await auditDmarc(fakeResolver({ 'TXT _dmarc.example.com': txt('v=DMARC1; p=reject; pct=100; rua=mailto:d@example.com') }), 'example.com');
     expect(byId(pct.checks, 'dmarc.policy')).toMatchObject({ status: 'pass' });
     expect(byId(pct.checks, 'dmarc.policy').message).toContain('removed by RFC 9989');
+    const np = await auditDmarc(fakeResolver({ 'TXT _dmarc.example.com': txt('v=DMARC1; p=reject; np=none; rua=mailto:d@example.com') }), 'example.com');
+    expect(byId(np.checks, 'dmarc.policy').message).toContain('np=none leaves names');
     const failed = await auditDmarc(fakeResolver({ 'TXT _dmarc.example.com': 'timeout' }), 'example.com');
     expect(new Set(failed.checks.map((c) => c.status))).toEqual(new Set(['error']));
   });
