@@ -28,6 +28,8 @@ export interface SpfNode {
   problem: string | null;
   /** True when DNS failed somewhere in this branch, so its counts are a lower bound. */
   incomplete: boolean;
+  /** What makes a receiver return permerror here besides syntax: several records, too many MX names. */
+  permerrors: string[];
   parsed: ParsedSpf | null;
   children: SpfNode[];
 }
@@ -104,6 +106,7 @@ async function walk(
     voidNames: [],
     problem: null,
     incomplete: false,
+    permerrors: [],
     parsed: null,
     children: [],
   };
@@ -135,6 +138,7 @@ async function walk(
     }
     if (found.length > 1) {
       node.problem = `${found.length} SPF records at ${domain} (permerror)`;
+      node.permerrors.push(node.problem);
       return node;
     }
     record = found[0] as string;
@@ -192,7 +196,7 @@ async function followMechanism(resolver: Resolver, domain: string, term: Extract
       return;
     }
     if (answer.records.length === 0) markVoid(node, target);
-    if (answer.records.length > MAX_MX_NAMES) node.problem = `"${term.text}" names ${answer.records.length} MX hosts; more than ${MAX_MX_NAMES} is a permerror`;
+    if (answer.records.length > MAX_MX_NAMES) node.permerrors.push(`"${term.text}" names ${answer.records.length} MX hosts; more than ${MAX_MX_NAMES} is a permerror`);
     return;
   }
   const answers = term.name === 'exists' ? [await lookup(resolver, target, 'A')] : await Promise.all([lookup(resolver, target, 'A'), lookup(resolver, target, 'AAAA')]);
@@ -213,7 +217,7 @@ function markVoid(node: SpfNode, name: string) {
 }
 
 function stub(domain: string, via: SpfNode['via'], problem: string): SpfNode {
-  return { domain, via, record: null, ownLookups: 0, lookups: 0, voids: 0, voidNames: [], problem, incomplete: false, parsed: null, children: [] };
+  return { domain, via, record: null, ownLookups: 0, lookups: 0, voids: 0, voidNames: [], problem, incomplete: false, permerrors: [], parsed: null, children: [] };
 }
 
 function* nodes(tree: SpfNode): Generator<SpfNode> {
@@ -252,7 +256,7 @@ function syntaxCheck(tree: SpfNode): Check {
   for (const node of nodes(tree)) {
     for (const error of node.parsed?.errors ?? []) problems.push(`${node.domain}: ${error}`);
     for (const note of node.parsed?.notes ?? []) notes.push(`${node.domain}: ${note}`);
-    if (node.problem && (/^\d+ SPF records/.test(node.problem) || node.problem.includes('MX hosts'))) problems.push(`${node.domain}: ${node.problem}`);
+    for (const permerror of node.permerrors) problems.push(`${node.domain}: ${permerror}`);
   }
   const evidence = { problems, notes, record: tree.record };
   if (problems.length > 0) {

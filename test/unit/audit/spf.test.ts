@@ -83,6 +83,15 @@ describe('auditSpf', () => {
     expect(byId(loop.checks, 'spf.lookups').message).toContain('loops');
   });
 
+  it('reports an include with two records and an mx naming over 10 hosts as syntax permerrors', async () => {
+    const mx = Array.from({ length: 11 }, (_, i) => ({ exchange: `mx${i}.d.test`, priority: i }));
+    const result = await auditSpf(fakeResolver({ 'TXT d.test': txt('v=spf1 mx include:two.test -all'), 'MX d.test': mx, 'TXT two.test': txt('v=spf1 -all', 'v=spf1 ~all') }), 'd.test');
+    const syntax = byId(result.checks, 'spf.syntax');
+    expect(syntax.status).toBe('fail');
+    expect(syntax.message).toContain('names 11 MX hosts');
+    expect(syntax.message).toContain('2 SPF records at two.test');
+  });
+
   it('reports error, never pass or fail, when DNS fails', async () => {
     const result = await auditSpf(fakeResolver({ 'TXT d.test': 'timeout' }), 'd.test');
     expect(new Set(result.checks.map((c) => c.status))).toEqual(new Set(['error']));
