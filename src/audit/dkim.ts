@@ -142,9 +142,10 @@ async function keyCheck(key: SelectorKey): Promise<Check> {
     }
     return check('dkim.key', 'pass', `${key.name}: ${bits}-bit RSA key`, { subject, evidence });
   } catch (error) {
-    const message = (error as Error).message;
-    evidence.problem = message;
-    return check('dkim.key', 'fail', `${key.name}: the key cannot be used (${message.replace('${keyType}', String(tags.k ?? 'rsa'))})`, {
+    // mailauth's "Unknown key type" message carries a literal "${keyType}" (a quoting slip); say which type.
+    const reason = (error as Error).message.replace('${keyType}', String(tags.k ?? 'rsa'));
+    evidence.problem = reason;
+    return check('dkim.key', 'fail', `${key.name}: the key cannot be used (${reason})`, {
       subject,
       remediation: 'Republish the public key exactly as your signer exports it: base64 in p=, with k=rsa or k=ed25519.',
       evidence,
