@@ -20,6 +20,7 @@ export function createAuditJob(options: { fetcher?: (context: { resolver: Resolv
       const audits = await auditDomains(targets, { resolver, fetchPolicy, discoverSelectors: config.audit.discoverSelectors, now }, config.audit.concurrency, signal);
       const details = [];
       let findings = 0;
+      let undetermined = 0;
       let changes = 0;
       for (const audit of audits) {
         const saved = await saveAudit(db, audit);
@@ -27,14 +28,16 @@ export function createAuditJob(options: { fetcher?: (context: { resolver: Resolv
         findings += counts.fail + counts.warn;
         changes += saved.changes.length;
         for (const change of saved.changes) log.info('DNS record change', { domain: audit.domain, kind: change.kind, change: change.change, name: change.name });
-        for (const c of audit.checks.filter((x) => x.status === 'error')) log.warn('audit check could not be determined', { domain: audit.domain, check: c.id, message: c.message });
+        const unknown = audit.checks.filter((c) => c.status === 'error');
+        undetermined += unknown.length;
+        if (unknown.length > 0) log.warn('audit checks could not be determined', { domain: audit.domain, checks: unknown.map((c) => c.id), first: unknown[0]?.message });
         details.push({ domain: audit.domain, auditId: saved.auditId, counts, changes: saved.changes });
       }
       const pruned = await pruneAudits(db, now() - config.retention.audits);
       if (pruned > 0) log.info('pruned audits past retention', { pruned });
       const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
       return {
-        summary: `${plural(audits.length, 'domain')} audited, ${plural(findings, 'finding')}, ${plural(changes, 'record change')}`,
+        summary: `${plural(audits.length, 'domain')} audited, ${plural(findings, 'finding')}, ${plural(undetermined, 'check')} undetermined, ${plural(changes, 'record change')}`,
         details: { domains: details },
       };
     },

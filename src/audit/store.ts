@@ -5,7 +5,6 @@ import { countStatuses, worstStatus, type Check, type CheckStatus, type DomainAu
 export interface StoredAudit {
   id: number;
   domain: string;
-  runId: number | null;
   startedAt: number;
   finishedAt: number;
   worst: CheckStatus;
@@ -22,7 +21,6 @@ export interface StoredChange extends RecordChange {
 interface AuditRow {
   id: number;
   domain: string;
-  run_id: number | null;
   started_at: number;
   finished_at: number;
   worst: CheckStatus;
@@ -58,7 +56,6 @@ interface ChangeRow {
 const toAudit = (row: AuditRow): StoredAudit => ({
   id: row.id,
   domain: row.domain,
-  runId: row.run_id,
   startedAt: row.started_at,
   finishedAt: row.finished_at,
   worst: row.worst,
@@ -106,12 +103,12 @@ export async function latestSnapshots(db: Sql, domain: string): Promise<Map<stri
  * Stores an audit with its checks, updates the record snapshots and records a change event for every
  * record set that differs from its last snapshot, all in one transaction. Returns the changes found.
  */
-export async function saveAudit(db: Sql, audit: DomainAudit, runId: number | null = null): Promise<{ auditId: number; changes: RecordChange[] }> {
+export async function saveAudit(db: Sql, audit: DomainAudit): Promise<{ auditId: number; changes: RecordChange[] }> {
   const counts = countStatuses(audit.checks);
   const worst = worstStatus(audit.checks.map((c) => c.status));
   const inserted = await db.run(
-    'INSERT INTO audits (domain, run_id, started_at, finished_at, worst, pass, warn, fail, error, info) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    [audit.domain, runId, audit.startedAt, audit.finishedAt, worst, counts.pass, counts.warn, counts.fail, counts.error, counts.info],
+    'INSERT INTO audits (domain, started_at, finished_at, worst, pass, warn, fail, error, info) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    [audit.domain, audit.startedAt, audit.finishedAt, worst, counts.pass, counts.warn, counts.fail, counts.error, counts.info],
   );
   const auditId = inserted.lastRowId;
   const previous = await latestSnapshots(db, audit.domain);

@@ -3,7 +3,6 @@
 CREATE TABLE audits (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   domain TEXT NOT NULL,
-  run_id INTEGER,
   started_at INTEGER NOT NULL,
   finished_at INTEGER NOT NULL,
   worst TEXT NOT NULL CHECK (worst IN ('pass', 'info', 'warn', 'error', 'fail')),
