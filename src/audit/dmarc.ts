@@ -173,7 +173,7 @@ function policyCheck(domain: string, record: DmarcRecord, inherited: boolean): C
   const np = record.np ?? record.sp ?? record.p;
   const alignment = `alignment: DKIM ${record.adkim === 's' ? 'strict' : 'relaxed'}, SPF ${record.aspf === 's' ? 'strict' : 'relaxed'}`;
   const parts = [
-    `policy for ${domain}: ${effective ?? 'none (no p= tag)'}${inherited ? ` (from ${record.sp ? 'sp=' : 'p='} of the parent record)` : ''}`,
+    `policy for ${domain}: ${effective ?? 'none (no valid p= tag)'}${inherited ? ` (from ${record.sp ? 'sp=' : 'p='} of the parent record)` : ''}`,
     `subdomains (sp): ${record.sp ?? `${record.p ?? 'none'} (inherits p)`}`,
     `non-existent subdomains (np): ${record.np ?? `${np ?? 'none'} (inherits ${record.sp ? 'sp' : 'p'})`}`,
     alignment,
