@@ -59,8 +59,13 @@ export function reportJson(audits: readonly DomainAudit[]) {
   };
 }
 
-/** Whether any check reaches the `--fail-on` level; a check that could not be determined always does. */
-export function reachesFailOn(audits: readonly DomainAudit[], level: 'warn' | 'fail'): boolean {
-  const failing = new Set<CheckStatus>(level === 'warn' ? ['warn', 'fail', 'error'] : ['fail', 'error']);
-  return audits.some((a) => a.checks.some((c) => failing.has(c.status)));
+/**
+ * The gate's verdict: `failed` when any check reaches the `--fail-on` level, else `undetermined` when any
+ * check could not be determined — a gate must not pass what it could not check, nor call it a finding.
+ */
+export function gateOutcome(audits: readonly DomainAudit[], level: 'warn' | 'fail'): 'passed' | 'failed' | 'undetermined' {
+  const failing = new Set<CheckStatus>(level === 'warn' ? ['warn', 'fail'] : ['fail']);
+  const checks = audits.flatMap((a) => a.checks);
+  if (checks.some((c) => failing.has(c.status))) return 'failed';
+  return checks.some((c) => c.status === 'error') ? 'undetermined' : 'passed';
 }

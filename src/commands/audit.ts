@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import type { Command } from 'commander';
 import { auditDomains } from '../audit/runner.js';
 import { createHttpsPolicyFetcher } from '../audit/mta-sts-fetch.js';
-import { reachesFailOn, renderReport, reportJson } from '../audit/render.js';
+import { gateOutcome, renderReport, reportJson } from '../audit/render.js';
 import { targetFor } from '../audit/targets.js';
 import { domainName } from '../config/schema.js';
 import { resolverForRun } from '../dns/index.js';
@@ -48,7 +48,7 @@ export function registerAudit(program: Command): void {
       const targets = domains.map((d) => targetFor(config, d, { selectors, ips }));
       const audits = await auditDomains(targets, deps, config.audit.concurrency);
       process.stdout.write(options.json ? `${JSON.stringify(reportJson(audits), null, 2)}\n` : renderReport(audits, { colour: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }));
-      process.exitCode = reachesFailOn(audits, options.failOn) ? EXIT.failure : EXIT.ok;
+      process.exitCode = { passed: EXIT.ok, failed: EXIT.failure, undetermined: EXIT.undetermined }[gateOutcome(audits, options.failOn)];
     });
 }
 

@@ -58,10 +58,10 @@ describe('inboxwatch audit', () => {
     expect(strict.stdout).toContain('WARN dmarc.policy');
   });
 
-  it('exits 1 when DNS times out, reporting error rather than a verdict', async () => {
+  it('exits 3 when DNS times out, reporting error rather than a verdict', async () => {
     const dir = freshDir('dns:\n  timeoutMs: 200\n  tries: 1\n');
     const result = await runCli(['audit', 'good.audit.test', '--json', '--no-discover'], { cwd: dir, env: dnsEnv(world().faultyDns.silent.server) });
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(3);
     const statuses = new Set(JSON.parse(result.stdout).domains[0].checks.map((c: { status: string }) => c.status));
     expect(statuses.has('error')).toBe(true);
     expect(statuses.has('pass') || statuses.has('fail')).toBe(false);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diffRecordSets } from '../../../src/audit/changes.js';
-import { reachesFailOn, renderReport, reportJson } from '../../../src/audit/render.js';
+import { gateOutcome, renderReport, reportJson } from '../../../src/audit/render.js';
 import { bulkSenderCheck } from '../../../src/audit/requirements.js';
 import { auditDomain } from '../../../src/audit/runner.js';
 import { check, type Check, type DomainAudit } from '../../../src/audit/types.js';
@@ -96,8 +96,10 @@ describe('auditDomain', () => {
     const json = reportJson([audit]);
     expect(Object.keys(json.domains[0]!)).toEqual(['domain', 'checks', 'records']);
     expect(Object.keys(json.domains[0]!.checks[0]!)).toEqual(['id', 'subject', 'status', 'message', 'remediation', 'evidence']);
-    expect(reachesFailOn([audit], 'fail')).toBe(false);
-    expect(reachesFailOn([audit], 'warn')).toBe(true);
+    expect(gateOutcome([audit], 'fail')).toBe('passed');
+    expect(gateOutcome([audit], 'warn')).toBe('failed');
+    const undetermined: DomainAudit = { ...audit, checks: audit.checks.map((c) => (c.status === 'warn' ? { ...c, status: 'error' as const } : c)) };
+    expect(gateOutcome([undetermined], 'warn')).toBe('undetermined');
   });
 });
 
