@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { registerAudit } from './commands/audit.js';
 import { registerConfig } from './commands/config.js';
 import { EXIT, UsageError } from './commands/context.js';
 import { registerJobs } from './commands/jobs.js';
@@ -19,6 +20,7 @@ const program = new Command('inboxwatch')
 registerServe(program);
 registerTest(program);
 registerRun(program);
+registerAudit(program);
 registerJobs(program);
 registerConfig(program);
 registerMigrate(program);
