@@ -9,7 +9,7 @@ import { startScheduler } from '../jobs/scheduler.js';
 import { jobTable } from '../jobs/table.js';
 import type { Logger } from '../log.js';
 import { openStore } from '../store/index.js';
-import { resumePlacementTests } from '../placement/resume.js';
+import { startPlacementService } from '../placement/service.js';
 import { markInterrupted } from '../store/runs.js';
 import { resolveTokens } from './tokens.js';
 
@@ -42,7 +42,7 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
   const scheduler = startScheduler(table, runner, log);
-  const resumed = resumePlacementTests({ config, db, log });
+  const placement = startPlacementService({ config, db, log });
   log.info('inboxwatch is listening', { url, database: config.database });
 
   let closing: Promise<void> | undefined;
@@ -51,8 +51,8 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
     close(graceMs = 10_000) {
       closing ??= (async () => {
         await scheduler.stop();
-        await resumed.stop();
         await runner.shutdown(graceMs);
+        await placement.stop();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await db.close();
         log.info('inboxwatch stopped');

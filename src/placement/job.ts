@@ -2,6 +2,7 @@ import type { Job } from '../jobs/types.js';
 import { collectorFor } from './index.js';
 import { completePlacementTest, createPlacementTest, isActive, type PlacementContext } from './lifecycle.js';
 import { testReport, type TestReport } from './report.js';
+import { sharedCollector } from './service.js';
 import { unfinishedTests } from './store.js';
 import type { Placement } from './types.js';
 
@@ -26,7 +27,9 @@ export const placementJob: Job = {
   name: 'placement',
   description: 'send a seed test through every provider and record where each message lands',
   async run(jobContext) {
-    const collector = collectorFor(jobContext);
+    // Under `serve` the mailbox connections outlive the run; alone (`inboxwatch run`) they last as long as it.
+    const shared = sharedCollector();
+    const collector = shared ?? collectorFor(jobContext);
     const ctx: PlacementContext = { ...jobContext, collector };
     try {
       const resumed = (await unfinishedTests(ctx.db)).filter((test) => !isActive(test.id));
@@ -40,7 +43,7 @@ export const placementJob: Job = {
       const summary = done.map(summariseReport).join('; ');
       return { summary: resumed.length > 0 ? `${summary} (${resumed.length} resumed)` : summary, details: done };
     } finally {
-      await collector.close();
+      if (!shared) await collector.close();
     }
   },
 };

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestReport } from '../../src/placement/report.js';
-import { CLI, runCli } from '../support/cli.js';
+import { CLI, runCli, startServe } from '../support/cli.js';
 import { dkimKeyFile, messagesInMailbox, provider, seedEntry, tempDir, writeConfigFile } from '../support/placement.js';
 import { clearRecipientRule, seed, setRecipientRule } from '../world/context.js';
 
@@ -59,7 +59,8 @@ describe('inboxwatch test', () => {
     beforeAll(() => setRecipientRule(seed(7).address, { delayMs: 4000 }));
     afterAll(() => clearRecipientRule(seed(7).address));
 
-    it('completes the test on --resume without sending anything twice', async () => {
+    /** Starts `inboxwatch test`, and kills it (SIGKILL) the moment every message is recorded as sent. */
+    async function killAfterSend(): Promise<string> {
       const child = spawn(process.execPath, [CLI, '-c', config, 'test', '--provider', 'good', '--json'], { cwd: dir, stdio: 'ignore' });
       const db = new Database(`${dir}/inboxwatch.db`, { readonly: true, fileMustExist: false });
       let token: string | undefined;
@@ -77,9 +78,14 @@ describe('inboxwatch test', () => {
       } finally {
         db.close();
       }
-      expect(token).toBeDefined();
       child.kill('SIGKILL');
       await new Promise((resolve) => child.once('exit', resolve));
+      if (token === undefined) throw new Error('the test never finished sending');
+      return token;
+    }
+
+    it('completes the test on --resume without sending anything twice', async () => {
+      const token = await killAfterSend();
 
       const resumed = await runCli(['-c', config, 'test', '--resume', '--json'], { cwd: dir });
       expect(resumed.code).toBe(0);
@@ -100,6 +106,32 @@ describe('inboxwatch test', () => {
       }
       const again = await runCli(['-c', config, 'test', '--resume', '--json'], { cwd: dir });
       expect(JSON.parse(again.stdout)).toEqual([]);
+    });
+
+    it('is completed by `inboxwatch serve` starting up after the crash', async () => {
+      const token = await killAfterSend();
+      const serve = await startServe({ cwd: dir, args: ['-c', config] });
+      try {
+        let status: string | undefined;
+        for (let i = 0; i < 300 && status !== 'complete'; i++) {
+          await sleep(100);
+          const db = new Database(`${dir}/inboxwatch.db`, { readonly: true });
+          status = (db.prepare('SELECT status FROM tests WHERE token = ?').get(token) as { status: string }).status;
+          db.close();
+        }
+        expect(status).toBe('complete');
+        expect(serve.log()).toContain('resuming placement tests left unfinished by the last process');
+      } finally {
+        expect(await serve.stop()).toBe(0);
+      }
+      const db = new Database(`${dir}/inboxwatch.db`, { readonly: true });
+      const rows = db
+        .prepare('SELECT m.seed, m.message_id, v.placement FROM messages m JOIN tests t ON t.id = m.test_id JOIN verdicts v ON v.message_id = m.id WHERE t.token = ?')
+        .all(token) as Array<{ seed: string; message_id: string; placement: string }>;
+      db.close();
+      expect(rows.map((r) => r.placement)).toEqual(['inbox', 'inbox']);
+      await sleep(4500);
+      for (const row of rows) expect(await messagesInMailbox(row.seed === seed(4).address ? 4 : 7, 'INBOX', row.message_id)).toHaveLength(1);
     });
   });
 });

@@ -200,10 +200,12 @@ describe('placement persistence and clean-up', () => {
     await new Promise((resolve) => setTimeout(resolve, 3500));
 
     const { openStore } = await import('../../src/store/index.js');
-    const { resumePlacementTests } = await import('../../src/placement/resume.js');
+    const { startPlacementService } = await import('../../src/placement/service.js');
     const db = await openStore(config.database);
     try {
-      await resumePlacementTests({ config, db, log: silentLogger }).finished;
+      const service = startPlacementService({ config, db, log: silentLogger });
+      await service.resumed;
+      await service.stop();
       const report = (await testReport(db, test.id)) as TestReport;
       expect(report.test.status).toBe('complete');
       expect(seedOf(report, 'good', 12)).toMatchObject({ placement: 'inbox' });
