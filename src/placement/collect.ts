@@ -125,6 +125,8 @@ export function quotaHealth(storage: { usage?: number; limit?: number } | undefi
 
 class PermanentSeedError extends Error {}
 
+const IDLE_CONNECTION_LINGER_MS = 5 * 60_000;
+
 function createSession(seed: SeedConfig, options: CollectorOptions): Session {
   const now = options.now ?? Date.now;
   const log = options.log;
@@ -385,10 +387,22 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
     }
   }
 
+  // An idle connection is kept a while for the next test, then closed before the server (or a NAT) drops it unseen.
+  let linger: NodeJS.Timeout | undefined;
   function ensureRunning() {
+    clearTimeout(linger);
     running ??= loop().finally(() => {
       running = undefined;
       if (!closed && watches.size > 0) ensureRunning();
+      else if (!closed) {
+        linger = setTimeout(() => {
+          const idle = client;
+          if (running || !idle) return;
+          client = undefined;
+          idle.logout().catch(() => idle.close());
+        }, IDLE_CONNECTION_LINGER_MS);
+        linger.unref();
+      }
     });
   }
 
@@ -412,6 +426,7 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
     },
     async close() {
       closed = true;
+      clearTimeout(linger);
       watches.clear();
       wake();
       // A login still in progress finishes first, so its connection is closed here too.
