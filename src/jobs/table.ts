@@ -1,9 +1,10 @@
+import { blocklistsJob } from '../blocklists/job.js';
 import type { Config } from '../config/schema.js';
 import { housekeepingJob } from './housekeeping.js';
 import type { Job } from './types.js';
 
 /** Every job inboxwatch knows. Feature jobs (audit, blocklists, placement) register here. */
-export const JOBS: readonly Job[] = [housekeepingJob];
+export const JOBS: readonly Job[] = [housekeepingJob, blocklistsJob];
 
 export interface ScheduledJob {
   job: Job;

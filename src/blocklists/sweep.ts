@@ -1,0 +1,179 @@
+import { DnsError, describeKind, type DnsAnswer, type RecordType, type RecordTypes, type Resolver } from '../dns/types.js';
+import { decodeAnswer, type Decoded } from './decode.js';
+import type { ActiveList } from './lists.js';
+import { listAccepts, parseTarget, queryLabel, type Target } from './targets.js';
+import type { CheckResult, ListDefinition, ListHealth } from './types.js';
+
+export interface SweepOptions {
+  /** The run's resolver: configured servers, answers cached for their TTL for the whole sweep. */
+  resolver: Resolver;
+  lists: readonly ActiveList[];
+  targets: readonly Target[];
+  concurrency: number;
+  /** Deadline for one attempt at one query. */
+  timeoutMs: number;
+  /** Further attempts after a timeout or SERVFAIL. */
+  retries: number;
+  /** Keys that appear in query names; scrubbed from anything a list says back. */
+  secrets?: readonly string[];
+  signal?: AbortSignal;
+}
+
+export interface SweepResult {
+  results: CheckResult[];
+  health: ListHealth[];
+  queries: number;
+}
+
+const RETRYABLE = new Set(['timeout', 'servfail', 'connection', 'other']);
+
+/**
+ * Checks every target on every list that takes it. Each list's RFC 5782 test points are asked first;
+ * a list that fails them is not trusted this sweep and its results are errors carrying the cause.
+ */
+export async function sweep(options: SweepOptions): Promise<SweepResult> {
+  let queries = 0;
+  const scrub = scrubber(options.secrets ?? []);
+
+  async function ask<T extends RecordType>(name: string, type: T): Promise<DnsAnswer<RecordTypes[T]>> {
+    for (let attempt = 0; ; attempt++) {
+      queries++;
+      try {
+        return await withDeadline(options.resolver.query(name, type), options.timeoutMs, name, type);
+      } catch (error) {
+        if (!(error instanceof DnsError) || attempt >= options.retries || !RETRYABLE.has(error.kind)) throw error;
+      }
+    }
+  }
+
+  /** Looks one name up on one list; DNS failures come back as an error outcome naming the cause. */
+  async function lookup(list: ActiveList, label: string): Promise<Decoded | 'clean'> {
+    try {
+      const answer = await ask(`${label}.${list.queryZone}`, 'A');
+      return answer.status === 'ok' ? decodeAnswer(list.definition, answer.records) : 'clean';
+    } catch (error) {
+      return { outcome: 'error', codes: [], error: failure(error) };
+    }
+  }
+
+  async function reasonAt(list: ActiveList, label: string): Promise<string | null> {
+    try {
+      const answer = await ask(`${label}.${list.queryZone}`, 'TXT');
+      const text = answer.records.map((parts) => parts.join('')).join(' | ');
+      return text ? scrub(text) : null;
+    } catch {
+      // The TXT reason is a courtesy; the A answer already decided the status.
+      return null;
+    }
+  }
+
+  async function checkHealth(list: ActiveList): Promise<ListHealth> {
+    const { testPoints } = list.definition;
+    const [positive, negative] = await Promise.all([
+      testPoints.listed === undefined ? undefined : lookup(list, testLabel(list.definition, testPoints.listed)),
+      lookup(list, testLabel(list.definition, testPoints.unlisted)),
+    ]);
+    const cause = healthCause(testPoints, positive, negative);
+    return { zone: list.definition.zone, list: list.definition.name, healthy: cause === null, cause: cause === null ? null : scrub(cause) };
+  }
+
+  async function check(list: ActiveList, target: Target, listHealth: ListHealth): Promise<CheckResult> {
+    const base = {
+      target: target.value,
+      zone: list.definition.zone,
+      list: list.definition.name,
+      delistUrl: list.definition.delistUrl,
+    };
+    const blank = { severity: null, allowlisted: false, codes: [], meaning: null, reason: null, error: null };
+    if (!listHealth.healthy) {
+      return { ...base, ...blank, status: 'error', error: `list unhealthy this sweep: ${listHealth.cause}` };
+    }
+    const label = queryLabel(list.definition, target);
+    if (label === undefined) {
+      return { ...base, ...blank, status: 'error', error: `${target.value} has no registrable domain to ask ${list.definition.name} about` };
+    }
+    const decoded = await lookup(list, label);
+    if (decoded === 'clean') return { ...base, ...blank, status: 'clean' };
+    if (decoded.outcome === 'error') return { ...base, ...blank, status: 'error', codes: decoded.codes, error: scrub(decoded.error) };
+    const reason = await reasonAt(list, label);
+    if (decoded.outcome === 'allowed') {
+      return { ...base, ...blank, status: 'clean', allowlisted: true, codes: decoded.codes, meaning: decoded.meaning, reason };
+    }
+    return { ...base, ...blank, status: 'listed', severity: decoded.severity, codes: decoded.codes, meaning: decoded.meaning, reason };
+  }
+
+  const health = await pool(options.lists, options.concurrency, options.signal, checkHealth);
+  const healthByZone = new Map(health.map((h) => [h.zone, h]));
+  const tasks: Array<{ list: ActiveList; target: Target }> = [];
+  for (const target of options.targets) {
+    for (const list of options.lists) if (listAccepts(list.definition, target)) tasks.push({ list, target });
+  }
+  const results = await pool(tasks, options.concurrency, options.signal, ({ list, target }) =>
+    check(list, target, healthByZone.get(list.definition.zone) as ListHealth),
+  );
+  return { results, health, queries };
+}
+
+function testLabel(list: ListDefinition, point: string): string {
+  if (list.targets === 'domain') return point;
+  const [target] = parseTarget(point);
+  return target ? (queryLabel(list, target) ?? point) : point;
+}
+
+/** Why a list cannot be trusted this sweep, from its two test points; null when it passed. */
+export function healthCause(
+  points: ListDefinition['testPoints'],
+  positive: Decoded | 'clean' | undefined,
+  negative: Decoded | 'clean',
+): string | null {
+  if (negative !== 'clean') {
+    if (negative.outcome === 'error') return `test point ${points.unlisted}: ${negative.error}`;
+    return `answers "listed" (${negative.codes.join(', ')}) for test point ${points.unlisted}, which must not be listed: the list is listing everything`;
+  }
+  if (positive === undefined) return null;
+  if (positive === 'clean') return `test point ${points.listed} is not listed: the list looks dead or empty`;
+  if (positive.outcome === 'error') return `test point ${points.listed}: ${positive.error}`;
+  return null;
+}
+
+function failure(error: unknown): string {
+  // The query name may carry a DQS key, so the message is built from the kind alone.
+  if (error instanceof DnsError) return `no answer: ${describeKind(error.kind)}`;
+  return 'lookup failed';
+}
+
+function withDeadline<T>(promise: Promise<T>, ms: number, name: string, type: RecordType): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new DnsError('timeout', name, type, 'EDEADLINE')), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+function scrubber(secrets: readonly string[]): (text: string) => string {
+  const present = secrets.filter((s) => s.length > 0);
+  if (present.length === 0) return (text) => text;
+  return (text) => present.reduce((out, secret) => out.split(secret).join('[key]'), text);
+}
+
+/** Runs `work` over `items` with at most `limit` in flight, keeping input order; stops starting new work once aborted. */
+export async function pool<I, O>(items: readonly I[], limit: number, signal: AbortSignal | undefined, work: (item: I) => Promise<O>): Promise<O[]> {
+  const results = new Array<O>(items.length);
+  let next = 0;
+  async function worker(): Promise<void> {
+    while (next < items.length && !signal?.aborted) {
+      const index = next++;
+      results[index] = await work(items[index] as I);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return signal?.aborted ? results.filter((r) => r !== undefined) : results;
+}
