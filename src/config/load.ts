@@ -65,7 +65,7 @@ function locate(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter): Con
   const target = keys.length > 0 ? [...path, keys[0] as string] : path;
   for (let depth = target.length; depth >= 0; depth--) {
     const node = doc.getIn(target.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
-    const keyNode = depth === target.length && depth > 0 ? keyNodeAt(doc, target) : undefined;
+    const keyNode = keys.length > 0 && depth === target.length ? keyNodeAt(doc, target) : undefined;
     const range = keyNode?.range ?? node?.range;
     if (range) {
       const position = lines.linePos(range[0]);

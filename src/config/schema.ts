@@ -165,11 +165,19 @@ const blocklists = z.strictObject({
   retries: z.number().int().min(0).max(5).default(1),
 });
 
-const placement = z.strictObject({
-  timeout: duration.default(3_600_000),
-  lateAfter: duration.default(900_000),
-  providers: z.array(z.string()).optional(),
-});
+const placement = z
+  .strictObject({
+    timeout: duration.default(3_600_000),
+    /** Defaults to 15 minutes, or the timeout when that is shorter. */
+    lateAfter: duration.optional(),
+    providers: z.array(z.string()).optional(),
+  })
+  .superRefine((p, ctx) => {
+    if (p.lateAfter !== undefined && p.lateAfter > p.timeout) {
+      ctx.addIssue({ code: 'custom', path: ['lateAfter'], message: 'must not be longer than placement.timeout' });
+    }
+  })
+  .transform((p) => ({ ...p, lateAfter: p.lateAfter ?? Math.min(900_000, p.timeout) }));
 
 const schedules = z.strictObject({
   placement: cron.optional(),
@@ -217,9 +225,6 @@ export const configSchema = z
           ctx.addIssue({ code: 'custom', path: ['blocklists', key, i], message: `unknown zone "${zone}"; known zones are ${[...zones].join(', ')}` });
         }
       });
-    }
-    if (config.placement.lateAfter > config.placement.timeout) {
-      ctx.addIssue({ code: 'custom', path: ['placement', 'lateAfter'], message: 'must not be longer than placement.timeout' });
     }
   });
 

@@ -38,44 +38,56 @@ export interface JobRunner {
   shutdown(graceMs: number): Promise<void>;
 }
 
+interface ActiveRun {
+  /** Undefined for the moment between claiming the job and recording the run. */
+  runId: number | undefined;
+  controller: AbortController;
+  done: Promise<unknown>;
+}
+
 export function createJobRunner(deps: RunnerDeps): JobRunner {
   const now = deps.now ?? Date.now;
-  const active = new Map<string, { runId: number; controller: AbortController; done: Promise<unknown> }>();
+  const active = new Map<string, ActiveRun>();
   let closing = false;
 
   async function run(job: Job, trigger: RunTrigger): Promise<RunOutcome> {
     if (closing) throw new Error('shutting down; not starting new runs');
     if (active.has(job.name)) throw new JobBusyError(job.name);
     const controller = new AbortController();
+    // Claimed before the first await so a second caller in the same tick sees the job as running.
+    const entry: ActiveRun = { runId: undefined, controller, done: Promise.resolve() };
+    active.set(job.name, entry);
+    const execution = execute(job, trigger, entry).finally(() => active.delete(job.name));
+    entry.done = execution;
+    return execution;
+  }
+
+  async function execute(job: Job, trigger: RunTrigger, entry: ActiveRun): Promise<RunOutcome> {
+    const { controller } = entry;
     const runId = await startRun(deps.db, job.name, trigger, now());
+    entry.runId = runId;
     const log = deps.log;
     log.info('job started', { job: job.name, run: runId, trigger });
-    const execution = (async (): Promise<RunOutcome> => {
-      try {
-        const result = await job.run({
-          config: deps.config,
-          db: deps.db,
-          resolver: deps.resolver ? deps.resolver() : resolverForRun(deps.config.dns),
-          log,
-          signal: controller.signal,
-          now,
-        });
-        const status = controller.signal.aborted ? 'interrupted' : 'ok';
-        await finishRun(deps.db, runId, { status, at: now(), summary: result.summary });
-        log.info('job finished', { job: job.name, run: runId, status, summary: result.summary });
-        return { run: (await getRun(deps.db, runId)) as Run, result };
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        const status = controller.signal.aborted ? 'interrupted' : 'error';
-        await finishRun(deps.db, runId, { status, at: now(), error: message });
-        log.error('job failed', { job: job.name, run: runId, status, error: message });
-        return { run: (await getRun(deps.db, runId)) as Run };
-      } finally {
-        active.delete(job.name);
-      }
-    })();
-    active.set(job.name, { runId, controller, done: execution });
-    return execution;
+    try {
+      const result = await job.run({
+        config: deps.config,
+        db: deps.db,
+        resolver: deps.resolver ? deps.resolver() : resolverForRun(deps.config.dns),
+        log,
+        signal: controller.signal,
+        now,
+      });
+      const status = controller.signal.aborted ? 'interrupted' : 'ok';
+      await finishRun(deps.db, runId, { status, at: now(), summary: result.summary });
+      log.info('job finished', { job: job.name, run: runId, status, summary: result.summary });
+      return { run: (await getRun(deps.db, runId)) as Run, result };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const status = controller.signal.aborted ? 'interrupted' : 'error';
+      await finishRun(deps.db, runId, { status, at: now(), error: message });
+      log.error('job failed', { job: job.name, run: runId, status, error: message });
+      return { run: (await getRun(deps.db, runId)) as Run };
+    }
   }
 
   async function shutdown(graceMs: number): Promise<void> {
@@ -89,6 +101,7 @@ export function createJobRunner(deps: RunnerDeps): JobRunner {
     await Promise.race([Promise.allSettled(runs.map((entry) => entry.done)), grace]);
     clearTimeout(timer);
     for (const entry of active.values()) {
+      if (entry.runId === undefined) continue;
       await finishRun(deps.db, entry.runId, { status: 'interrupted', at: now(), error: 'stopped by shutdown before it finished' });
       deps.log.warn('job interrupted by shutdown', { run: entry.runId });
     }

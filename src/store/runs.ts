@@ -63,8 +63,8 @@ export async function markInterrupted(db: Sql, at: number, reason: string): Prom
 
 export async function listRuns(db: Sql, options: { job?: string; limit: number; before?: number }): Promise<Run[]> {
   const rows = await db.all<RunRow>(
-    `SELECT * FROM runs WHERE (?1 IS NULL OR job = ?1) AND (?2 IS NULL OR started_at < ?2) ORDER BY started_at DESC, id DESC LIMIT ?3`,
-    [options.job ?? null, options.before ?? null, options.limit],
+    'SELECT * FROM runs WHERE (? IS NULL OR job = ?) AND (? IS NULL OR started_at < ?) ORDER BY started_at DESC, id DESC LIMIT ?',
+    [options.job ?? null, options.job ?? null, options.before ?? null, options.before ?? null, options.limit],
   );
   return rows.map(toRun);
 }

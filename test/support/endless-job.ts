@@ -1,0 +1,13 @@
+// A process that starts a job which never finishes, so a test can kill it mid-run.
+import { parseConfigText } from '../../src/config/load.js';
+import { createJobRunner } from '../../src/jobs/runner.js';
+import { silentLogger } from '../../src/log.js';
+import { openStore } from '../../src/store/index.js';
+
+const database = process.argv[2];
+if (!database) throw new Error('usage: endless-job.ts DATABASE');
+const config = parseConfigText('', 'endless.yaml', {});
+const db = await openStore(database);
+const runner = createJobRunner({ config, db, log: silentLogger });
+void runner.run({ name: 'endless', description: 'never finishes', run: () => new Promise(() => setInterval(() => {}, 1000)) }, 'manual');
+setTimeout(() => process.stdout.write('started\n'), 50);

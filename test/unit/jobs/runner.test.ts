@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfigText } from '../../../src/config/load.js';
+import { JobBusyError, createJobRunner } from '../../../src/jobs/runner.js';
+import type { Job } from '../../../src/jobs/types.js';
+import { silentLogger } from '../../../src/log.js';
+import { openStore } from '../../../src/store/index.js';
+import { listRuns, markInterrupted, startRun } from '../../../src/store/runs.js';
+
+const config = parseConfigText('', 'test.yaml', {});
+
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { open, opened };
+}
+
+describe('job runner', () => {
+  it('records a successful run and a failed one', async () => {
+    const db = await openStore(':memory:');
+    const runner = createJobRunner({ config, db, log: silentLogger });
+    const ok: Job = { name: 'ok', description: '', run: async () => ({ summary: 'did it' }) };
+    const bad: Job = { name: 'bad', description: '', run: async () => Promise.reject(new Error('DNS server unreachable')) };
+    expect((await runner.run(ok, 'manual')).run).toMatchObject({ status: 'ok', summary: 'did it', trigger: 'manual' });
+    expect((await runner.run(bad, 'schedule')).run).toMatchObject({ status: 'error', error: 'DNS server unreachable' });
+    expect((await listRuns(db, { limit: 10 })).map((r) => r.status)).toEqual(['error', 'ok']);
+  });
+
+  it('refuses to overlap runs of one job', async () => {
+    const db = await openStore(':memory:');
+    const runner = createJobRunner({ config, db, log: silentLogger });
+    const { open, opened } = gate();
+    const slow: Job = { name: 'slow', description: '', run: async () => opened.then(() => ({ summary: 'done' })) };
+    const first = runner.run(slow, 'schedule');
+    await expect(runner.run(slow, 'schedule')).rejects.toBeInstanceOf(JobBusyError);
+    open();
+    expect((await first).run.status).toBe('ok');
+  });
+
+  it('marks a job that outlives the shutdown grace period as interrupted', async () => {
+    const db = await openStore(':memory:');
+    const runner = createJobRunner({ config, db, log: silentLogger });
+    const stuck: Job = { name: 'stuck', description: '', run: () => new Promise(() => {}) };
+    void runner.run(stuck, 'schedule');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await runner.shutdown(50);
+    const [run] = await listRuns(db, { limit: 1 });
+    expect(run).toMatchObject({ status: 'interrupted', error: expect.stringContaining('shutdown') });
+  });
+
+  it('lets a job that honours the abort signal finish as interrupted within the grace period', async () => {
+    const db = await openStore(':memory:');
+    const runner = createJobRunner({ config, db, log: silentLogger });
+    const polite: Job = {
+      name: 'polite',
+      description: '',
+      run: ({ signal }) => new Promise((resolve) => signal.addEventListener('abort', () => resolve({ summary: 'stopped early' }))),
+    };
+    const outcome = runner.run(polite, 'schedule');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await runner.shutdown(5_000);
+    expect((await outcome).run).toMatchObject({ status: 'interrupted', summary: 'stopped early' });
+  });
+
+  it('marks runs left running by a dead process as interrupted', async () => {
+    const db = await openStore(':memory:');
+    await startRun(db, 'placement', 'schedule', 1);
+    expect(await markInterrupted(db, 2, 'the process stopped')).toBe(1);
+    expect((await listRuns(db, { limit: 1 }))[0]).toMatchObject({ status: 'interrupted', finishedAt: 2 });
+  });
+});

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfigText } from '../../../src/config/load.js';
+import { createJobRunner } from '../../../src/jobs/runner.js';
+import { startScheduler } from '../../../src/jobs/scheduler.js';
+import type { Job } from '../../../src/jobs/types.js';
+import type { Logger } from '../../../src/log.js';
+import { openStore } from '../../../src/store/index.js';
+import { listRuns } from '../../../src/store/runs.js';
+
+const config = parseConfigText('', 'test.yaml', {});
+
+describe('scheduler', () => {
+  it('fires jobs on their cron schedule and skips ticks while the previous run is still going', async () => {
+    const db = await openStore(':memory:');
+    const warnings: string[] = [];
+    const log: Logger = { debug() {}, info() {}, error() {}, warn: (message) => warnings.push(message) };
+    const runner = createJobRunner({ config, db, log });
+    let concurrent = 0;
+    let maxConcurrent = 0;
+    const slow: Job = {
+      name: 'slow',
+      description: 'takes longer than its schedule interval',
+      async run() {
+        maxConcurrent = Math.max(maxConcurrent, ++concurrent);
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+        concurrent--;
+        return { summary: 'done' };
+      },
+    };
+    const scheduler = startScheduler([{ job: slow, schedule: '* * * * * *' }, { job: { ...slow, name: 'manual-only' }, schedule: undefined }], runner, log);
+    await new Promise((resolve) => setTimeout(resolve, 3_300));
+    await scheduler.stop();
+    await runner.shutdown(2_000);
+
+    const runs = await listRuns(db, { limit: 10 });
+    expect(runs.length).toBeGreaterThanOrEqual(1);
+    expect(runs.every((run) => run.job === 'slow' && run.trigger === 'schedule')).toBe(true);
+    expect(maxConcurrent).toBe(1);
+    expect(warnings).toContain('skipped: previous run still going');
+  });
+});
