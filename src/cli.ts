@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { registerBlocklists } from './commands/blocklists.js';
 import { registerConfig } from './commands/config.js';
 import { EXIT, UsageError } from './commands/context.js';
 import { registerJobs } from './commands/jobs.js';
@@ -20,6 +21,7 @@ registerRun(program);
 registerJobs(program);
 registerConfig(program);
 registerMigrate(program);
+registerBlocklists(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -4,6 +4,7 @@ import type { ScheduledJob } from '../jobs/table.js';
 import type { Logger } from '../log.js';
 import type { Sql } from '../store/sql.js';
 import { bearerTokens, type ApiToken, type AuthVariables } from './auth.js';
+import { blocklistsRoutes } from './routes/blocklists.js';
 import { jobsRoutes } from './routes/jobs.js';
 import { runsRoutes } from './routes/runs.js';
 
@@ -34,6 +35,7 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', bearerTokens(deps.tokens));
   app.route('/api/runs', runsRoutes(deps));
   app.route('/api/jobs', jobsRoutes(deps));
+  app.route('/api/blocklists', blocklistsRoutes(deps));
   app.all('/api/*', (c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));
 
   app.onError((error, c) => {
