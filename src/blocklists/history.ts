@@ -10,6 +10,8 @@ export interface CurrentStatus {
   status: StoredStatus;
   /** The last status that was not an error, so an outage in between is not mistaken for a change. */
   lastKnown: Exclude<StoredStatus, 'error'> | null;
+  /** The codes that went with {@link lastKnown}. */
+  lastKnownCodes: string[];
   severity: Severity | null;
   allowlisted: boolean;
   codes: string[];
@@ -104,7 +106,7 @@ export function transition(
   const to: StoredStatus = held ? 'suspect' : result.status;
   const from = previous?.status ?? null;
   const before = from === 'error' ? (previous?.lastKnown ?? null) : from;
-  const codesChanged = previous !== undefined && previous.codes.join(',') !== result.codes.join(',');
+  const codesChanged = previous !== undefined && previous.lastKnownCodes.join(',') !== result.codes.join(',');
   const events: BlocklistEvent[] = [];
   const event = (kind: EventKind): void => {
     events.push({
@@ -148,6 +150,7 @@ export function transition(
       list: result.list,
       status: to,
       lastKnown: to === 'error' ? (previous?.lastKnown ?? null) : to,
+      lastKnownCodes: to === 'error' ? (previous?.lastKnownCodes ?? []) : result.codes,
       severity: result.severity,
       allowlisted: result.allowlisted,
       codes: result.codes,

@@ -8,6 +8,7 @@ interface StatusRow {
   list: string;
   status: StoredStatus;
   last_known: CurrentStatus['lastKnown'];
+  last_known_codes: string;
   severity: Severity | null;
   allowlisted: number;
   codes: string;
@@ -51,6 +52,7 @@ const toStatus = (row: StatusRow): CurrentStatus => ({
   list: row.list,
   status: row.status,
   lastKnown: row.last_known,
+  lastKnownCodes: splitCodes(row.last_known_codes),
   severity: row.severity,
   allowlisted: row.allowlisted === 1,
   codes: splitCodes(row.codes),
@@ -130,9 +132,10 @@ export async function recordSweep(db: Sql, record: SweepRecord): Promise<void> {
   const statements: Statement[] = [];
   for (const s of record.statuses) {
     statements.push({
-      sql: `INSERT INTO blocklist_status (target, zone, list, status, last_known, severity, allowlisted, codes, meaning, reason, delist_url, error, since, checked_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      sql: `INSERT INTO blocklist_status (target, zone, list, status, last_known, last_known_codes, severity, allowlisted, codes, meaning, reason, delist_url, error, since, checked_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (target, zone) DO UPDATE SET list = excluded.list, status = excluded.status, last_known = excluded.last_known,
+              last_known_codes = excluded.last_known_codes,
               severity = excluded.severity, allowlisted = excluded.allowlisted, codes = excluded.codes, meaning = excluded.meaning,
               reason = excluded.reason, delist_url = excluded.delist_url, error = excluded.error, since = excluded.since,
               checked_at = excluded.checked_at`,
@@ -142,6 +145,7 @@ export async function recordSweep(db: Sql, record: SweepRecord): Promise<void> {
         s.list,
         s.status,
         s.lastKnown,
+        s.lastKnownCodes.join(','),
         s.severity,
         s.allowlisted ? 1 : 0,
         s.codes.join(','),

@@ -6,6 +6,7 @@ CREATE TABLE blocklist_status (
   list TEXT NOT NULL,
   status TEXT NOT NULL CHECK (status IN ('listed', 'clean', 'error', 'suspect')),
   last_known TEXT CHECK (last_known IN ('listed', 'clean', 'suspect')),
+  last_known_codes TEXT NOT NULL DEFAULT '',
   severity TEXT CHECK (severity IN ('high', 'info')),
   allowlisted INTEGER NOT NULL DEFAULT 0,
   codes TEXT NOT NULL DEFAULT '',
