@@ -112,8 +112,8 @@ export async function listHealth(db: Sql): Promise<CurrentHealth[]> {
 
 export async function listEvents(db: Sql, options: { from?: number; to?: number; limit: number }): Promise<StoredEvent[]> {
   const rows = await db.all<EventRow>(
-    'SELECT * FROM blocklist_events WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR at < ?2) ORDER BY at DESC, id DESC LIMIT ?3',
-    [options.from ?? null, options.to ?? null, options.limit],
+    'SELECT * FROM blocklist_events WHERE (? IS NULL OR at >= ?) AND (? IS NULL OR at < ?) ORDER BY at DESC, id DESC LIMIT ?',
+    [options.from ?? null, options.from ?? null, options.to ?? null, options.to ?? null, options.limit],
   );
   return rows.map(toEvent);
 }
