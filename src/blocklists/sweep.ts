@@ -34,12 +34,13 @@ const RETRYABLE = new Set(['timeout', 'servfail', 'connection', 'other']);
 export async function sweep(options: SweepOptions): Promise<SweepResult> {
   let queries = 0;
   const scrub = scrubber(options.secrets ?? []);
+  const withDeadline = deadlines(options.timeoutMs);
 
   async function ask<T extends RecordType>(name: string, type: T): Promise<DnsAnswer<RecordTypes[T]>> {
     for (let attempt = 0; ; attempt++) {
       queries++;
       try {
-        return await withDeadline(options.resolver.query(name, type), options.timeoutMs, name, type);
+        return await withDeadline(options.resolver.query(name, type), name, type);
       } catch (error) {
         if (!(error instanceof DnsError) || attempt >= options.retries || !RETRYABLE.has(error.kind)) throw error;
       }
@@ -77,29 +78,40 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
     return { zone: list.definition.zone, list: list.definition.name, healthy: cause === null, cause: cause === null ? null : scrub(cause) };
   }
 
-  async function check(list: ActiveList, target: Target, listHealth: ListHealth): Promise<CheckResult> {
-    const base = {
-      target: target.value,
-      zone: list.definition.zone,
-      list: list.definition.name,
-      delistUrl: list.definition.delistUrl,
-    };
-    const blank = { severity: null, allowlisted: false, codes: [], meaning: null, reason: null, error: null };
-    if (!listHealth.healthy) {
-      return { ...base, ...blank, status: 'error', error: `list unhealthy this sweep: ${listHealth.cause}` };
-    }
+  // Each target's reversed address or registrable domain is worked out once, not once per list.
+  const labels = new Map<string, string | undefined>();
+  function labelFor(list: ActiveList, target: Target): string | undefined {
+    const key = target.kind === 'ip' ? target.value : `${list.definition.domainQuery} ${target.value}`;
+    if (labels.has(key)) return labels.get(key);
     const label = queryLabel(list.definition, target);
-    if (label === undefined) {
-      return { ...base, ...blank, status: 'error', error: `${target.value} has no registrable domain to ask ${list.definition.name} about` };
-    }
+    labels.set(key, label);
+    return label;
+  }
+
+  async function check(list: ActiveList, target: Target, listHealth: ListHealth): Promise<CheckResult> {
+    const { definition } = list;
+    const result = (fields: Partial<CheckResult> & Pick<CheckResult, 'status'>): CheckResult => ({
+      target: target.value,
+      zone: definition.zone,
+      list: definition.name,
+      severity: null,
+      allowlisted: false,
+      codes: [],
+      meaning: null,
+      reason: null,
+      delistUrl: definition.delistUrl,
+      error: null,
+      ...fields,
+    });
+    if (!listHealth.healthy) return result({ status: 'error', error: `list unhealthy this sweep: ${listHealth.cause}` });
+    const label = labelFor(list, target);
+    if (label === undefined) return result({ status: 'error', error: `${target.value} has no registrable domain to ask ${definition.name} about` });
     const decoded = await lookup(list, label);
-    if (decoded === 'clean') return { ...base, ...blank, status: 'clean' };
-    if (decoded.outcome === 'error') return { ...base, ...blank, status: 'error', codes: decoded.codes, error: scrub(decoded.error) };
+    if (decoded === 'clean') return result({ status: 'clean' });
+    if (decoded.outcome === 'error') return result({ status: 'error', codes: decoded.codes, error: scrub(decoded.error) });
     const reason = await reasonAt(list, label);
-    if (decoded.outcome === 'allowed') {
-      return { ...base, ...blank, status: 'clean', allowlisted: true, codes: decoded.codes, meaning: decoded.meaning, reason };
-    }
-    return { ...base, ...blank, status: 'listed', severity: decoded.severity, codes: decoded.codes, meaning: decoded.meaning, reason };
+    if (decoded.outcome === 'allowed') return result({ status: 'clean', allowlisted: true, codes: decoded.codes, meaning: decoded.meaning, reason });
+    return result({ status: 'listed', severity: decoded.severity, codes: decoded.codes, meaning: decoded.meaning, reason });
   }
 
   const health = await pool(options.lists, options.concurrency, options.signal, checkHealth);
@@ -142,20 +154,45 @@ function failure(error: unknown): string {
   return 'lookup failed';
 }
 
-function withDeadline<T>(promise: Promise<T>, ms: number, name: string, type: RecordType): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new DnsError('timeout', name, type, 'EDEADLINE')), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
+/**
+ * Per-attempt deadlines for a whole sweep on one coarse timer, rather than a timer per query: a sweep
+ * asks thousands of questions and almost all of them answer long before their deadline.
+ */
+function deadlines(ms: number) {
+  const pending = new Set<{ at: number; expire: () => void }>();
+  const tick = Math.max(5, Math.floor(ms / 10));
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const sweepExpired = () => {
+    const now = Date.now();
+    for (const entry of pending) if (entry.at <= now) entry.expire();
+    if (pending.size === 0 && timer !== undefined) {
+      clearInterval(timer);
+      timer = undefined;
+    }
+  };
+  return function withDeadline<T>(promise: Promise<T>, name: string, type: RecordType): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const entry = {
+        at: Date.now() + ms,
+        expire: () => {
+          pending.delete(entry);
+          reject(new DnsError('timeout', name, type, 'EDEADLINE'));
+        },
+      };
+      pending.add(entry);
+      timer ??= setInterval(sweepExpired, tick);
+      promise.then(
+        (value) => {
+          pending.delete(entry);
+          resolve(value);
+        },
+        (error: unknown) => {
+          pending.delete(entry);
+          reject(error);
+        },
+      );
+    });
+  };
 }
 
 function scrubber(secrets: readonly string[]): (text: string) => string {

@@ -69,6 +69,14 @@ function expandRange(text: string): Target[] {
   }
   const count = 2 ** hostBits;
   const base = networkBytes(bytes, bits);
+  if (base.length === 4) {
+    // Plain integer arithmetic: a /20 is 4,096 addresses and this runs on every sweep.
+    const start = (((base[0] ?? 0) << 24) | ((base[1] ?? 0) << 16) | ((base[2] ?? 0) << 8) | (base[3] ?? 0)) >>> 0;
+    return Array.from({ length: count }, (_, offset) => {
+      const n = start + offset;
+      return { kind: 'ip', value: `${n >>> 24}.${(n >>> 16) & 0xff}.${(n >>> 8) & 0xff}.${n & 0xff}`, family: 4 };
+    });
+  }
   const targets: Target[] = [];
   for (let offset = 0; offset < count; offset++) {
     targets.push(ipTarget(ipaddr.fromByteArray(addOffset(base, offset))));
@@ -114,8 +122,8 @@ export function queryLabel(list: ListDefinition, target: Target): string | undef
 }
 
 export function reverseAddress(address: string): string {
+  if (ipaddr.IPv4.isValidFourPartDecimal(address)) return address.split('.').reverse().map(Number).join('.');
   const parsed = ipaddr.parse(address);
-  if (parsed.kind() === 'ipv4') return parsed.toByteArray().reverse().join('.');
   const nibbles: string[] = [];
   for (const byte of parsed.toByteArray()) nibbles.push((byte >> 4).toString(16), (byte & 0xf).toString(16));
   return nibbles.reverse().join('.');

@@ -1,0 +1,89 @@
+// Sweeps a /24 against the default catalogue's IPv4 lists, served by a local NSD, three ways in the same run:
+//   inboxwatch  — checkBlocklists(): test points first, decoding, TXT reasons, retries, deadlines;
+//   floor       — a bare node:dns Resolver loop issuing exactly the queries inboxwatch issued, at the same concurrency;
+//   peer        — the npm `dnsbl` package's batch() at the same concurrency (A queries only, no test points, no decoding).
+// Run: npx tsx bench/blocklists.ts [rounds] [concurrency]
+import { Resolver as AresResolver } from 'node:dns/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { batch } from 'dnsbl';
+import { checkBlocklists } from '../src/blocklists/check.js';
+import { selectLists } from '../src/blocklists/lists.js';
+import { parseTargets } from '../src/blocklists/targets.js';
+import { parseConfigText } from '../src/config/load.js';
+import { resolverForRun } from '../src/dns/index.js';
+import type { RecordType, Resolver } from '../src/dns/types.js';
+import { startDnsServer } from '../test/world/dns-server.js';
+
+const ROUNDS = Number(process.argv[2] ?? 7);
+const CONCURRENCY = Number(process.argv[3] ?? 64);
+const RANGE = '192.0.2.0/24';
+
+const dir = await mkdtemp(join(tmpdir(), 'inboxwatch-bench-'));
+const dns = await startDnsServer(join(dir, 'nsd'), fileURLToPath(new URL('../test/world/zones', import.meta.url)));
+try {
+  const config = parseConfigText(`blocklists:\n  concurrency: ${CONCURRENCY}\n`, 'bench.yaml', {});
+  const dnsConfig = { ...config.dns, servers: [dns.server] };
+  const ipv4Lists = selectLists(config.blocklists).filter((l) => l.definition.targets === 'ip').map((l) => l.definition.zone);
+  const addresses = parseTargets([RANGE]).map((t) => t.value);
+
+  const ours = async (resolver: Resolver = resolverForRun(dnsConfig)) => {
+    const { results, health } = await checkBlocklists({ config: config.blocklists, resolver, targets: [RANGE] });
+    if (health.some((h) => !h.healthy)) throw new Error(`unhealthy list in the benchmark: ${JSON.stringify(health)}`);
+    return results;
+  };
+
+  // Record the exact questions inboxwatch asks, for the floor to ask too.
+  const asked: Array<{ name: string; type: RecordType }> = [];
+  const inner = resolverForRun(dnsConfig);
+  const results = await ours({ query: (name, type) => (asked.push({ name, type }), inner.query(name, type)) });
+  const listed = results.filter((r) => r.status === 'listed').length;
+
+  const floor = async () => {
+    const ares = new AresResolver({ timeout: dnsConfig.timeoutMs, tries: dnsConfig.tries });
+    ares.setServers([dns.server]);
+    let next = 0;
+    const worker = async () => {
+      while (next < asked.length) {
+        const { name, type } = asked[next++] as { name: string; type: RecordType };
+        await (type === 'TXT' ? ares.resolveTxt(name) : ares.resolve4(name)).catch(() => undefined);
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  };
+
+  const peer = async () => {
+    await batch(addresses, ipv4Lists, { servers: [dns.server], concurrency: CONCURRENCY, timeout: dnsConfig.timeoutMs });
+  };
+
+  const runners = { inboxwatch: () => ours(), floor, peer } as const;
+  const times: Record<keyof typeof runners, number[]> = { inboxwatch: [], floor: [], peer: [] };
+  for (const run of Object.values(runners)) await run(); // warm-up
+  for (let round = 0; round < ROUNDS; round++) {
+    // Rotate the order so no contender always runs on a warmer or colder machine.
+    const order = (Object.keys(runners) as Array<keyof typeof runners>).map((_, i, keys) => keys[(i + round) % keys.length] as keyof typeof runners);
+    for (const name of order) {
+      const started = performance.now();
+      await runners[name]();
+      times[name].push(performance.now() - started);
+    }
+  }
+
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+  const [mine, bare, theirs] = [median(times.inboxwatch), median(times.floor), median(times.peer)];
+  const peerQueries = addresses.length * ipv4Lists.length;
+  const line = (name: string, ms: number, queries: number) =>
+    `${name.padEnd(11)} ${ms.toFixed(1).padStart(8)} ms  ${String(queries).padStart(5)} queries  ${Math.round((queries / ms) * 1000).toString().padStart(6)} q/s`;
+  console.log(`Sweep of ${RANGE} (${addresses.length} addresses) × ${ipv4Lists.length} IPv4 lists (${ipv4Lists.join(', ')})`);
+  console.log(`NSD ${dns.server}, concurrency ${CONCURRENCY}, median of ${ROUNDS} rounds; inboxwatch found ${listed} listings and asked ${asked.length} questions`);
+  console.log(line('inboxwatch', mine, asked.length));
+  console.log(line('floor', bare, asked.length));
+  console.log(line('dnsbl (npm)', theirs, peerQueries));
+  console.log(`inboxwatch / floor: ${(mine / bare).toFixed(2)}×   (target ≤ 1.25×)`);
+  console.log(`dnsbl / inboxwatch: ${(theirs / mine).toFixed(2)}×   (> 1: inboxwatch is faster, while also asking test points and TXT reasons)`);
+} finally {
+  await dns.stop();
+  await rm(dir, { recursive: true, force: true });
+}
