@@ -6,6 +6,7 @@ import type { Resolver } from './types.js';
 export * from './types.js';
 export { withCache } from './cache.js';
 export { toMailauthResolver } from './mailauth-adapter.js';
+export { createNodeResolver } from './node-resolver.js';
 
 /** The resolver a job run uses: the configured servers, with a cache that lives as long as the run. */
 export function resolverForRun(config: DnsConfig): Resolver {

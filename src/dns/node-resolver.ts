@@ -24,7 +24,8 @@ export function createNodeResolver(options: NodeResolverOptions): Resolver {
       case 'TXT':
         return { records: (await ares.resolveTxt(name)) as RecordTypes[T][] };
       case 'MX':
-        return { records: (await ares.resolveMx(name)) as RecordTypes[T][] };
+        // Node 24 adds a `type` field; keep the record shape the same on every Node version.
+        return { records: (await ares.resolveMx(name)).map(({ exchange, priority }) => ({ exchange, priority })) as RecordTypes[T][] };
       case 'CNAME':
         return { records: (await ares.resolveCname(name)) as RecordTypes[T][] };
       case 'NS':

@@ -1,0 +1,74 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+
+import { LOOPBACK } from './ports.js';
+import type { RecipientRule } from './types.js';
+
+/** What the control API can change in a running world. */
+export interface Controllable {
+  setRecipientRule(address: string, rule: RecipientRule): void;
+  clearRecipientRule(address: string): void;
+}
+
+export interface ControlServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The world lives in Vitest's main process and tests run in workers, so tests change it over HTTP:
+ *   PUT    /recipients/{address}   body: a RecipientRule as JSON
+ *   DELETE /recipients/{address}
+ */
+export async function startControlServer(world: Controllable): Promise<ControlServer> {
+  const server = createServer((request, response) => {
+    handle(world, request).then(
+      () => reply(response, 204, ''),
+      (error: unknown) => reply(response, 400, error instanceof Error ? error.message : String(error)),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, LOOPBACK, resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('control server has no port');
+  return {
+    url: `http://${LOOPBACK}:${address.port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function handle(world: Controllable, request: IncomingMessage): Promise<void> {
+  const path = new URL(request.url ?? '/', 'http://control').pathname;
+  const address = /^\/recipients\/([^/]+)$/.exec(path)?.[1];
+  if (request.method === 'DELETE' && address) return world.clearRecipientRule(decodeURIComponent(address));
+  if (request.method === 'PUT' && address) {
+    return world.setRecipientRule(decodeURIComponent(address), parseRule(await readBody(request)));
+  }
+  throw new Error(`no route for ${request.method ?? '?'} ${path}`);
+}
+
+function parseRule(body: string): RecipientRule {
+  const value: unknown = JSON.parse(body);
+  if (typeof value !== 'object' || value === null) throw new Error('a recipient rule is a JSON object');
+  const { drop, delayMs, spam, ...rest } = value as Record<string, unknown>;
+  const unknownKeys = Object.keys(rest);
+  if (unknownKeys.length > 0) throw new Error(`unknown recipient rule fields: ${unknownKeys.join(', ')}`);
+  if (drop !== undefined && typeof drop !== 'boolean') throw new Error('drop must be a boolean');
+  if (spam !== undefined && typeof spam !== 'boolean') throw new Error('spam must be a boolean');
+  if (delayMs !== undefined && (typeof delayMs !== 'number' || !(delayMs >= 0))) {
+    throw new Error('delayMs must be a number >= 0');
+  }
+  return { drop, delayMs, spam };
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function reply(response: ServerResponse, status: number, body: string): void {
+  response.writeHead(status, { 'content-type': 'text/plain' }).end(body);
+}

@@ -1,0 +1,87 @@
+/**
+ * What a running world tells its tests. Plain data only: it crosses from Vitest's globalSetup to the test
+ * workers by structured clone.
+ */
+
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
+export interface DnsEndpoint extends Endpoint {
+  /** `127.0.0.1:PORT`, as `dns.servers`, `INBOXWATCH_DNS_SERVERS` and `Resolver#setServers` take it. */
+  server: string;
+}
+
+export interface SeedAccount {
+  address: string;
+  password: string;
+}
+
+/** A relay turns the message down instead of accepting it. */
+export interface RelayRejection {
+  stage: 'rcpt' | 'data';
+  /** A 4xx or 5xx reply code. */
+  code: number;
+  /** The reply text after the code, e.g. `5.7.1 Sender blocked`. */
+  message: string;
+}
+
+export interface RelayOptions {
+  /** The loopback address the relay forwards from: what the receiving MX checks SPF against. */
+  sourceAddress: string;
+  /** The name the relay gives in EHLO when forwarding. */
+  heloName: string;
+  reject?: RelayRejection;
+  /** Allocate a port but never listen on it, so connecting is refused. */
+  refuseConnections?: boolean;
+  /** Wait this long after the message is forwarded before answering 250. */
+  acceptDelayMs?: number;
+}
+
+/** A provider relay: submit with AUTH PLAIN or LOGIN, no TLS. */
+export interface RelayInfo extends Endpoint, RelayOptions {
+  name: string;
+  user: string;
+  password: string;
+}
+
+/** How the MX treats mail for one recipient; set at runtime, absent means "deliver now, judge by DMARC". */
+export interface RecipientRule {
+  /** Accept with 250 and never deliver: the "missing" case. */
+  drop?: boolean;
+  /** Deliver this many milliseconds after accepting: the "late" case. */
+  delayMs?: number;
+  /** Mark as spam (so Sieve files it into Junk) whatever authentication says. */
+  spam?: boolean;
+}
+
+export interface WorldInfo {
+  /** Everything the world writes (state, logs, mail) is under here; removed on stop. */
+  tempDir: string;
+  dns: DnsEndpoint & { zones: string[] };
+  faultyDns: {
+    /** Never answers, over UDP or TCP: resolvers get ETIMEOUT. */
+    silent: DnsEndpoint;
+    /** Answers SERVFAIL to everything: resolvers get ESERVFAIL. */
+    servfail: DnsEndpoint;
+  };
+  imap: Endpoint;
+  lmtp: Endpoint;
+  /** The seeds' MX; relays forward here. */
+  mx: Endpoint & { hostname: string };
+  relays: Record<string, RelayInfo>;
+  seeds: SeedAccount[];
+  domains: {
+    /** SPF permits the `good` relay's source address, DKIM selector `s1`, DMARC p=reject. */
+    good: string;
+    /** SPF permits no relay, no DKIM key, DMARC p=quarantine: every message fails DMARC. */
+    bad: string;
+    /** The seed mailboxes' domain. */
+    seeds: string;
+  };
+  /** The key `good`'s DKIM record publishes, for signing test messages (e.g. nodemailer's `dkim` option). */
+  dkim: { domainName: string; keySelector: string; privateKey: string };
+  /** Base URL of the world's control API (recipient rules), for tests in other processes. */
+  controlUrl: string;
+}
