@@ -34,13 +34,15 @@ const RETRYABLE = new Set(['timeout', 'servfail', 'connection', 'other']);
 export async function sweep(options: SweepOptions): Promise<SweepResult> {
   let queries = 0;
   const scrub = scrubber(options.secrets ?? []);
-  const withDeadline = deadlines(options.timeoutMs);
+  const deadline = deadlines(options.timeoutMs);
 
   async function ask<T extends RecordType>(name: string, type: T): Promise<DnsAnswer<RecordTypes[T]>> {
     for (let attempt = 0; ; attempt++) {
       queries++;
       try {
-        return await withDeadline(options.resolver.query(name, type), name, type);
+        const answer = await Promise.race([options.resolver.query(name, type), deadline()]);
+        if (answer !== EXPIRED) return answer;
+        if (attempt >= options.retries) throw new DnsError('timeout', name, type, 'EDEADLINE');
       } catch (error) {
         if (!(error instanceof DnsError) || attempt >= options.retries || !RETRYABLE.has(error.kind)) throw error;
       }
@@ -82,36 +84,29 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
   const labels = new Map<string, string | undefined>();
   function labelFor(list: ActiveList, target: Target): string | undefined {
     const key = target.kind === 'ip' ? target.value : `${list.definition.domainQuery} ${target.value}`;
-    if (labels.has(key)) return labels.get(key);
-    const label = queryLabel(list.definition, target);
-    labels.set(key, label);
+    let label = labels.get(key);
+    if (label === undefined && !labels.has(key)) {
+      label = queryLabel(list.definition, target);
+      labels.set(key, label);
+    }
     return label;
   }
 
   async function check(list: ActiveList, target: Target, listHealth: ListHealth): Promise<CheckResult> {
     const { definition } = list;
-    const result = (fields: Partial<CheckResult> & Pick<CheckResult, 'status'>): CheckResult => ({
-      target: target.value,
-      zone: definition.zone,
-      list: definition.name,
-      severity: null,
-      allowlisted: false,
-      codes: [],
-      meaning: null,
-      reason: null,
-      delistUrl: definition.delistUrl,
-      error: null,
-      ...fields,
-    });
-    if (!listHealth.healthy) return result({ status: 'error', error: `list unhealthy this sweep: ${listHealth.cause}` });
+    if (!listHealth.healthy) return resultOf(definition, target, { status: 'error', error: `list unhealthy this sweep: ${listHealth.cause}` });
     const label = labelFor(list, target);
-    if (label === undefined) return result({ status: 'error', error: `${target.value} has no registrable domain to ask ${definition.name} about` });
+    if (label === undefined) {
+      return resultOf(definition, target, { status: 'error', error: `${target.value} has no registrable domain to ask ${definition.name} about` });
+    }
     const decoded = await lookup(list, label);
-    if (decoded === 'clean') return result({ status: 'clean' });
-    if (decoded.outcome === 'error') return result({ status: 'error', codes: decoded.codes, error: scrub(decoded.error) });
+    if (decoded === 'clean') return resultOf(definition, target, CLEAN);
+    if (decoded.outcome === 'error') return resultOf(definition, target, { status: 'error', codes: decoded.codes, error: scrub(decoded.error) });
     const reason = await reasonAt(list, label);
-    if (decoded.outcome === 'allowed') return result({ status: 'clean', allowlisted: true, codes: decoded.codes, meaning: decoded.meaning, reason });
-    return result({ status: 'listed', severity: decoded.severity, codes: decoded.codes, meaning: decoded.meaning, reason });
+    if (decoded.outcome === 'allowed') {
+      return resultOf(definition, target, { status: 'clean', allowlisted: true, codes: decoded.codes, meaning: decoded.meaning, reason });
+    }
+    return resultOf(definition, target, { status: 'listed', severity: decoded.severity, codes: decoded.codes, meaning: decoded.meaning, reason });
   }
 
   const health = await pool(options.lists, options.concurrency, options.signal, checkHealth);
@@ -124,6 +119,24 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
     check(list, target, healthByZone.get(list.definition.zone) as ListHealth),
   );
   return { results, health, queries };
+}
+
+const CLEAN = { status: 'clean' } as const;
+
+function resultOf(list: ListDefinition, target: Target, fields: Partial<CheckResult> & Pick<CheckResult, 'status'>): CheckResult {
+  return {
+    target: target.value,
+    zone: list.zone,
+    list: list.name,
+    severity: null,
+    allowlisted: false,
+    codes: [],
+    meaning: null,
+    reason: null,
+    delistUrl: list.delistUrl,
+    error: null,
+    ...fields,
+  };
 }
 
 function testLabel(list: ListDefinition, point: string): string {
@@ -154,44 +167,29 @@ function failure(error: unknown): string {
   return 'lookup failed';
 }
 
+/** What a deadline resolves to; `ask` turns it into a timeout naming the query. */
+const EXPIRED = Symbol('expired');
+
 /**
- * Per-attempt deadlines for a whole sweep on one coarse timer, rather than a timer per query: a sweep
- * asks thousands of questions and almost all of them answer long before their deadline.
+ * Per-attempt deadlines on a few shared timers rather than one per query: attempts started within the
+ * same tick share a timer that fires between `ms` and `ms + tick` after each of them. A sweep asks
+ * thousands of questions and almost all answer long before their deadline.
  */
-function deadlines(ms: number) {
-  const pending = new Set<{ at: number; expire: () => void }>();
+function deadlines(ms: number): () => Promise<typeof EXPIRED> {
   const tick = Math.max(5, Math.floor(ms / 10));
-  let timer: ReturnType<typeof setInterval> | undefined;
-  const sweepExpired = () => {
+  let bucket: { until: number; expired: Promise<typeof EXPIRED> } | undefined;
+  return () => {
     const now = Date.now();
-    for (const entry of pending) if (entry.at <= now) entry.expire();
-    if (pending.size === 0 && timer !== undefined) {
-      clearInterval(timer);
-      timer = undefined;
+    if (bucket === undefined || now >= bucket.until) {
+      const until = now + tick;
+      const expired = new Promise<typeof EXPIRED>((resolve) => {
+        const timer: unknown = setTimeout(resolve, until - now + ms, EXPIRED);
+        // Node: a pending deadline alone must not keep a finished CLI run alive.
+        (timer as { unref?: () => void }).unref?.();
+      });
+      bucket = { until, expired };
     }
-  };
-  return function withDeadline<T>(promise: Promise<T>, name: string, type: RecordType): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const entry = {
-        at: Date.now() + ms,
-        expire: () => {
-          pending.delete(entry);
-          reject(new DnsError('timeout', name, type, 'EDEADLINE'));
-        },
-      };
-      pending.add(entry);
-      timer ??= setInterval(sweepExpired, tick);
-      promise.then(
-        (value) => {
-          pending.delete(entry);
-          resolve(value);
-        },
-        (error: unknown) => {
-          pending.delete(entry);
-          reject(error);
-        },
-      );
-    });
+    return bucket.expired;
   };
 }
 

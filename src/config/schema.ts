@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
 import { CATALOGUE } from '../blocklists/catalogue.js';
+import { MAX_RANGE_ADDRESSES } from '../blocklists/targets.js';
 import { parseDuration } from './duration.js';
 
 const duration = z
@@ -213,6 +214,12 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['seeds', i, 'imap'], message: 'needs either pass or oauth2' });
       }
     });
+    config.blocklists.ips.forEach((ip, i) => {
+      const size = rangeSize(ip);
+      if (size > MAX_RANGE_ADDRESSES) {
+        ctx.addIssue({ code: 'custom', path: ['blocklists', 'ips', i], message: `range has ${size} addresses; at most ${MAX_RANGE_ADDRESSES} are swept (split it or narrow it)` });
+      }
+    });
     const zones = new Set([...knownZones(), ...config.blocklists.custom.map((list) => list.zone.toLowerCase())]);
     config.blocklists.custom.forEach((list, i) => {
       if (knownZones().includes(list.zone.toLowerCase())) {
@@ -234,6 +241,13 @@ export type SeedConfig = Config['seeds'][number];
 export type DnsConfig = Config['dns'];
 export type BlocklistsConfig = Config['blocklists'];
 export type CustomListConfig = BlocklistsConfig['custom'][number];
+
+/** Addresses in an `ipOrCidr` value (already validated), capped so a /0 does not overflow. */
+function rangeSize(value: string): number {
+  const [ip = '', bits] = value.split('/');
+  if (bits === undefined) return 1;
+  return 2 ** Math.min((isIP(ip) === 4 ? 32 : 128) - Number(bits), 64);
+}
 
 function knownZones(): string[] {
   return CATALOGUE.map((list) => list.zone);

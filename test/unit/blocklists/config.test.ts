@@ -55,5 +55,6 @@ blocklists:
     expect(bad('blocklists:\n  custom:\n    - zone: x.bl.test\n      type: ip\n      bitmask: true\n      codes: { "3": both }\n')).toMatch(/blocklists\.custom\[0\]\.codes\.3: bitmask codes are bit values/);
     expect(bad('blocklists:\n  dqsKey: "not a key!"\n')).toMatch(/blocklists\.dqsKey: expected a Spamhaus DQS key/);
     expect(bad('blocklists:\n  dqsKey: "not a key!"\n')).not.toContain('not a key!');
+    expect(bad('blocklists:\n  ips:\n    - 192.0.2.1\n    - 10.0.0.0/8\n')).toMatch(/inboxwatch\.yaml:4.*blocklists\.ips\[1\]: range has 16777216 addresses; at most 4096/);
   });
 });
