@@ -44,6 +44,6 @@ export const blocklistsJob: Job = {
     const summary =
       `${new Set(results.map((r) => r.target)).size} targets on ${swept.health.length} lists: ${listed} listed, ${held.size} suspect, ` +
       `${errors} errors, ${unhealthy} lists unhealthy, ${events.length} changes`;
-    return { summary, details: { results, health: swept.health, events } };
+    return { summary, details: { results, health: swept.health, events, queries: swept.queries } };
   },
 };

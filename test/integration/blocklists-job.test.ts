@@ -78,6 +78,7 @@ describe('the blocklists job', () => {
     const matrix = (await (await get('/api/blocklists')).json()) as { statuses: Array<{ target: string; status: string }>; health: Array<{ zone: string; healthy: boolean }> };
     expect(matrix.statuses.map((s) => `${s.target} ${s.status}`)).toEqual(['192.0.2.2 listed', '192.0.2.3 listed', '192.0.2.4 listed', '192.0.2.5 clean']);
     expect(matrix.health).toMatchObject([{ zone: 'zen.spamhaus.org', healthy: true }]);
+    expect(matrix.statuses[0]).not.toHaveProperty('lastKnown');
     const events = (await (await get(`/api/blocklists/events?from=${clock}`)).json()) as { events: Array<{ event: string }> };
     expect(events.events).toHaveLength(5);
     const bad = await get('/api/blocklists/events?from=soon');

@@ -19,7 +19,8 @@ export function blocklistsRoutes(deps: AppDeps) {
     .get('/', async (c) => {
       parseQuery(z.strictObject({}), c.req.query());
       const [statuses, health] = await Promise.all([listStatuses(deps.db), listHealth(deps.db)]);
-      return c.json({ statuses, health });
+      // lastKnown/lastKnownCodes only serve transition bookkeeping.
+      return c.json({ statuses: statuses.map(({ lastKnown: _known, lastKnownCodes: _codes, ...status }) => status), health });
     })
     .get('/events', async (c) => {
       const { from, to, limit } = parseQuery(eventsQuery, c.req.query());
