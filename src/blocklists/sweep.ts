@@ -34,15 +34,13 @@ const RETRYABLE = new Set(['timeout', 'servfail', 'connection', 'other']);
 export async function sweep(options: SweepOptions): Promise<SweepResult> {
   let queries = 0;
   const scrub = scrubber(options.secrets ?? []);
-  const deadline = deadlines(options.timeoutMs);
+  const withDeadline = deadlines(options.timeoutMs);
 
   async function ask<T extends RecordType>(name: string, type: T): Promise<DnsAnswer<RecordTypes[T]>> {
     for (let attempt = 0; ; attempt++) {
       queries++;
       try {
-        const answer = await Promise.race([options.resolver.query(name, type), deadline()]);
-        if (answer !== EXPIRED) return answer;
-        if (attempt >= options.retries) throw new DnsError('timeout', name, type, 'EDEADLINE');
+        return await withDeadline(options.resolver.query(name, type), name, type);
       } catch (error) {
         if (!(error instanceof DnsError) || attempt >= options.retries || !RETRYABLE.has(error.kind)) throw error;
       }
@@ -167,29 +165,48 @@ function failure(error: unknown): string {
   return 'lookup failed';
 }
 
-/** What a deadline resolves to; `ask` turns it into a timeout naming the query. */
-const EXPIRED = Symbol('expired');
-
 /**
- * Per-attempt deadlines on a few shared timers rather than one per query: attempts started within the
- * same tick share a timer that fires between `ms` and `ms + tick` after each of them. A sweep asks
- * thousands of questions and almost all answer long before their deadline.
+ * Per-attempt deadlines for a whole sweep on one coarse timer rather than a timer per query: a sweep
+ * asks thousands of questions and almost all of them answer long before their deadline.
  */
-function deadlines(ms: number): () => Promise<typeof EXPIRED> {
+function deadlines(ms: number) {
+  const pending = new Set<{ at: number; expire: () => void }>();
   const tick = Math.max(5, Math.floor(ms / 10));
-  let bucket: { until: number; expired: Promise<typeof EXPIRED> } | undefined;
-  return () => {
-    const now = Date.now();
-    if (bucket === undefined || now >= bucket.until) {
-      const until = now + tick;
-      const expired = new Promise<typeof EXPIRED>((resolve) => {
-        const timer: unknown = setTimeout(resolve, until - now + ms, EXPIRED);
-        // Node: a pending deadline alone must not keep a finished CLI run alive.
-        (timer as { unref?: () => void }).unref?.();
-      });
-      bucket = { until, expired };
+  let timer: ReturnType<typeof setInterval> | undefined;
+  // The timer runs only while something is pending, so a finished sweep leaves nothing behind.
+  const settle = (entry: { at: number; expire: () => void }) => {
+    pending.delete(entry);
+    if (pending.size === 0 && timer !== undefined) {
+      clearInterval(timer);
+      timer = undefined;
     }
-    return bucket.expired;
+  };
+  const expireDue = () => {
+    const now = Date.now();
+    for (const entry of pending) if (entry.at <= now) entry.expire();
+  };
+  return function withDeadline<T>(promise: Promise<T>, name: string, type: RecordType): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const entry = {
+        at: Date.now() + ms,
+        expire: () => {
+          settle(entry);
+          reject(new DnsError('timeout', name, type, 'EDEADLINE'));
+        },
+      };
+      pending.add(entry);
+      timer ??= setInterval(expireDue, tick);
+      promise.then(
+        (value) => {
+          settle(entry);
+          resolve(value);
+        },
+        (error: unknown) => {
+          settle(entry);
+          reject(error);
+        },
+      );
+    });
   };
 }
 
