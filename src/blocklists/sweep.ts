@@ -1,4 +1,4 @@
-import { DnsError, describeKind, type DnsAnswer, type RecordType, type RecordTypes, type Resolver } from '../dns/types.js';
+import { DnsError, describeKind, type RecordType, type Resolver } from '../dns/types.js';
 import { decodeAnswer, type Decoded } from './decode.js';
 import type { ActiveList } from './lists.js';
 import { listAccepts, parseTarget, queryLabel, type Target } from './targets.js';
@@ -36,34 +36,34 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
   const scrub = scrubber(options.secrets ?? []);
   const withDeadline = deadlines(options.timeoutMs);
 
-  async function ask<T extends RecordType>(name: string, type: T): Promise<DnsAnswer<RecordTypes[T]>> {
+  /**
+   * One A lookup on one list, with a deadline per attempt and retries on timeouts and SERVFAIL; a lookup
+   * that still fails comes back as an error outcome naming the cause. (One async level per query: this
+   * runs thousands of times a sweep.)
+   */
+  async function lookup(list: ActiveList, label: string): Promise<Decoded | 'clean'> {
+    const name = `${label}.${list.queryZone}`;
     for (let attempt = 0; ; attempt++) {
       queries++;
       try {
-        return await withDeadline(options.resolver.query(name, type), name, type);
+        const answer = await withDeadline(options.resolver.query(name, 'A'), name, 'A');
+        return answer.status === 'ok' ? decodeAnswer(list.definition, answer.records) : 'clean';
       } catch (error) {
-        if (!(error instanceof DnsError) || attempt >= options.retries || !RETRYABLE.has(error.kind)) throw error;
+        if (error instanceof DnsError && attempt < options.retries && RETRYABLE.has(error.kind)) continue;
+        return { outcome: 'error', codes: [], error: failure(error) };
       }
     }
   }
 
-  /** Looks one name up on one list; DNS failures come back as an error outcome naming the cause. */
-  async function lookup(list: ActiveList, label: string): Promise<Decoded | 'clean'> {
-    try {
-      const answer = await ask(`${label}.${list.queryZone}`, 'A');
-      return answer.status === 'ok' ? decodeAnswer(list.definition, answer.records) : 'clean';
-    } catch (error) {
-      return { outcome: 'error', codes: [], error: failure(error) };
-    }
-  }
-
+  /** The TXT record at a listed name, as the list's own words; a courtesy, so one attempt and no error. */
   async function reasonAt(list: ActiveList, label: string): Promise<string | null> {
+    const name = `${label}.${list.queryZone}`;
+    queries++;
     try {
-      const answer = await ask(`${label}.${list.queryZone}`, 'TXT');
+      const answer = await withDeadline(options.resolver.query(name, 'TXT'), name, 'TXT');
       const text = answer.records.map((parts) => parts.join('')).join(' | ');
       return text ? scrub(text) : null;
     } catch {
-      // The TXT reason is a courtesy; the A answer already decided the status.
       return null;
     }
   }
