@@ -24,7 +24,7 @@ export interface CheckRequest {
   signal?: AbortSignal;
 }
 
-/** One sweep with the configured lists, keys, concurrency, timeout and retries. */
+/** One sweep with the configured lists, keys, concurrency and retries. */
 export async function checkBlocklists(request: CheckRequest): Promise<SweepResult> {
   const { config } = request;
   const targets = parseTargets(request.targets);
@@ -34,7 +34,6 @@ export async function checkBlocklists(request: CheckRequest): Promise<SweepResul
     lists,
     targets,
     concurrency: config.concurrency,
-    timeoutMs: config.timeout,
     retries: config.retries,
     secrets: [config.dqsKey, config.abusixKey].filter((key): key is string => key !== undefined),
     signal: request.signal,

@@ -1,17 +1,18 @@
-import { DnsError, describeKind, type RecordType, type Resolver } from '../dns/types.js';
+import { DnsError, describeKind, type Resolver } from '../dns/types.js';
 import { decodeAnswer, type Decoded } from './decode.js';
 import type { ActiveList } from './lists.js';
 import { listAccepts, parseTarget, queryLabel, type Target } from './targets.js';
 import type { CheckResult, ListDefinition, ListHealth } from './types.js';
 
 export interface SweepOptions {
-  /** The run's resolver: configured servers, answers cached for their TTL for the whole sweep. */
+  /**
+   * The run's resolver: the configured servers, each query bounded by its timeout and tries (`dns.timeoutMs`,
+   * `dns.tries`, enforced natively by c-ares), answers cached for their TTL for the whole sweep.
+   */
   resolver: Resolver;
   lists: readonly ActiveList[];
   targets: readonly Target[];
   concurrency: number;
-  /** Deadline for one attempt at one query. */
-  timeoutMs: number;
   /** Further attempts after a timeout or SERVFAIL. */
   retries: number;
   /** Keys that appear in query names; scrubbed from anything a list says back. */
@@ -34,19 +35,18 @@ const RETRYABLE = new Set(['timeout', 'servfail', 'connection', 'other']);
 export async function sweep(options: SweepOptions): Promise<SweepResult> {
   let queries = 0;
   const scrub = scrubber(options.secrets ?? []);
-  const withDeadline = deadlines(options.timeoutMs);
 
   /**
-   * One A lookup on one list, with a deadline per attempt and retries on timeouts and SERVFAIL; a lookup
-   * that still fails comes back as an error outcome naming the cause. (One async level per query: this
-   * runs thousands of times a sweep.)
+   * One A lookup on one list, retried after a timeout or SERVFAIL; a lookup that still fails comes back as
+   * an error outcome naming the cause. One async level and no timer of its own per query: this runs
+   * thousands of times a sweep, and the resolver already bounds every query.
    */
   async function lookup(list: ActiveList, label: string): Promise<Decoded | 'clean'> {
     const name = `${label}.${list.queryZone}`;
     for (let attempt = 0; ; attempt++) {
       queries++;
       try {
-        const answer = await withDeadline(options.resolver.query(name, 'A'), name, 'A');
+        const answer = await options.resolver.query(name, 'A');
         return answer.status === 'ok' ? decodeAnswer(list.definition, answer.records) : 'clean';
       } catch (error) {
         if (error instanceof DnsError && attempt < options.retries && RETRYABLE.has(error.kind)) continue;
@@ -60,7 +60,7 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
     const name = `${label}.${list.queryZone}`;
     queries++;
     try {
-      const answer = await withDeadline(options.resolver.query(name, 'TXT'), name, 'TXT');
+      const answer = await options.resolver.query(name, 'TXT');
       const text = answer.records.map((parts) => parts.join('')).join(' | ');
       return text ? scrub(text) : null;
     } catch {
@@ -163,51 +163,6 @@ function failure(error: unknown): string {
   // The query name may carry a DQS key, so the message is built from the kind alone.
   if (error instanceof DnsError) return `no answer: ${describeKind(error.kind)}`;
   return 'lookup failed';
-}
-
-/**
- * Per-attempt deadlines for a whole sweep on one coarse timer rather than a timer per query: a sweep
- * asks thousands of questions and almost all of them answer long before their deadline.
- */
-function deadlines(ms: number) {
-  const pending = new Set<{ at: number; expire: () => void }>();
-  const tick = Math.max(5, Math.floor(ms / 10));
-  let timer: ReturnType<typeof setInterval> | undefined;
-  // The timer runs only while something is pending, so a finished sweep leaves nothing behind.
-  const settle = (entry: { at: number; expire: () => void }) => {
-    pending.delete(entry);
-    if (pending.size === 0 && timer !== undefined) {
-      clearInterval(timer);
-      timer = undefined;
-    }
-  };
-  const expireDue = () => {
-    const now = Date.now();
-    for (const entry of pending) if (entry.at <= now) entry.expire();
-  };
-  return function withDeadline<T>(promise: Promise<T>, name: string, type: RecordType): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const entry = {
-        at: Date.now() + ms,
-        expire: () => {
-          settle(entry);
-          reject(new DnsError('timeout', name, type, 'EDEADLINE'));
-        },
-      };
-      pending.add(entry);
-      timer ??= setInterval(expireDue, tick);
-      promise.then(
-        (value) => {
-          settle(entry);
-          resolve(value);
-        },
-        (error: unknown) => {
-          settle(entry);
-          reject(error);
-        },
-      );
-    });
-  };
 }
 
 function scrubber(secrets: readonly string[]): (text: string) => string {

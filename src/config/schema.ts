@@ -160,9 +160,7 @@ const blocklists = z.strictObject({
   /** Abusix Mail Intelligence key: enables the Abusix combined list. A secret. */
   abusixKey: z.string().regex(/^[a-z0-9]{16,64}$/i, 'expected an Abusix key (letters and digits)').optional(),
   concurrency: z.number().int().min(1).max(1024).default(64),
-  /** Per-attempt deadline for one list query. */
-  timeout: duration.default(3000),
-  /** Further attempts after a timeout or SERVFAIL. */
+  /** Further attempts after a timeout or SERVFAIL (each attempt bounded by dns.timeoutMs × dns.tries). */
   retries: z.number().int().min(0).max(5).default(1),
 });
 

@@ -18,7 +18,7 @@ const TARGETS = ['192.0.2.2', '192.0.2.3', '192.0.2.4', '192.0.2.5'];
 
 function configFor(server: string) {
   return parseConfigText(
-    `dns:\n  servers: ["${server}"]\n  timeoutMs: 300\n  tries: 1\nblocklists:\n  ips: [${TARGETS.join(', ')}]\n  zones: [zen.spamhaus.org]\n  timeout: 300ms\n`,
+    `dns:\n  servers: ["${server}"]\n  timeoutMs: 300\n  tries: 1\nblocklists:\n  ips: [${TARGETS.join(', ')}]\n  zones: [zen.spamhaus.org]\n`,
     'inboxwatch.yaml',
     {},
   );

@@ -13,7 +13,7 @@ const DQS_KEY = 'inboxwatchtestdqskey000000';
 function check(targets: string[], options: { zones?: string[]; yaml?: string; server?: string; timeoutMs?: number } = {}) {
   const config = parseConfigText(options.yaml ?? '', 'inboxwatch.yaml', {});
   const resolver = resolverForRun({ servers: [options.server ?? world().dns.server], timeoutMs: options.timeoutMs ?? 1000, tries: 1, cacheMaxTtl: 60_000 });
-  return checkBlocklists({ config: { ...config.blocklists, timeout: options.timeoutMs ?? 1000 }, resolver, targets, zones: options.zones });
+  return checkBlocklists({ config: config.blocklists, resolver, targets, zones: options.zones });
 }
 
 const on = (results: CheckResult[], target: string, zone: string): CheckResult => {

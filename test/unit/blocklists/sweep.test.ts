@@ -6,7 +6,7 @@ import { parseConfigText } from '../../../src/config/load.js';
 import { withCache } from '../../../src/dns/cache.js';
 import { DnsError, type DnsAnswer, type RecordType, type Resolver } from '../../../src/dns/types.js';
 
-type Reply = { a?: string[]; txt?: string; fail?: DnsError['kind']; hang?: boolean };
+type Reply = { a?: string[]; txt?: string; fail?: DnsError['kind'] };
 
 /** A scripted resolver: names not in the script are NXDOMAIN. Counts every query it receives. */
 function scripted(script: Record<string, Reply | Reply[]>) {
@@ -19,7 +19,6 @@ function scripted(script: Record<string, Reply | Reply[]>) {
       const n = seen.get(`${type} ${name}`) ?? 0;
       seen.set(`${type} ${name}`, n + 1);
       const reply = Array.isArray(entry) ? entry[Math.min(n, entry.length - 1)] : entry;
-      if (reply?.hang) return new Promise(() => {});
       if (reply?.fail) throw new DnsError(reply.fail, name, type, 'ESCRIPT');
       const answer = (records: unknown[]): DnsAnswer<never> => ({ name, type, status: records.length ? 'ok' : 'nxdomain', records: records as never[], ttl: 300 });
       if (type === 'A') return answer(reply?.a ?? []);
@@ -37,7 +36,7 @@ function configWith(yaml: string) {
 }
 
 function options(resolver: Resolver, zones: string[], targets: string[], extra: Partial<SweepOptions> = {}, yaml = ''): SweepOptions {
-  return { resolver, lists: selectLists(configWith(yaml), zones), targets: parseTargets(targets), concurrency: 4, timeoutMs: 200, retries: 1, ...extra };
+  return { resolver, lists: selectLists(configWith(yaml), zones), targets: parseTargets(targets), concurrency: 4, retries: 1, ...extra };
 }
 
 describe('a sweep', () => {
@@ -77,12 +76,16 @@ describe('a sweep', () => {
     const { resolver, asked } = scripted({
       ...healthyIp('zen.spamhaus.org'),
       '2.2.0.192.zen.spamhaus.org': [{ fail: 'servfail' }, { a: ['127.0.0.4'] }],
-      '3.2.0.192.zen.spamhaus.org': { hang: true },
+      '3.2.0.192.zen.spamhaus.org': { fail: 'timeout' },
+      '4.2.0.192.zen.spamhaus.org': { fail: 'refused' },
     });
-    const { results } = await sweep(options(resolver, ['zen.spamhaus.org'], ['192.0.2.2', '192.0.2.3'], { timeoutMs: 50, retries: 1 }));
+    const { results } = await sweep(options(resolver, ['zen.spamhaus.org'], ['192.0.2.2', '192.0.2.3', '192.0.2.4'], { retries: 1 }));
     expect(results[0]).toMatchObject({ status: 'listed', codes: ['127.0.0.4'] });
     expect(results[1]).toMatchObject({ status: 'error', error: 'no answer: no answer before the timeout' });
     expect(asked.filter((q) => q === 'A 3.2.0.192.zen.spamhaus.org')).toHaveLength(2);
+    // REFUSED is an answer about us, not a glitch: asking again would not change it.
+    expect(results[2]).toMatchObject({ status: 'error', error: 'no answer: query refused (REFUSED)' });
+    expect(asked.filter((q) => q === 'A 4.2.0.192.zen.spamhaus.org')).toHaveLength(1);
   });
 
   it('asks each name once per sweep through the run cache, however often targets repeat', async () => {
