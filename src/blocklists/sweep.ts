@@ -107,12 +107,18 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
     return resultOf(definition, target, { status: 'listed', severity: decoded.severity, codes: decoded.codes, meaning: decoded.meaning, reason });
   }
 
-  const health = await pool(options.lists, options.concurrency, options.signal, checkHealth);
-  const healthByZone = new Map(health.map((h) => [h.zone, h]));
   const tasks: Array<{ list: ActiveList; target: Target }> = [];
+  const used = new Set<ActiveList>();
   for (const target of options.targets) {
-    for (const list of options.lists) if (listAccepts(list.definition, target)) tasks.push({ list, target });
+    for (const list of options.lists) {
+      if (!listAccepts(list.definition, target)) continue;
+      tasks.push({ list, target });
+      used.add(list);
+    }
   }
+  // Only lists that have something to check are asked about their test points.
+  const health = await pool(options.lists.filter((list) => used.has(list)), options.concurrency, options.signal, checkHealth);
+  const healthByZone = new Map(health.map((h) => [h.zone, h]));
   const results = await pool(tasks, options.concurrency, options.signal, ({ list, target }) =>
     check(list, target, healthByZone.get(list.definition.zone) as ListHealth),
   );

@@ -130,6 +130,13 @@ describe('a sweep', () => {
     expect(JSON.stringify(results)).not.toContain(key);
   });
 
+  it('asks test points only of lists that have targets to check', async () => {
+    const { resolver, asked } = scripted(healthyIp('zen.spamhaus.org'));
+    const { health } = await sweep(options(resolver, ['zen.spamhaus.org', 'dbl.spamhaus.org'], ['192.0.2.1']));
+    expect(health.map((h) => h.zone)).toEqual(['zen.spamhaus.org']);
+    expect(asked.filter((q) => q.includes('dbl.spamhaus.org'))).toEqual([]);
+  });
+
   it('does not send IPv6 targets to IPv4-only lists, nor IPs to domain lists', async () => {
     const { resolver, asked } = scripted({ ...healthyIp('zen.spamhaus.org'), ...healthyIp('b.barracudacentral.org'), 'dbltest.com.dbl.spamhaus.org': { a: ['127.0.1.2'] } });
     const { results } = await sweep(options(resolver, ['zen.spamhaus.org', 'b.barracudacentral.org', 'dbl.spamhaus.org'], ['2001:db8::2', 'example.com']));
