@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { registerAudit } from './commands/audit.js';
 import { registerBlocklists } from './commands/blocklists.js';
 import { registerConfig } from './commands/config.js';
 import { EXIT, UsageError } from './commands/context.js';
@@ -18,6 +19,7 @@ const program = new Command('inboxwatch')
 
 registerServe(program);
 registerRun(program);
+registerAudit(program);
 registerJobs(program);
 registerConfig(program);
 registerMigrate(program);

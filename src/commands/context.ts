@@ -2,8 +2,11 @@ import type { Command } from 'commander';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { createLogger, type Logger } from '../log.js';
 
-/** Exit statuses every command shares: 0 done, 1 a finding or a failure, 2 the call itself was wrong. */
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+/**
+ * Exit statuses every command shares: 0 done, 1 a finding or a failure, 2 the call itself was wrong,
+ * 3 no finding but some checks could not be made (so a CI gate stops without blaming the subject).
+ */
+export const EXIT = { ok: 0, failure: 1, usage: 2, undetermined: 3 } as const;
 
 export class UsageError extends Error {
   constructor(message: string) {

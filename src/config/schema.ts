@@ -33,7 +33,7 @@ const ipOrCidr = z.string().refine(
   },
   { message: 'expected an IP address or CIDR range such as 192.0.2.0/28' },
 );
-const domainName = z
+export const domainName = z
   .string()
   .regex(/^(?=.{1,253}$)([a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}\.?$/i, 'expected a domain name such as example.com');
 
@@ -178,6 +178,15 @@ const placement = z
   })
   .transform((p) => ({ ...p, lateAfter: p.lateAfter ?? Math.min(900_000, p.timeout) }));
 
+const audit = z.strictObject({
+  /** Also try the common DKIM selectors (default, google, selector1, ...) besides the configured ones. */
+  discoverSelectors: z.boolean().default(true),
+  /** Domains audited at once by the scheduled job. */
+  concurrency: z.number().int().min(1).max(64).default(4),
+  /** Time allowed for fetching an MTA-STS policy over HTTPS. */
+  policyTimeout: duration.default(10_000),
+});
+
 const schedules = z.strictObject({
   placement: cron.optional(),
   audit: cron.optional(),
@@ -195,8 +204,15 @@ export const configSchema = z
     domains: z.array(domain).default([]),
     blocklists: blocklists.default(() => blocklists.parse({})),
     placement: placement.default(() => placement.parse({})),
+    audit: audit.default(() => audit.parse({})),
     schedules: schedules.default(() => schedules.parse({})),
-    retention: z.strictObject({ runs: duration.default(90 * 86_400_000) }).default({ runs: 90 * 86_400_000 }),
+    retention: z
+      .strictObject({
+        runs: duration.default(90 * 86_400_000),
+        /** Audit results and their checks; DNS record snapshots and change events are kept for good. */
+        audits: duration.default(180 * 86_400_000),
+      })
+      .default({ runs: 90 * 86_400_000, audits: 180 * 86_400_000 }),
   })
   .superRefine((config, ctx) => {
     const names = new Set<string>();
@@ -237,6 +253,7 @@ export type Config = z.output<typeof configSchema>;
 export type ProviderConfig = Config['providers'][number];
 export type SeedConfig = Config['seeds'][number];
 export type DnsConfig = Config['dns'];
+export type AuditConfig = Config['audit'];
 export type BlocklistsConfig = Config['blocklists'];
 export type CustomListConfig = BlocklistsConfig['custom'][number];
 

@@ -1,0 +1,65 @@
+import type { DMARCResult, DNSResolver } from 'mailauth';
+import { bimi } from 'mailauth/lib/bimi/index.js';
+import { toMailauthResolver } from '../dns/mailauth-adapter.js';
+import type { Resolver } from '../dns/types.js';
+import type { DmarcRecord } from './dmarc-parse.js';
+import { check, type Check, type RecordSet } from './types.js';
+
+export interface BimiResult {
+  check: Check;
+  records: Record<string, RecordSet>;
+}
+
+/** What the BIMI verdict needs to know about DMARC: the record that applies, or that it is unknown. */
+export type DmarcForBimi = { known: true; record: DmarcRecord | undefined; effective: string | undefined } | { known: false };
+
+/**
+ * The record lookup and its validation are mailauth's (the same code that decides BIMI for received mail);
+ * it is handed a DMARC "pass" so it looks the record up, and the enforcement verdict is ours.
+ */
+export async function auditBimi(resolver: Resolver, domain: string, dmarcOutcome: Promise<DmarcForBimi>): Promise<BimiResult> {
+  const name = `default._bimi.${domain}`;
+  const passed = { status: { result: 'pass', header: { from: domain } }, domain, policy: 'reject', alignment: {} } as unknown as DMARCResult;
+  const [result, dmarc] = await Promise.all([bimi({ dmarc: passed, headers: { parsed: [] }, resolver: toMailauthResolver(resolver) as DNSResolver }), dmarcOutcome]);
+  const outcome = result ? result.status.result : 'none';
+  const comment = result ? (result.status.comment ?? '') : '';
+  const rr = result ? result.rr : undefined;
+  const records = { bimi: { name, records: outcome === 'temperr' && comment.startsWith('failed to resolve') ? null : rr ? [rr] : [] } };
+  const evidence = { name, record: rr ?? null, location: result ? (result.location ?? null) : null, authority: result ? (result.authority ?? null) : null };
+
+  if (outcome === 'none') return { check: check('bimi.record', 'info', `no BIMI record at ${name}`, { evidence }), records };
+  if (outcome === 'temperr' && comment.startsWith('failed to resolve')) {
+    return { check: check('bimi.record', 'error', `could not look up ${name}`, { evidence }), records };
+  }
+  if (outcome !== 'pass') {
+    return {
+      check: check('bimi.record', 'fail', `the BIMI record at ${name} is unusable: ${comment || outcome}`, {
+        remediation: 'Publish exactly one record "v=BIMI1; l=https://<SVG Tiny PS logo>; a=https://<VMC or CMC PEM>".',
+        evidence,
+      }),
+      records,
+    };
+  }
+  if (!dmarc.known) return { check: check('bimi.record', 'error', 'BIMI record found, but the DMARC policy it depends on could not be determined', { evidence }), records };
+  const blocker = enforcementProblem(dmarc.record, dmarc.effective);
+  if (blocker) {
+    return {
+      check: check('bimi.record', 'fail', `BIMI record found, but mailbox providers ignore it: ${blocker}`, {
+        remediation: 'Move DMARC to "p=quarantine" or "p=reject" without "t=y", "pct" below 100 or "sp=none"; BIMI logos show only for enforced domains.',
+        evidence,
+      }),
+      records,
+    };
+  }
+  const vmc = result && result.authority ? '' : ' (no a= certificate: Gmail and Apple Mail show logos only with a VMC or CMC)';
+  return { check: check('bimi.record', 'pass', `BIMI logo ${result && result.location ? result.location : ''} with DMARC at enforcement${vmc}`, { evidence }), records };
+}
+
+function enforcementProblem(record: DmarcRecord | undefined, effective: string | undefined): string | undefined {
+  if (!record) return 'no DMARC record applies';
+  if (effective !== 'quarantine' && effective !== 'reject') return `DMARC policy is ${effective ?? 'none'}`;
+  if (record.testing) return 'DMARC is in test mode (t=y)';
+  if (record.pct !== undefined && record.pct < 100) return `DMARC pct=${record.pct}`;
+  if (record.sp === 'none') return 'DMARC sp=none';
+  return undefined;
+}

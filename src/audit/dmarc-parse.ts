@@ -1,0 +1,123 @@
+import { parseTagValueRecord } from 'mailauth/lib/tools.js';
+
+export type Policy = 'none' | 'quarantine' | 'reject';
+
+/** A DMARC record read the RFC 9989 way, keeping what RFC 7489 readers still act on (pct, rf, ri). */
+export interface DmarcRecord {
+  text: string;
+  p: Policy | undefined;
+  sp: Policy | undefined;
+  np: Policy | undefined;
+  psd: 'y' | 'n' | 'u';
+  testing: boolean;
+  adkim: 'r' | 's';
+  aspf: 'r' | 's';
+  rua: ReportUri[];
+  ruf: ReportUri[];
+  /** RFC 7489's pct, removed by RFC 9989; undefined when absent. */
+  pct: number | undefined;
+  /** Tags RFC 9989 removed that the record still carries (pct, rf, ri). */
+  removed: string[];
+  unknown: string[];
+  errors: string[];
+}
+
+export interface ReportUri {
+  uri: string;
+  scheme: string;
+  /** The mailbox domain for mailto: URIs. */
+  host: string | undefined;
+  /** RFC 7489's `!size` limit, which RFC 9989 dropped. */
+  sizeLimit: string | undefined;
+}
+
+const KNOWN = new Set(['v', 'p', 'sp', 'np', 'psd', 't', 'adkim', 'aspf', 'rua', 'ruf', 'fo', 'pct', 'rf', 'ri']);
+const POLICIES = new Set(['none', 'quarantine', 'reject']);
+
+export function isDmarcRecord(text: string): boolean {
+  return /^v\s*=\s*DMARC1\s*(;|$)/i.test(text.trim());
+}
+
+export function parseDmarc(text: string): DmarcRecord {
+  const parsed = parseTagValueRecord(text, { allowDuplicateKeys: false });
+  const errors = [...parsed.errors];
+  const tags = Object.fromEntries(Object.entries(parsed.tags).map(([key, value]) => [key, Array.isArray(value) ? (value[0] ?? '') : value]));
+  if (!isDmarcRecord(text)) errors.push('the record must start with "v=DMARC1"');
+
+  const policy = (tag: string): Policy | undefined => {
+    const value = tags[tag]?.toLowerCase();
+    if (value === undefined) return undefined;
+    if (!POLICIES.has(value)) {
+      errors.push(`${tag}=${tags[tag]}: expected none, quarantine or reject`);
+      return undefined;
+    }
+    return value as Policy;
+  };
+  const flag = <T extends string>(tag: string, allowed: readonly T[], fallback: T): T => {
+    const value = tags[tag]?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(value)) {
+      errors.push(`${tag}=${tags[tag]}: expected ${allowed.join(' or ')}`);
+      return fallback;
+    }
+    return value as T;
+  };
+
+  const record: DmarcRecord = {
+    text,
+    p: policy('p'),
+    sp: policy('sp'),
+    np: policy('np'),
+    psd: flag('psd', ['y', 'n', 'u'] as const, 'u'),
+    testing: flag('t', ['y', 'n'] as const, 'n') === 'y',
+    adkim: flag('adkim', ['r', 's'] as const, 'r'),
+    aspf: flag('aspf', ['r', 's'] as const, 'r'),
+    rua: uris(tags.rua, 'rua', errors),
+    ruf: uris(tags.ruf, 'ruf', errors),
+    pct: undefined,
+    removed: ['pct', 'rf', 'ri'].filter((tag) => tag in tags),
+    unknown: Object.keys(tags).filter((tag) => !KNOWN.has(tag)),
+    errors,
+  };
+  if (tags.pct !== undefined) {
+    const pct = Number(tags.pct);
+    if (!/^\d{1,3}$/.test(tags.pct) || pct > 100) errors.push(`pct=${tags.pct}: expected 0-100`);
+    else record.pct = pct;
+  }
+  return record;
+}
+
+function uris(value: string | undefined, tag: string, errors: string[]): ReportUri[] {
+  if (value === undefined) return [];
+  return value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => {
+      const bang = part.lastIndexOf('!');
+      const sizeLimit = bang > 0 && /^\d+[kmgt]?$/i.test(part.slice(bang + 1)) ? part.slice(bang + 1) : undefined;
+      const uri = sizeLimit === undefined ? part : part.slice(0, bang);
+      const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(uri)?.[1]?.toLowerCase() ?? '';
+      if (!scheme) errors.push(`${tag}: "${part}" is not a URI (expected mailto:address)`);
+      let host: string | undefined;
+      if (scheme === 'mailto') {
+        const address = decodeURIComponent(uri.slice('mailto:'.length));
+        const at = address.lastIndexOf('@');
+        host = at > 0 ? address.slice(at + 1).toLowerCase().replace(/\.$/, '') : undefined;
+        if (!host) errors.push(`${tag}: "${part}" has no mailbox domain`);
+      }
+      return { uri, scheme, host, sizeLimit };
+    });
+}
+
+/**
+ * The names the RFC 9989 §4.10 DNS tree walk queries, nearest first: the domain itself, then (when it has
+ * 8 or more labels) its 7-label ancestor, then one label shorter at a time down to the top-level domain.
+ */
+export function treeWalkTargets(domain: string): string[] {
+  const labels = domain.toLowerCase().replace(/\.$/, '').split('.');
+  const targets = [labels.join('.')];
+  let count = labels.length >= 8 ? 7 : labels.length - 1;
+  for (; count >= 1; count--) targets.push(labels.slice(labels.length - count).join('.'));
+  return targets;
+}

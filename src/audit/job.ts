@@ -1,0 +1,47 @@
+import type { Resolver } from '../dns/types.js';
+import type { Job } from '../jobs/types.js';
+import { auditDomains } from './runner.js';
+import { createHttpsPolicyFetcher } from './mta-sts-fetch.js';
+import type { PolicyFetcher } from './mta-sts.js';
+import { pruneAudits, saveAudit } from './store.js';
+import { targetFor } from './targets.js';
+import { countStatuses } from './types.js';
+
+/** The scheduled audit of every configured domain; `fetcher` is replaceable so tests can serve a policy locally. */
+export function createAuditJob(options: { fetcher?: (context: { resolver: Resolver; timeoutMs: number }) => PolicyFetcher } = {}): Job {
+  return {
+    name: 'audit',
+    description: 'audit the DNS authentication of every configured domain and record record-set changes',
+    async run({ config, db, resolver, log, signal, now }) {
+      const targets = config.domains.map((d) => targetFor(config, d.name));
+      if (targets.length === 0) return { summary: 'no domains configured', details: { domains: [] } };
+      const makeFetcher = options.fetcher ?? createHttpsPolicyFetcher;
+      const fetchPolicy = makeFetcher({ resolver, timeoutMs: config.audit.policyTimeout });
+      const audits = await auditDomains(targets, { resolver, fetchPolicy, discoverSelectors: config.audit.discoverSelectors, now }, config.audit.concurrency, signal);
+      const details = [];
+      let findings = 0;
+      let undetermined = 0;
+      let changes = 0;
+      for (const audit of audits) {
+        const saved = await saveAudit(db, audit);
+        const counts = countStatuses(audit.checks);
+        findings += counts.fail + counts.warn;
+        changes += saved.changes.length;
+        for (const change of saved.changes) log.info('DNS record change', { domain: audit.domain, kind: change.kind, change: change.change, name: change.name });
+        const unknown = audit.checks.filter((c) => c.status === 'error');
+        undetermined += unknown.length;
+        if (unknown.length > 0) log.warn('audit checks could not be determined', { domain: audit.domain, checks: unknown.map((c) => c.id), first: unknown[0]?.message });
+        details.push({ domain: audit.domain, auditId: saved.auditId, counts, changes: saved.changes });
+      }
+      const pruned = await pruneAudits(db, now() - config.retention.audits);
+      if (pruned > 0) log.info('pruned audits past retention', { pruned });
+      const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+      return {
+        summary: `${plural(audits.length, 'domain')} audited, ${plural(findings, 'finding')}, ${plural(undetermined, 'check')} undetermined, ${plural(changes, 'record change')}`,
+        details: { domains: details },
+      };
+    },
+  };
+}
+
+export const auditJob = createAuditJob();
