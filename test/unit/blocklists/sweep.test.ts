@@ -96,6 +96,13 @@ describe('a sweep', () => {
     );
   });
 
+  it('asks a URI list once for hostnames that share a registrable domain', async () => {
+    const { resolver, asked } = scripted({ 'test.uribl.com.multi.uribl.com': { a: ['127.0.0.14'] } });
+    const { results } = await sweep(options(withCache(resolver, { maxTtlMs: 60_000 }), ['multi.uribl.com'], ['mail.example.com', 'example.com', 'www.example.com']));
+    expect(results.map((r) => r.status)).toEqual(['clean', 'clean', 'clean']);
+    expect(asked.filter((q) => q === 'A example.com.multi.uribl.com')).toHaveLength(1);
+  });
+
   it('never has more queries in flight than its concurrency', async () => {
     let inFlight = 0;
     let peak = 0;
