@@ -6,9 +6,6 @@ import type { CheckResult, ListHealth } from '../blocklists/types.js';
 import { resolverForRun } from '../dns/index.js';
 import { configFor, EXIT, UsageError } from './context.js';
 
-/** Nothing listed, but some checks could not be made: the answer is "unknown", not "clean". */
-const EXIT_CHECK_ERRORS = 3;
-
 interface Options {
   zones?: string;
   json?: boolean;
@@ -39,9 +36,10 @@ export function registerBlocklists(program: Command): void {
     });
 }
 
+/** Nothing listed but some checks not made is "unknown" (3), not "clean". */
 export function exitCode(results: readonly CheckResult[]): number {
   if (results.some((r) => r.status === 'listed')) return EXIT.failure;
-  if (results.some((r) => r.status === 'error')) return EXIT_CHECK_ERRORS;
+  if (results.some((r) => r.status === 'error')) return EXIT.undetermined;
   return EXIT.ok;
 }
 
