@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { registerAudit } from './commands/audit.js';
+import { registerBlocklists } from './commands/blocklists.js';
 import { registerConfig } from './commands/config.js';
 import { EXIT, UsageError } from './commands/context.js';
 import { registerJobs } from './commands/jobs.js';
@@ -24,6 +25,7 @@ registerAudit(program);
 registerJobs(program);
 registerConfig(program);
 registerMigrate(program);
+registerBlocklists(program);
 
 try {
   await program.parseAsync(process.argv);

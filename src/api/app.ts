@@ -4,6 +4,7 @@ import type { ScheduledJob } from '../jobs/table.js';
 import type { Logger } from '../log.js';
 import type { Sql } from '../store/sql.js';
 import { bearerTokens, type ApiToken, type AuthVariables } from './auth.js';
+import { blocklistsRoutes } from './routes/blocklists.js';
 import { domainsRoutes } from './routes/domains.js';
 import { jobsRoutes } from './routes/jobs.js';
 import { placementRoutes } from './routes/placement.js';
@@ -37,6 +38,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/runs', runsRoutes(deps));
   app.route('/api/jobs', jobsRoutes(deps));
   app.route('/api/domains', domainsRoutes(deps));
+  app.route('/api/blocklists', blocklistsRoutes(deps));
   app.route('/api', placementRoutes(deps));
   app.all('/api/*', (c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));
 

@@ -1,6 +1,8 @@
 import { isIP } from 'node:net';
 import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
+import { CATALOGUE } from '../blocklists/catalogue.js';
+import { MAX_RANGE_ADDRESSES } from '../blocklists/targets.js';
 import { parseDuration } from './duration.js';
 
 const duration = z
@@ -109,9 +111,57 @@ const domain = z.strictObject({
   dkimSelectors: z.array(z.string().min(1)).default([]),
 });
 
+const codeEffect = z.enum(['listed', 'policy', 'allow', 'error']);
+const blocklistCode = z.union([z.string().min(1), z.strictObject({ meaning: z.string().min(1), effect: codeEffect.default('listed') })]);
+const ipv4Cidr = z.string().refine((value) => /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(value) && isIP(value.split('/')[0] ?? '') === 4, {
+  message: 'expected an IPv4 range such as 127.0.0.0/8',
+});
+
+/** A list not in the catalogue: its zone, what it takes, and what its answers mean. */
+const customList = z
+  .strictObject({
+    zone: domainName,
+    name: z.string().min(1).optional(),
+    type: z.enum(['ip', 'ipv4', 'domain']),
+    kind: z.enum(['block', 'allow']).default('block'),
+    domainQuery: z.enum(['hostname', 'registrable']).default('hostname'),
+    bitmask: z.boolean().default(false),
+    /** Exact lists: answer address or IPv4 range → meaning; bitmask lists: bit value (1, 2, 4, … 128) → meaning. */
+    codes: z.record(z.string(), blocklistCode).default({}),
+    answerRange: ipv4Cidr.default('127.0.0.0/8'),
+    testPoints: z.strictObject({ listed: z.string().min(1).optional(), unlisted: z.string().min(1).optional() }).default({}),
+    delistUrl: z.url().optional(),
+  })
+  .superRefine((list, ctx) => {
+    for (const key of Object.keys(list.codes)) {
+      const ok = list.bitmask
+        ? /^\d+$/.test(key) && [1, 2, 4, 8, 16, 32, 64, 128].includes(Number(key))
+        : isIP(key) === 4 || /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(key);
+      if (!ok) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['codes', key],
+          message: list.bitmask ? 'bitmask codes are bit values: 1, 2, 4, 8, 16, 32, 64 or 128' : 'expected an answer address such as 127.0.0.2 or a range such as 127.0.0.0/24',
+        });
+      }
+    }
+  });
+
 const blocklists = z.strictObject({
   ips: z.array(ipOrCidr).default([]),
   domains: z.array(domainName).default([]),
+  /** Catalogue (or custom) zones to use instead of the default set. */
+  zones: z.array(domainName).optional(),
+  /** Zones to drop from the set in use. */
+  disable: z.array(domainName).default([]),
+  custom: z.array(customList).default([]),
+  /** Spamhaus Data Query Service key: Spamhaus queries go to the key's DQS zones. A secret. */
+  dqsKey: z.string().regex(/^[a-z0-9]{20,40}$/i, 'expected a Spamhaus DQS key (letters and digits)').optional(),
+  /** Abusix Mail Intelligence key: enables the Abusix combined list. A secret. */
+  abusixKey: z.string().regex(/^[a-z0-9]{16,64}$/i, 'expected an Abusix key (letters and digits)').optional(),
+  concurrency: z.number().int().min(1).max(1024).default(64),
+  /** Further attempts after a timeout or SERVFAIL (each attempt bounded by dns.timeoutMs × dns.tries). */
+  retries: z.number().int().min(0).max(5).default(1),
 });
 
 const placement = z
@@ -184,6 +234,25 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['seeds', i, 'imap'], message: 'needs either pass or oauth2' });
       }
     });
+    config.blocklists.ips.forEach((ip, i) => {
+      const size = rangeSize(ip);
+      if (size > MAX_RANGE_ADDRESSES) {
+        ctx.addIssue({ code: 'custom', path: ['blocklists', 'ips', i], message: `range has ${size} addresses; at most ${MAX_RANGE_ADDRESSES} are swept (split it or narrow it)` });
+      }
+    });
+    const zones = new Set([...knownZones(), ...config.blocklists.custom.map((list) => list.zone.toLowerCase())]);
+    config.blocklists.custom.forEach((list, i) => {
+      if (knownZones().includes(list.zone.toLowerCase())) {
+        ctx.addIssue({ code: 'custom', path: ['blocklists', 'custom', i, 'zone'], message: `"${list.zone}" is already in the catalogue; use blocklists.zones to pick it` });
+      }
+    });
+    for (const key of ['zones', 'disable'] as const) {
+      config.blocklists[key]?.forEach((zone, i) => {
+        if (!zones.has(zone.toLowerCase())) {
+          ctx.addIssue({ code: 'custom', path: ['blocklists', key, i], message: `unknown zone "${zone}"; known zones are ${[...zones].join(', ')}` });
+        }
+      });
+    }
   });
 
 export type Config = z.output<typeof configSchema>;
@@ -191,3 +260,16 @@ export type ProviderConfig = Config['providers'][number];
 export type SeedConfig = Config['seeds'][number];
 export type DnsConfig = Config['dns'];
 export type AuditConfig = Config['audit'];
+export type BlocklistsConfig = Config['blocklists'];
+export type CustomListConfig = BlocklistsConfig['custom'][number];
+
+/** Addresses in an `ipOrCidr` value (already validated), capped so a /0 does not overflow. */
+function rangeSize(value: string): number {
+  const [ip = '', bits] = value.split('/');
+  if (bits === undefined) return 1;
+  return 2 ** Math.min((isIP(ip) === 4 ? 32 : 128) - Number(bits), 64);
+}
+
+function knownZones(): string[] {
+  return CATALOGUE.map((list) => list.zone);
+}

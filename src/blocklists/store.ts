@@ -1,0 +1,181 @@
+import type { Sql, Statement } from '../store/sql.js';
+import { statusKey, type BlocklistEvent, type CurrentHealth, type CurrentStatus, type EventKind, type StoredStatus } from './history.js';
+import type { Severity } from './types.js';
+
+interface StatusRow {
+  target: string;
+  zone: string;
+  list: string;
+  status: StoredStatus;
+  last_known: CurrentStatus['lastKnown'];
+  last_known_codes: string;
+  severity: Severity | null;
+  allowlisted: number;
+  codes: string;
+  meaning: string | null;
+  reason: string | null;
+  delist_url: string | null;
+  error: string | null;
+  since: number;
+  checked_at: number;
+}
+
+interface EventRow {
+  id: number;
+  at: number;
+  target: string;
+  zone: string;
+  event: EventKind;
+  from_status: StoredStatus | null;
+  to_status: StoredStatus;
+  severity: Severity | null;
+  codes: string;
+  meaning: string | null;
+  reason: string | null;
+  error: string | null;
+}
+
+interface HealthRow {
+  zone: string;
+  list: string;
+  healthy: number;
+  cause: string | null;
+  since: number;
+  checked_at: number;
+}
+
+const splitCodes = (codes: string): string[] => (codes === '' ? [] : codes.split(','));
+
+const toStatus = (row: StatusRow): CurrentStatus => ({
+  target: row.target,
+  zone: row.zone,
+  list: row.list,
+  status: row.status,
+  lastKnown: row.last_known,
+  lastKnownCodes: splitCodes(row.last_known_codes),
+  severity: row.severity,
+  allowlisted: row.allowlisted === 1,
+  codes: splitCodes(row.codes),
+  meaning: row.meaning,
+  reason: row.reason,
+  delistUrl: row.delist_url,
+  error: row.error,
+  since: row.since,
+  checkedAt: row.checked_at,
+});
+
+export type StoredEvent = BlocklistEvent & { id: number };
+
+const toEvent = (row: EventRow): StoredEvent => ({
+  id: row.id,
+  at: row.at,
+  target: row.target,
+  zone: row.zone,
+  event: row.event,
+  fromStatus: row.from_status,
+  toStatus: row.to_status,
+  severity: row.severity,
+  codes: splitCodes(row.codes),
+  meaning: row.meaning,
+  reason: row.reason,
+  error: row.error,
+});
+
+const toHealth = (row: HealthRow): CurrentHealth => ({
+  zone: row.zone,
+  list: row.list,
+  healthy: row.healthy === 1,
+  cause: row.cause,
+  since: row.since,
+  checkedAt: row.checked_at,
+});
+
+export async function currentStatuses(db: Sql): Promise<Map<string, CurrentStatus>> {
+  const rows = await db.all<StatusRow>('SELECT * FROM blocklist_status');
+  return new Map(rows.map((row) => [statusKey(row.target, row.zone), toStatus(row)]));
+}
+
+export async function currentHealth(db: Sql): Promise<Map<string, CurrentHealth>> {
+  const rows = await db.all<HealthRow>('SELECT * FROM blocklist_health');
+  return new Map(rows.map((row) => [row.zone, toHealth(row)]));
+}
+
+export async function listStatuses(db: Sql): Promise<CurrentStatus[]> {
+  const rows = await db.all<StatusRow>('SELECT * FROM blocklist_status ORDER BY target, zone');
+  return rows.map(toStatus);
+}
+
+export async function listHealth(db: Sql): Promise<CurrentHealth[]> {
+  const rows = await db.all<HealthRow>('SELECT * FROM blocklist_health ORDER BY zone');
+  return rows.map(toHealth);
+}
+
+export async function listEvents(db: Sql, options: { from?: number; to?: number; limit: number }): Promise<StoredEvent[]> {
+  const rows = await db.all<EventRow>(
+    'SELECT * FROM blocklist_events WHERE (? IS NULL OR at >= ?) AND (? IS NULL OR at < ?) ORDER BY at DESC, id DESC LIMIT ?',
+    [options.from ?? null, options.from ?? null, options.to ?? null, options.to ?? null, options.limit],
+  );
+  return rows.map(toEvent);
+}
+
+export interface SweepRecord {
+  at: number;
+  statuses: CurrentStatus[];
+  health: CurrentHealth[];
+  events: BlocklistEvent[];
+  /** A complete sweep replaces the matrix: pairs it did not check (targets or lists removed) go. */
+  complete: boolean;
+}
+
+/** Writes one sweep's outcome in a single transaction. */
+export async function recordSweep(db: Sql, record: SweepRecord): Promise<void> {
+  const statements: Statement[] = [];
+  for (const s of record.statuses) {
+    statements.push({
+      sql: `INSERT INTO blocklist_status (target, zone, list, status, last_known, last_known_codes, severity, allowlisted, codes, meaning, reason, delist_url, error, since, checked_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (target, zone) DO UPDATE SET list = excluded.list, status = excluded.status, last_known = excluded.last_known,
+              last_known_codes = excluded.last_known_codes,
+              severity = excluded.severity, allowlisted = excluded.allowlisted, codes = excluded.codes, meaning = excluded.meaning,
+              reason = excluded.reason, delist_url = excluded.delist_url, error = excluded.error, since = excluded.since,
+              checked_at = excluded.checked_at`,
+      params: [
+        s.target,
+        s.zone,
+        s.list,
+        s.status,
+        s.lastKnown,
+        s.lastKnownCodes.join(','),
+        s.severity,
+        s.allowlisted ? 1 : 0,
+        s.codes.join(','),
+        s.meaning,
+        s.reason,
+        s.delistUrl,
+        s.error,
+        s.since,
+        s.checkedAt,
+      ],
+    });
+  }
+  for (const h of record.health) {
+    statements.push({
+      sql: `INSERT INTO blocklist_health (zone, list, healthy, cause, since, checked_at) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (zone) DO UPDATE SET list = excluded.list, healthy = excluded.healthy, cause = excluded.cause,
+              since = excluded.since, checked_at = excluded.checked_at`,
+      params: [h.zone, h.list, h.healthy ? 1 : 0, h.cause, h.since, h.checkedAt],
+    });
+  }
+  for (const e of record.events) {
+    statements.push({
+      sql: `INSERT INTO blocklist_events (at, target, zone, event, from_status, to_status, severity, codes, meaning, reason, error)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      params: [e.at, e.target, e.zone, e.event, e.fromStatus, e.toStatus, e.severity, e.codes.join(','), e.meaning, e.reason, e.error],
+    });
+  }
+  if (record.complete) {
+    statements.push({ sql: 'DELETE FROM blocklist_status WHERE checked_at < ?', params: [record.at] });
+    statements.push({ sql: 'DELETE FROM blocklist_health WHERE checked_at < ?', params: [record.at] });
+  }
+  await db.batch(statements);
+}

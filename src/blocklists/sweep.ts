@@ -1,0 +1,193 @@
+import { DnsError, describeKind, type Resolver } from '../dns/types.js';
+import { decodeAnswer, type Decoded } from './decode.js';
+import type { ActiveList } from './lists.js';
+import { listAccepts, parseTarget, queryLabel, type Target } from './targets.js';
+import type { CheckResult, ListDefinition, ListHealth } from './types.js';
+
+export interface SweepOptions {
+  /**
+   * The run's resolver: the configured servers, each query bounded by its timeout and tries (`dns.timeoutMs`,
+   * `dns.tries`, enforced natively by c-ares), answers cached for their TTL for the whole sweep.
+   */
+  resolver: Resolver;
+  lists: readonly ActiveList[];
+  targets: readonly Target[];
+  concurrency: number;
+  /** Further attempts after a timeout or SERVFAIL. */
+  retries: number;
+  /** Keys that appear in query names; scrubbed from anything a list says back. */
+  secrets?: readonly string[];
+  signal?: AbortSignal;
+}
+
+export interface SweepResult {
+  results: CheckResult[];
+  health: ListHealth[];
+  queries: number;
+}
+
+const RETRYABLE = new Set(['timeout', 'servfail', 'connection', 'other']);
+
+/**
+ * Checks every target on every list that takes it. Each list's RFC 5782 test points are asked first;
+ * a list that fails them is not trusted this sweep and its results are errors carrying the cause.
+ */
+export async function sweep(options: SweepOptions): Promise<SweepResult> {
+  let queries = 0;
+  const scrub = scrubber(options.secrets ?? []);
+
+  /**
+   * One A lookup on one list, retried after a timeout or SERVFAIL; a lookup that still fails comes back as
+   * an error outcome naming the cause. One async level and no timer of its own per query: this runs
+   * thousands of times a sweep, and the resolver already bounds every query.
+   */
+  async function lookup(list: ActiveList, label: string): Promise<Decoded | 'clean'> {
+    const name = `${label}.${list.queryZone}`;
+    for (let attempt = 0; ; attempt++) {
+      queries++;
+      try {
+        const answer = await options.resolver.query(name, 'A');
+        return answer.status === 'ok' ? decodeAnswer(list.definition, answer.records) : 'clean';
+      } catch (error) {
+        if (error instanceof DnsError && attempt < options.retries && RETRYABLE.has(error.kind)) continue;
+        return { outcome: 'error', codes: [], error: failure(error) };
+      }
+    }
+  }
+
+  /** The TXT record at a listed name, as the list's own words; a courtesy, so one attempt and no error. */
+  async function reasonAt(list: ActiveList, label: string): Promise<string | null> {
+    const name = `${label}.${list.queryZone}`;
+    queries++;
+    try {
+      const answer = await options.resolver.query(name, 'TXT');
+      const text = answer.records.map((parts) => parts.join('')).join(' | ');
+      return text ? scrub(text) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async function checkHealth(list: ActiveList): Promise<ListHealth> {
+    const { testPoints } = list.definition;
+    const [positive, negative] = await Promise.all([
+      testPoints.listed === undefined ? undefined : lookup(list, testLabel(list.definition, testPoints.listed)),
+      lookup(list, testLabel(list.definition, testPoints.unlisted)),
+    ]);
+    const cause = healthCause(testPoints, positive, negative);
+    return { zone: list.definition.zone, list: list.definition.name, healthy: cause === null, cause: cause === null ? null : scrub(cause) };
+  }
+
+  // Each target's reversed address or registrable domain is worked out once, not once per list.
+  const labels = new Map<string, string | undefined>();
+  function labelFor(list: ActiveList, target: Target): string | undefined {
+    const key = target.kind === 'ip' ? target.value : `${list.definition.domainQuery} ${target.value}`;
+    let label = labels.get(key);
+    if (label === undefined && !labels.has(key)) {
+      label = queryLabel(list.definition, target);
+      labels.set(key, label);
+    }
+    return label;
+  }
+
+  async function check(list: ActiveList, target: Target, listHealth: ListHealth): Promise<CheckResult> {
+    const { definition } = list;
+    if (!listHealth.healthy) return resultOf(definition, target, { status: 'error', error: `list unhealthy this sweep: ${listHealth.cause}` });
+    const label = labelFor(list, target);
+    if (label === undefined) {
+      return resultOf(definition, target, { status: 'error', error: `${target.value} has no registrable domain to ask ${definition.name} about` });
+    }
+    const decoded = await lookup(list, label);
+    if (decoded === 'clean') return resultOf(definition, target, CLEAN);
+    if (decoded.outcome === 'error') return resultOf(definition, target, { status: 'error', codes: decoded.codes, error: scrub(decoded.error) });
+    const reason = await reasonAt(list, label);
+    if (decoded.outcome === 'allowed') {
+      return resultOf(definition, target, { status: 'clean', allowlisted: true, codes: decoded.codes, meaning: decoded.meaning, reason });
+    }
+    return resultOf(definition, target, { status: 'listed', severity: decoded.severity, codes: decoded.codes, meaning: decoded.meaning, reason });
+  }
+
+  const tasks: Array<{ list: ActiveList; target: Target }> = [];
+  const used = new Set<ActiveList>();
+  for (const target of options.targets) {
+    for (const list of options.lists) {
+      if (!listAccepts(list.definition, target)) continue;
+      tasks.push({ list, target });
+      used.add(list);
+    }
+  }
+  // Only lists that have something to check are asked about their test points.
+  const health = await pool(options.lists.filter((list) => used.has(list)), options.concurrency, options.signal, checkHealth);
+  const healthByZone = new Map(health.map((h) => [h.zone, h]));
+  const results = await pool(tasks, options.concurrency, options.signal, ({ list, target }) =>
+    check(list, target, healthByZone.get(list.definition.zone) as ListHealth),
+  );
+  return { results, health, queries };
+}
+
+const CLEAN = { status: 'clean' } as const;
+
+function resultOf(list: ListDefinition, target: Target, fields: Partial<CheckResult> & Pick<CheckResult, 'status'>): CheckResult {
+  // Spelled out rather than spread: this builds one object per check, thousands per sweep.
+  return {
+    target: target.value,
+    zone: list.zone,
+    list: list.name,
+    status: fields.status,
+    severity: fields.severity ?? null,
+    allowlisted: fields.allowlisted ?? false,
+    codes: fields.codes ?? [],
+    meaning: fields.meaning ?? null,
+    reason: fields.reason ?? null,
+    delistUrl: list.delistUrl,
+    error: fields.error ?? null,
+  };
+}
+
+function testLabel(list: ListDefinition, point: string): string {
+  if (list.targets === 'domain') return point;
+  const [target] = parseTarget(point);
+  return target ? (queryLabel(list, target) ?? point) : point;
+}
+
+/** Why a list cannot be trusted this sweep, from its two test points; null when it passed. */
+export function healthCause(
+  points: ListDefinition['testPoints'],
+  positive: Decoded | 'clean' | undefined,
+  negative: Decoded | 'clean',
+): string | null {
+  if (negative !== 'clean') {
+    if (negative.outcome === 'error') return `test point ${points.unlisted}: ${negative.error}`;
+    return `answers "listed" (${negative.codes.join(', ')}) for test point ${points.unlisted}, which must not be listed: the list is listing everything`;
+  }
+  if (positive === undefined) return null;
+  if (positive === 'clean') return `test point ${points.listed} is not listed: the list looks dead or empty`;
+  if (positive.outcome === 'error') return `test point ${points.listed}: ${positive.error}`;
+  return null;
+}
+
+function failure(error: unknown): string {
+  // The query name may carry a DQS key, so the message is built from the kind alone.
+  if (error instanceof DnsError) return `no answer: ${describeKind(error.kind)}`;
+  return 'lookup failed';
+}
+
+function scrubber(secrets: readonly string[]): (text: string) => string {
+  const present = secrets.filter((s) => s.length > 0);
+  if (present.length === 0) return (text) => text;
+  return (text) => present.reduce((out, secret) => out.split(secret).join('[key]'), text);
+}
+
+/** Runs `work` over `items` with at most `limit` in flight, keeping input order; stops starting new work once aborted. */
+export async function pool<I, O>(items: readonly I[], limit: number, signal: AbortSignal | undefined, work: (item: I) => Promise<O>): Promise<O[]> {
+  const results = new Array<O>(items.length);
+  let next = 0;
+  async function worker(): Promise<void> {
+    while (next < items.length && !signal?.aborted) {
+      const index = next++;
+      results[index] = await work(items[index] as I);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return signal?.aborted ? results.filter((r) => r !== undefined) : results;
+}
