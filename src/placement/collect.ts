@@ -8,7 +8,8 @@ import { folderRole } from './classify.js';
 import { findSpamFolder, foldersToSearch } from './folders.js';
 import { detectGmailTab, isGmail, normaliseLabels } from './gmail.js';
 import { angleAddress } from './headers.js';
-import { resolveHost } from './hosts.js';
+import { resolveHost } from '../dns/address.js';
+import { resolverFetch } from './token-fetch.js';
 import { TEST_HEADER } from './message.js';
 import { createTokenSource, TokenError, type FetchLike, type TokenSource } from './oauth2.js';
 
@@ -131,7 +132,7 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
   const now = options.now ?? Date.now;
   const log = options.log;
   const watches = new Map<string, Watch>();
-  const tokens: TokenSource | undefined = seed.imap.oauth2 ? createTokenSource(seed.imap.oauth2, { fetch: options.tokenFetch }) : undefined;
+  const tokens: TokenSource | undefined = seed.imap.oauth2 ? createTokenSource(seed.imap.oauth2, { fetch: options.tokenFetch ?? resolverFetch(options.resolver) }) : undefined;
   let client: ImapFlow | undefined;
   let spamFolder: string | undefined;
   let trashFolder: string | undefined;

@@ -26,8 +26,8 @@ const PERMANENT = new Set(['invalid_grant', 'invalid_client', 'unauthorized_clie
  * Access tokens for one seed: refresh-token grant against the configured endpoint, cached until a
  * minute before expiry. Error messages carry the endpoint's error code and description, never a token.
  */
-export function createTokenSource(config: OAuth2Config, options: { fetch?: FetchLike; now?: () => number } = {}) {
-  const doFetch = options.fetch ?? (globalThis.fetch as unknown as FetchLike);
+export function createTokenSource(config: OAuth2Config, options: { fetch: FetchLike; now?: () => number }) {
+  const doFetch = options.fetch;
   const now = options.now ?? Date.now;
   let cached: { token: string; expiresAt: number } | undefined;
 

@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import nodemailer from 'nodemailer';
 import type { ProviderConfig } from '../config/schema.js';
 import type { Resolver } from '../dns/types.js';
-import { resolveHost } from './hosts.js';
+import { resolveHost } from '../dns/address.js';
 import { composeMessage, queueIdFrom, TEST_HEADER } from './message.js';
 
 export interface Outgoing {

@@ -1,14 +1,27 @@
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNodeResolver } from '../../src/dns/index.js';
 import { createTokenSource } from '../../src/placement/oauth2.js';
+import { resolverFetch } from '../../src/placement/token-fetch.js';
 import { completePlacementTest, createPlacementTest, testReport, type TestReport } from '../../src/placement/index.js';
 import { listSeedHealth } from '../../src/placement/store.js';
 import { dkimKeyFile, placementContext, provider, tempDir, worldConfig } from '../support/placement.js';
 import { seed, world } from '../world/context.js';
 
+/**
+ * The token endpoint by a name only the test DNS knows, so a login proves the endpoint was found through
+ * the configured resolver and not the OS lookup.
+ */
+function tokenUrlByName(): string {
+  const url = new URL(world().oauth2.tokenUrl);
+  url.hostname = `mx.${world().domains.seeds}`;
+  return url.toString();
+}
+
 function oauthSeed(n: number, refreshToken: string) {
   const account = seed(n);
-  const { tokenUrl, clientId, clientSecret } = world().oauth2;
+  const { clientId, clientSecret } = world().oauth2;
+  const tokenUrl = tokenUrlByName();
   return {
     address: account.address,
     imap: { host: world().imap.host, port: world().imap.port, secure: false, user: account.address, oauth2: { tokenUrl, clientId, clientSecret, refreshToken } },
@@ -53,8 +66,12 @@ describe('OAuth2 seed mailboxes', () => {
       }
     };
     expect(await login('access-made-up')).toBe('refused');
-    const { tokenUrl, clientId, clientSecret, refreshTokens } = world().oauth2;
-    const tokens = createTokenSource({ tokenUrl, clientId, clientSecret, refreshToken: refreshTokens[seed(10).address] as string });
+    const { clientId, clientSecret, refreshTokens } = world().oauth2;
+    const resolver = createNodeResolver({ servers: [world().dns.server], timeoutMs: 2000, tries: 1 });
+    const tokens = createTokenSource(
+      { tokenUrl: tokenUrlByName(), clientId, clientSecret, refreshToken: refreshTokens[seed(10).address] as string },
+      { fetch: resolverFetch(resolver) },
+    );
     expect(await login(await tokens.accessToken())).toBe('ok');
   });
 
