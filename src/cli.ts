@@ -20,12 +20,12 @@ const program = new Command('inboxwatch')
 
 registerServe(program);
 registerTest(program);
-registerRun(program);
 registerAudit(program);
+registerBlocklists(program);
+registerRun(program);
 registerJobs(program);
 registerConfig(program);
 registerMigrate(program);
-registerBlocklists(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -12,6 +12,7 @@ export function createAuditJob(options: { fetcher?: (context: { resolver: Resolv
   return {
     name: 'audit',
     description: 'audit the DNS authentication of every configured domain and record record-set changes',
+    idleReason: (config) => (config.domains.length === 0 ? 'no domains configured' : undefined),
     async run({ config, db, resolver, log, signal, now }) {
       const targets = config.domains.map((d) => targetFor(config, d.name));
       if (targets.length === 0) return { summary: 'no domains configured', details: { domains: [] } };

@@ -13,6 +13,7 @@ export type SweptResult = CheckResult & { suspect: boolean };
 export const blocklistsJob: Job = {
   name: 'blocklists',
   description: 'check sending IPs and domains on DNS blocklists and record changes',
+  idleReason: (config) => (configuredTargets(config).length === 0 ? 'no IPs or domains to check' : undefined),
   async run({ config, db, resolver, signal, now, log }) {
     const targets = configuredTargets(config);
     if (targets.length === 0) return { summary: 'no targets configured (providers[].ips, blocklists.ips, blocklists.domains, domains)', details: { results: [] } };

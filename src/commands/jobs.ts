@@ -8,8 +8,9 @@ export function registerJobs(program: Command): void {
     .description('list the jobs and their schedules')
     .action((_options, command: Command) => {
       const { config } = configFor(command);
-      for (const { job, schedule } of jobTable(config)) {
-        process.stdout.write(`${job.name.padEnd(14)} ${(schedule ?? 'on demand').padEnd(16)} ${job.description}\n`);
+      for (const { job, schedule, idleReason } of jobTable(config)) {
+        const when = schedule ?? (idleReason ? `idle: ${idleReason}` : 'on demand');
+        process.stdout.write(`${job.name.padEnd(12)} ${when.padEnd(32)} ${job.description}\n`);
       }
     });
 }

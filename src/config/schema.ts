@@ -193,11 +193,13 @@ const audit = z.strictObject({
   policyTimeout: duration.default(10_000),
 });
 
+/** `off` leaves a job to on-demand runs only. */
+const schedule = z.union([z.literal('off'), cron]);
 const schedules = z.strictObject({
-  placement: cron.optional(),
-  audit: cron.optional(),
-  blocklists: cron.optional(),
-  housekeeping: cron.default('17 3 * * *'),
+  placement: schedule.default('0 */6 * * *'),
+  audit: schedule.default('15 * * * *'),
+  blocklists: schedule.default('*/30 * * * *'),
+  housekeeping: schedule.default('17 3 * * *'),
 });
 
 export const configSchema = z

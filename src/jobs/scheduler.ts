@@ -13,7 +13,8 @@ export interface Scheduler {
  */
 export function startScheduler(table: ScheduledJob[], runner: JobRunner, log: Logger): Scheduler {
   const tasks: ScheduledTask[] = [];
-  for (const { job, schedule: expression } of table) {
+  for (const { job, schedule: expression, idleReason } of table) {
+    if (idleReason) log.info('not scheduled', { job: job.name, reason: idleReason });
     if (!expression) continue;
     tasks.push(
       schedule(

@@ -25,4 +25,6 @@ export interface Job {
   name: string;
   description: string;
   run(context: JobContext): Promise<JobResult>;
+  /** Why a scheduled run would have nothing to do under this configuration; such a job is not scheduled. */
+  idleReason?(config: Config): string | undefined;
 }

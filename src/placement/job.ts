@@ -26,6 +26,7 @@ export function summariseReport(report: TestReport): string {
 export const placementJob: Job = {
   name: 'placement',
   description: 'send a seed test through every provider and record where each message lands',
+  idleReason: (config) => (config.providers.length === 0 ? 'no providers configured' : config.seeds.length === 0 ? 'no seeds configured' : undefined),
   async run(jobContext) {
     // Under `serve` the mailbox connections outlive the run; alone (`inboxwatch run`) they last as long as it.
     const shared = sharedCollector();

@@ -7,9 +7,16 @@ export function jobsRoutes(deps: AppDeps) {
   return new Hono<{ Variables: AuthVariables }>().get('/', async (c) => {
     const running = new Set(deps.running?.() ?? []);
     const jobs = await Promise.all(
-      deps.jobs.map(async ({ job, schedule }) => {
+      deps.jobs.map(async ({ job, schedule, idleReason }) => {
         const [last] = await listRuns(deps.db, { job: job.name, limit: 1 });
-        return { name: job.name, description: job.description, schedule: schedule ?? null, running: running.has(job.name), lastRun: last ?? null };
+        return {
+          name: job.name,
+          description: job.description,
+          schedule: schedule ?? null,
+          idleReason: idleReason ?? null,
+          running: running.has(job.name),
+          lastRun: last ?? null,
+        };
       }),
     );
     return c.json({ jobs });

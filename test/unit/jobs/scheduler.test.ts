@@ -2,12 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../../src/config/load.js';
 import { createJobRunner } from '../../../src/jobs/runner.js';
 import { startScheduler } from '../../../src/jobs/scheduler.js';
+import { jobTable } from '../../../src/jobs/table.js';
 import type { Job } from '../../../src/jobs/types.js';
 import type { Logger } from '../../../src/log.js';
 import { openStore } from '../../../src/store/index.js';
 import { listRuns } from '../../../src/store/runs.js';
 
 const config = parseConfigText('', 'test.yaml', {});
+
+describe('job table', () => {
+  it('schedules feature jobs by default only when the configuration gives them something to do', () => {
+    const idle = jobTable(config);
+    expect(idle.find((j) => j.job.name === 'audit')).toMatchObject({ schedule: undefined, idleReason: 'no domains configured' });
+    expect(idle.find((j) => j.job.name === 'housekeeping')?.schedule).toBe('17 3 * * *');
+    const busy = jobTable(parseConfigText('domains: [{ name: example.com }]\nschedules: { blocklists: "off" }\n', 'test.yaml', {}));
+    expect(busy.find((j) => j.job.name === 'audit')).toMatchObject({ schedule: '15 * * * *', idleReason: undefined });
+    expect(busy.find((j) => j.job.name === 'blocklists')).toMatchObject({ schedule: undefined, idleReason: undefined });
+  });
+});
 
 describe('scheduler', () => {
   it('fires jobs on their cron schedule and skips ticks while the previous run is still going', async () => {
@@ -27,7 +39,14 @@ describe('scheduler', () => {
         return { summary: 'done' };
       },
     };
-    const scheduler = startScheduler([{ job: slow, schedule: '* * * * * *' }, { job: { ...slow, name: 'manual-only' }, schedule: undefined }], runner, log);
+    const scheduler = startScheduler(
+      [
+        { job: slow, schedule: '* * * * * *', idleReason: undefined },
+        { job: { ...slow, name: 'manual-only' }, schedule: undefined, idleReason: undefined },
+      ],
+      runner,
+      log,
+    );
     await new Promise((resolve) => setTimeout(resolve, 3_300));
     await scheduler.stop();
     await runner.shutdown(2_000);
