@@ -16,6 +16,7 @@ interface JobInfo {
   name: string;
   description: string;
   schedule: string | null;
+  idleReason: string | null;
   running: boolean;
 }
 
@@ -99,7 +100,7 @@ class InboxwatchApp extends LitElement {
       <h2>Jobs</h2>
       <table>
         <thead><tr><th>Job</th><th>Schedule</th><th>What it does</th></tr></thead>
-        <tbody>${this.jobs.map((j) => html`<tr><td>${j.name}${j.running ? html` <span class="running">running</span>` : ''}</td><td>${j.schedule ?? 'on demand'}</td><td>${j.description}</td></tr>`)}</tbody>
+        <tbody>${this.jobs.map((j) => html`<tr><td>${j.name}${j.running ? html` <span class="running">running</span>` : ''}</td><td>${j.schedule ?? html`<span class="muted">${j.idleReason ? `idle: ${j.idleReason}` : 'on demand'}</span>`}</td><td>${j.description}</td></tr>`)}</tbody>
       </table>
       <h2>Recent runs</h2>
       ${this.runs.length === 0
