@@ -3,22 +3,13 @@ import type { CheckResult, ListHealth, Severity } from './types.js';
 /** `suspect`: a listing held back because most targets turned up newly listed on one list at once. */
 export type StoredStatus = 'listed' | 'clean' | 'error' | 'suspect';
 
-export interface CurrentStatus {
-  target: string;
-  zone: string;
-  list: string;
+/** A stored (target, list) cell: the last check's result, plus what history needs to tell changes from noise. */
+export interface CurrentStatus extends Omit<CheckResult, 'status'> {
   status: StoredStatus;
   /** The last status that was not an error, so an outage in between is not mistaken for a change. */
   lastKnown: Exclude<StoredStatus, 'error'> | null;
   /** The codes that went with {@link lastKnown}. */
   lastKnownCodes: string[];
-  severity: Severity | null;
-  allowlisted: boolean;
-  codes: string[];
-  meaning: string | null;
-  reason: string | null;
-  delistUrl: string | null;
-  error: string | null;
   /** When the current status began. */
   since: number;
   checkedAt: number;
