@@ -1,8 +1,10 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completePlacementTest, createPlacementTest, testReport, type TestReport } from '../../src/placement/index.js';
 import { listSeedHealth } from '../../src/placement/store.js';
 import { FROM, messagesInMailbox, placementContext, provider, seedEntry, tempDir, worldConfig } from '../support/placement.js';
-import { clearRecipientRule, seed, setRecipientRule } from '../world/context.js';
+import { clearRecipientRule, seed, setRecipientRule, world } from '../world/context.js';
 
 // seed13 is this file's own: its recipient rule delays delivery so the message reaches Junk only after the
 // first search pass, and nothing else in the run delivers to it (an INBOX arrival would wake the pass too).
@@ -69,6 +71,49 @@ describe('spam-folder arrivals are noticed by IDLE, not by the next poll', () =>
       expect(recordedAfterMs).toBeGreaterThanOrEqual(7000);
     } finally {
       await ctx.close();
+    }
+  });
+
+  // Kept last: its message still arrives after the test, and must not wake another test's collector.
+  it('counts a failed login on the spam connection as one failure of the seed, which is error', async () => {
+    // A token endpoint in front of the world's: the first grant (the searching connection's) is real, later
+    // ones hand out access tokens Dovecot refuses, so only the second connection's IMAP login fails.
+    let grants = 0;
+    const endpoint = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (c: Buffer) => chunks.push(c));
+      request.on('end', () => {
+        grants += 1;
+        const reply = (body: unknown) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+        // expires_in 60: nothing is cached (a minute's margin), so every login asks for a token.
+        if (grants > 1) return reply({ access_token: 'access-refused-by-dovecot', token_type: 'Bearer', expires_in: 60 });
+        void fetch(world().oauth2.tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: Buffer.concat(chunks).toString() })
+          .then((r) => r.json() as Promise<Record<string, unknown>>)
+          .then((token) => reply({ ...token, expires_in: 60 }));
+      });
+    });
+    await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
+    const { clientId, clientSecret, refreshTokens } = world().oauth2;
+    const account = seed(SEED);
+    const tokenUrl = `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}/token`;
+    const config = worldConfig(tempDir(), {
+      providers: [provider('bad', { from: FROM.bad })],
+      seeds: [{ address: account.address, imap: { host: world().imap.host, port: world().imap.port, secure: false, user: account.address, oauth2: { tokenUrl, clientId, clientSecret, refreshToken: refreshTokens[account.address] } } }],
+      placement: { timeout: '20s', pollInterval: '30s' },
+    });
+    const ctx = await placementContext(config);
+    try {
+      const { result } = await spamTest(ctx);
+      expect(result.placement).toBe('error');
+      expect(result.error).toMatch(/IMAP login failed/);
+      // One grant for the searching connection (which logged in), two for the spam connection (a retry with a fresh token).
+      expect(grants).toBe(3);
+      const health = (await listSeedHealth(ctx.db)).find((h) => h.seed === account.address);
+      expect(health).toMatchObject({ consecutiveFailures: 1, lastLoginAt: null });
+      expect(health?.lastError).toMatch(/IMAP login failed/);
+    } finally {
+      await ctx.close();
+      endpoint.close();
     }
   });
 });
