@@ -1,13 +1,14 @@
 /**
  * Detection delay: from the moment Dovecot's LMTP accepts a seed message to the moment its placement is
- * stored, for 50 seed mailboxes at once. inboxwatch (IDLE on INBOX, explicit, one connection per mailbox)
- * against polling baselines measured in the same run on the same world.
+ * stored, for 50 seed mailboxes at once, for deliveries to INBOX and to Junk. inboxwatch (IDLE on INBOX and,
+ * over a second connection, on the spam folder) against IDLE on INBOX alone and polling baselines, all
+ * measured in the same run on the same world.
  *
  *   npx tsx bench/placement.ts [rounds]
  *
  * Runs as root (the test world starts Dovecot). Each round delivers one message to each of the 50
  * mailboxes at a uniformly random moment within the poll interval, so polling is measured at its average
- * rather than its worst case.
+ * rather than its worst case; Junk deliveries carry `X-Spam-Flag: YES`, which the world's Sieve files there.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,36 +33,47 @@ const SPREAD_MS = 5_000;
 interface Mode {
   name: string;
   idle: boolean;
+  spamIdle: boolean;
   pollInterval: string;
 }
 
+type Destination = 'inbox' | 'spam';
+const DESTINATIONS: Destination[] = ['inbox', 'spam'];
+
 const MODES: Mode[] = [
-  { name: 'inboxwatch (IDLE, poll 5s)', idle: true, pollInterval: '5s' },
-  { name: 'polling every 1s', idle: false, pollInterval: '1s' },
-  { name: 'polling every 5s', idle: false, pollInterval: '5s' },
+  { name: 'IDLE on INBOX + spam, poll 5s', idle: true, spamIdle: true, pollInterval: '5s' },
+  { name: 'IDLE on INBOX only, poll 5s', idle: true, spamIdle: false, pollInterval: '5s' },
+  { name: 'polling every 1s', idle: false, spamIdle: false, pollInterval: '1s' },
+  { name: 'polling every 5s', idle: false, spamIdle: false, pollInterval: '5s' },
 ];
+const key = (mode: Mode, to: Destination) => `${mode.name}\u0000${to}`;
 
 const world = await startWorld({ extraSeeds: SEEDS - 4 });
 const dir = mkdtempSync(join(tmpdir(), 'inboxwatch-bench-'));
 const lmtp = nodemailer.createTransport({ host: world.info.lmtp.host, port: world.info.lmtp.port, lmtp: true, pool: true, maxConnections: 8, ignoreTLS: true } as never);
 
 try {
-  const results = new Map<string, number[]>(MODES.map((m) => [m.name, []]));
+  const results = new Map<string, number[]>();
   for (let round = 0; round < ROUNDS; round++) {
-    for (const mode of MODES) {
-      const delays = await measure(mode, round);
-      results.get(mode.name)?.push(...delays);
+    for (const to of DESTINATIONS) {
+      for (const mode of MODES) {
+        const delays = await measure(mode, to, round);
+        results.set(key(mode, to), [...(results.get(key(mode, to)) ?? []), ...delays]);
+      }
     }
   }
-  const idle = results.get(MODES[0]?.name as string) ?? [];
   const p = (values: number[], q: number) => percentile(values, q) ?? Number.NaN;
   process.stdout.write(`detection delay, LMTP accept → placement stored; ${SEEDS} seed mailboxes, ${ROUNDS} rounds, deliveries spread over ${SPREAD_MS / 1000}s\n`);
-  for (const mode of MODES) {
-    const values = results.get(mode.name) ?? [];
-    const ratio = mode.idle ? '' : `   ${(p(values, 0.5) / p(idle, 0.5)).toFixed(1)}× / ${(p(values, 0.95) / p(idle, 0.95)).toFixed(1)}× the IDLE p50 / p95`;
-    process.stdout.write(
-      `  ${mode.name.padEnd(28)} n=${String(values.length).padStart(3)}  p50 ${p(values, 0.5).toFixed(0).padStart(5)} ms  p95 ${p(values, 0.95).toFixed(0).padStart(5)} ms${ratio}\n`,
-    );
+  for (const to of DESTINATIONS) {
+    process.stdout.write(`delivered to ${to === 'inbox' ? 'INBOX' : 'Junk'}\n`);
+    const base = results.get(key(MODES[0] as Mode, to)) ?? [];
+    for (const [i, mode] of MODES.entries()) {
+      const values = results.get(key(mode, to)) ?? [];
+      const ratio = i === 0 ? '' : `   ${(p(values, 0.5) / p(base, 0.5)).toFixed(1)}× / ${(p(values, 0.95) / p(base, 0.95)).toFixed(1)}× the first row's p50 / p95`;
+      process.stdout.write(
+        `  ${mode.name.padEnd(31)} n=${String(values.length).padStart(3)}  p50 ${p(values, 0.5).toFixed(0).padStart(5)} ms  p95 ${p(values, 0.95).toFixed(0).padStart(5)} ms${ratio}\n`,
+      );
+    }
   }
 } finally {
   lmtp.close();
@@ -69,17 +81,17 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-/** One test over all 50 seeds with a collector in the given mode; returns each message's detection delay. */
-async function measure(mode: Mode, round: number): Promise<number[]> {
+/** One test over all 50 seeds with a collector in the given mode, delivering to `to`; returns each message's detection delay. */
+async function measure(mode: Mode, to: Destination, round: number): Promise<number[]> {
   const config: Config = configSchema.parse({
-    database: join(dir, `${mode.idle ? 'idle' : 'poll'}-${mode.pollInterval}-${round}.db`),
+    database: join(dir, `${mode.idle ? 'idle' : 'poll'}-${mode.spamIdle ? 'spam-' : ''}${mode.pollInterval}-${to}-${round}.db`),
     dns: { servers: [world.info.dns.server], timeoutMs: 1000, tries: 2 },
     providers: [{ name: 'direct', smtp: { host: '127.0.0.1', port: 25 }, from: 'News <news@good.inboxwatch.test>' }],
     seeds: world.info.seeds.map((s) => ({
       address: s.address,
       imap: { host: world.info.imap.host, port: world.info.imap.port, secure: false, user: s.address, pass: s.password },
     })),
-    placement: { timeout: '60s', pollInterval: mode.pollInterval },
+    placement: { timeout: '60s', pollInterval: mode.pollInterval, spamIdle: mode.spamIdle },
   });
   const db = await openStore(config.database);
   const resolver = resolverForRun(config.dns);
@@ -98,7 +110,7 @@ async function measure(mode: Mode, round: number): Promise<number[]> {
             subject: body.subject,
             text: body.text,
             messageId: message.messageId,
-            headers: { [TEST_HEADER]: message.token },
+            headers: { [TEST_HEADER]: message.token, ...(to === 'spam' ? { 'X-Spam-Flag': 'YES' } : {}) },
           });
           accepted.set(message.messageId, Date.now());
         }),
@@ -134,7 +146,7 @@ async function measure(mode: Mode, round: number): Promise<number[]> {
     const delays: number[] = [];
     for (const v of verdicts) {
       const at = accepted.get(messages.get(v.messageId) ?? '');
-      if (v.placement !== 'inbox' || at === undefined) throw new Error(`${v.seed}: ${v.placement} ${v.error ?? ''}`);
+      if (v.placement !== to || at === undefined) throw new Error(`${v.seed}: ${v.placement} ${v.error ?? ''}`);
       delays.push(v.decidedAt - at);
     }
     return delays;

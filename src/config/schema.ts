@@ -172,8 +172,10 @@ const placement = z
     providers: z.array(z.string()).optional(),
     /** Remove each matched seed message once its verdict is stored (on Gmail: move it to Trash). */
     deleteAfterRead: z.boolean().default(false),
-    /** How often every folder of a seed is searched while messages are outstanding; IDLE catches INBOX sooner. */
+    /** How often every folder of a seed is searched while messages are outstanding; IDLE catches INBOX and spam sooner. */
     pollInterval: duration.default(5_000),
+    /** A second IMAP connection per seed IDLEing on the spam folder, so spam is noticed at once rather than at the next poll. */
+    spamIdle: z.boolean().default(true),
     /** How long after a test a message still missing is looked for, so a late arrival is recorded. */
     lateSweep: duration.default(86_400_000),
   })

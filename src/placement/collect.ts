@@ -51,10 +51,12 @@ export interface CollectorOptions {
   log: Logger;
   health: SeedHealthSink;
   now?: () => number;
-  /** How often every folder is searched again while messages are outstanding (IDLE only watches INBOX). */
+  /** How often every folder is searched again while messages are outstanding (IDLE watches INBOX and spam). */
   pollIntervalMs: number;
   /** false turns IDLE off so only polling finds messages (the benchmark's baseline). */
   idle?: boolean;
+  /** false keeps to one connection per seed: no second connection IDLEing on the spam folder. */
+  spamIdle?: boolean;
   deleteAfterRead?: boolean;
   /** Fetch for OAuth2 token endpoints; the global fetch by default. */
   tokenFetch?: FetchLike;
@@ -75,7 +77,11 @@ export interface Collector {
   close(): Promise<void>;
 }
 
-/** One IMAP connection per seed mailbox, kept across tests; IDLE on INBOX, every folder searched on each pass. */
+/**
+ * Per seed mailbox one IMAP connection that searches every folder on each pass and IDLEs on INBOX between
+ * passes, and a second one that only IDLEs on the spam folder (one connection can IDLE on one mailbox only);
+ * both kept across tests.
+ */
 export function createCollector(options: CollectorOptions): Collector {
   const sessions = new Map<string, Session>();
   return {
@@ -127,6 +133,8 @@ export function quotaHealth(storage: { usage?: number; limit?: number } | undefi
 class PermanentSeedError extends Error {}
 
 const IDLE_CONNECTION_LINGER_MS = 5 * 60_000;
+// Below the 29 minutes after which RFC 2177 lets a server drop an IDLE client, and below common NAT timeouts.
+const SPAM_IDLE_RESTART_MS = 10 * 60_000;
 
 function createSession(seed: SeedConfig, options: CollectorOptions): Session {
   const now = options.now ?? Date.now;
@@ -134,6 +142,8 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
   const watches = new Map<string, Watch>();
   const tokens: TokenSource | undefined = seed.imap.oauth2 ? createTokenSource(seed.imap.oauth2, { fetch: options.tokenFetch ?? resolverFetch(options.resolver) }) : undefined;
   let client: ImapFlow | undefined;
+  // IDLEs on the spam folder while the other connection IDLEs on INBOX; it never searches or fetches.
+  let spamWatch: ImapFlow | undefined;
   let spamFolder: string | undefined;
   let trashFolder: string | undefined;
   let gmail = false;
@@ -142,6 +152,13 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
   let running: Promise<void> | undefined;
   let closed = false;
   let wake: () => void = () => {};
+  // Set by whatever should start a pass (an arrival, a new watch, a waiter) and cleared when one starts, so a
+  // wake-up that comes while a pass is running is not lost until the next poll.
+  let changed = false;
+  const nudge = () => {
+    changed = true;
+    wake();
+  };
   // Passes are numbered as they start; a waiter is satisfied only by a pass that started after it asked.
   let passesStarted = 0;
   let passWaiters: Array<{ after: number; resolve: () => void }> = [];
@@ -155,7 +172,8 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
 
   const keyOf = (messageId: string) => angleAddress(messageId) ?? messageId;
 
-  async function connect(): Promise<ImapFlow> {
+  /** Opens and authenticates a connection; an OAuth2 seed retries once with a fresh access token. */
+  async function login(onClose: (closed: ImapFlow) => void, extra: { maxIdleTime?: number } = {}): Promise<ImapFlow> {
     const imap = seed.imap;
     const host = await resolveHost(options.resolver, imap.host);
     const make = (auth: { user: string; pass?: string; accessToken?: string }) =>
@@ -170,24 +188,34 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
         disableAutoIdle: true,
         connectionTimeout: 20_000,
         greetingTimeout: 20_000,
+        ...extra,
       });
     let fresh: ImapFlow;
     if (tokens) {
       fresh = make({ user: imap.user, accessToken: await tokens.accessToken() });
       try {
-        await connectClient(fresh);
+        await connectClient(fresh, onClose);
       } catch (error) {
         fresh.close();
         if (!(error as { authenticationFailed?: boolean }).authenticationFailed) throw error;
         // The cached access token may have been revoked early: one retry with a fresh one.
         tokens.invalidate();
         fresh = make({ user: imap.user, accessToken: await tokens.accessToken() });
-        await connectClient(fresh);
+        await connectClient(fresh, onClose);
       }
     } else {
       fresh = make({ user: imap.user, pass: imap.pass });
-      await connectClient(fresh);
+      await connectClient(fresh, onClose);
     }
+    return fresh;
+  }
+
+  /** The searching connection, logged in and with the spam and trash folders found. */
+  async function connect(): Promise<ImapFlow> {
+    const fresh = await login((closed) => {
+      if (client === closed) client = undefined;
+      wake();
+    });
     try {
       return await prepare(fresh);
     } catch (error) {
@@ -196,7 +224,41 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
     }
   }
 
-  /** Finds the spam and trash folders and records the login; the connection is ready for passes after it. */
+  /**
+   * Opens the connection that IDLEs on the spam folder, when it is wanted and missing; true when it logged
+   * in. Its failures reach the caller, so they count as the seed's like any other login failure. Without
+   * IDLE on the server the spam folder is left to the poll.
+   */
+  async function ensureSpamWatch(main: ImapFlow): Promise<boolean> {
+    if (options.idle === false || options.spamIdle === false || spamFolder === undefined || !main.capabilities.has('IDLE')) return false;
+    if (spamWatch?.usable) return false;
+    const folder = spamFolder;
+    const fresh = await login(
+      (closed) => {
+        if (spamWatch === closed) spamWatch = undefined;
+      },
+      { maxIdleTime: SPAM_IDLE_RESTART_MS },
+    );
+    try {
+      await fresh.mailboxOpen(folder, { readOnly: true });
+    } catch (error) {
+      fresh.close();
+      throw error;
+    }
+    fresh.on('exists', nudge);
+    spamWatch = fresh;
+    // IDLE ends only when the connection fails or closes; the next pass opens a new one if still wanted.
+    const ended = () => {
+      if (spamWatch !== fresh) return;
+      spamWatch = undefined;
+      fresh.close();
+    };
+    fresh.idle().then(ended, ended);
+    log.debug('watching the seed spam folder', { seed: seed.address, spamFolder: folder });
+    return true;
+  }
+
+  /** Finds the spam and trash folders; the connection is ready for passes after it. */
   async function prepare(fresh: ImapFlow): Promise<ImapFlow> {
     const list = await fresh.list();
     const entries = list.map((m) => ({ path: m.path, specialUse: m.specialUse, advertised: m.specialUseSource === 'extension', delimiter: m.delimiter }));
@@ -210,20 +272,22 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
     }
     trashFolder = list.find((m) => m.specialUse === '\\Trash')?.path;
     gmail = isGmail(fresh.capabilities.keys());
-    const at = now();
-    lastFailure = undefined;
-    await options.health.login(seed.address, at, await quotaOf(fresh));
     log.debug('seed mailbox connected', { seed: seed.address, spamFolder, gmail });
     return fresh;
   }
 
-  async function connectClient(fresh: ImapFlow): Promise<void> {
+  async function connectClient(fresh: ImapFlow, onClose: (closed: ImapFlow) => void): Promise<void> {
     fresh.on('error', (error: Error) => log.debug('seed connection error', { seed: seed.address, error: error.message }));
-    fresh.on('close', () => {
-      if (client === fresh) client = undefined;
-      wake();
-    });
+    fresh.on('close', () => onClose(fresh));
     await fresh.connect();
+  }
+
+  /** Closes both connections: politely (LOGOUT) when idle, at once after a failure. */
+  async function dropConnections(how: 'logout' | 'close'): Promise<void> {
+    const open = [client, spamWatch].filter((c): c is ImapFlow => c !== undefined);
+    client = undefined;
+    spamWatch = undefined;
+    await Promise.all(open.map((c) => (how === 'logout' ? c.logout().catch(() => c.close()) : c.close())));
   }
 
   async function quotaOf(c: ImapFlow) {
@@ -244,6 +308,7 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
 
   async function scan(c: ImapFlow): Promise<void> {
     const pass = ++passesStarted;
+    changed = false;
     const folders = foldersToSearch(spamFolder, seed.folders);
     const passed: string[] = [];
     for (const folder of folders) {
@@ -316,9 +381,13 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
     }
   }
 
-  /** Waits for an EXISTS on INBOX (IDLE), a new watch, the poll interval or the connection closing. */
+  /** Waits for an EXISTS on INBOX or the spam folder (IDLE), a new watch, the poll interval or the connection closing. */
   function waitForChange(c: ImapFlow): Promise<void> {
     return new Promise<void>((resolve) => {
+      if (changed) {
+        resolve();
+        return;
+      }
       let done = false;
       const finish = () => {
         if (done) return;
@@ -364,7 +433,17 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
     let backoff = 1_000;
     while (!closed && watches.size > 0) {
       try {
-        if (!client || !client.usable) client = await connect();
+        let loggedIn = false;
+        if (!client || !client.usable) {
+          client = await connect();
+          loggedIn = true;
+        }
+        if (await ensureSpamWatch(client)) loggedIn = true;
+        // Recorded once both connections are in, so one attempt is one login or one failure in seed health.
+        if (loggedIn) {
+          lastFailure = undefined;
+          await options.health.login(seed.address, now(), await quotaOf(client));
+        }
         await scan(client);
         backoff = 1_000;
         if (watches.size > 0 && !closed) await waitForChange(client);
@@ -375,9 +454,7 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
         lastFailure = failure;
         log.warn('could not read seed mailbox', { seed: seed.address, error: failure.message, permanent: failure.permanent });
         await options.health.failure(seed.address, failure.at, failure.message).catch(() => undefined);
-        const stale = client;
-        client = undefined;
-        stale?.close();
+        await dropConnections('close');
         for (const watch of [...watches.values()]) watch.failed(failure);
         passDone();
         // A permanent failure ends the waiting; the next test tries to log in again.
@@ -397,10 +474,7 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
       if (!closed && watches.size > 0) ensureRunning();
       else if (!closed) {
         linger = setTimeout(() => {
-          const idle = client;
-          if (running || !idle) return;
-          client = undefined;
-          idle.logout().catch(() => idle.close());
+          if (!running) void dropConnections('logout');
         }, IDLE_CONNECTION_LINGER_MS);
         linger.unref();
       }
@@ -411,7 +485,7 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
     add(watch) {
       const key = keyOf(watch.target.messageId);
       watches.set(key, watch);
-      wake();
+      nudge();
       ensureRunning();
       return () => {
         if (watches.get(key) === watch) watches.delete(key);
@@ -422,7 +496,7 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
     afterNextPass() {
       if (closed || watches.size === 0) return Promise.resolve();
       const done = new Promise<void>((resolve) => passWaiters.push({ after: passesStarted, resolve }));
-      wake();
+      nudge();
       return done;
     },
     async close() {
@@ -430,11 +504,9 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
       clearTimeout(linger);
       watches.clear();
       wake();
-      // A login still in progress finishes first, so its connection is closed here too.
+      // A login still in progress finishes first, so its connections are closed here too.
       await running;
-      const c = client;
-      client = undefined;
-      if (c) await c.logout().catch(() => c.close());
+      await dropConnections('logout');
     },
   };
 }

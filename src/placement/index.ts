@@ -16,6 +16,7 @@ export function collectorFor(deps: { config: Config; db: Sql; resolver: Resolver
     pollIntervalMs: deps.config.placement.pollInterval,
     deleteAfterRead: deps.config.placement.deleteAfterRead,
     idle: deps.idle,
+    spamIdle: deps.config.placement.spamIdle,
     health: {
       login: (seed, at, quota) => recordSeedLogin(deps.db, seed, at, quota),
       failure: (seed, at, error) => recordSeedFailure(deps.db, seed, at, error),
