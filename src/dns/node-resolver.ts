@@ -13,39 +13,52 @@ export function createNodeResolver(options: NodeResolverOptions): Resolver {
   const ares = new AresResolver({ timeout: options.timeoutMs, tries: options.tries });
   if (options.servers.length > 0) ares.setServers(options.servers);
 
-  async function lookup<T extends RecordType>(name: string, type: T): Promise<{ records: RecordTypes[T][]; ttl?: number }> {
-    switch (type) {
-      case 'A':
-      case 'AAAA': {
-        const answers = type === 'A' ? await ares.resolve4(name, { ttl: true }) : await ares.resolve6(name, { ttl: true });
-        const ttl = answers.length > 0 ? Math.min(...answers.map((a) => a.ttl)) : undefined;
-        return { records: answers.map((a) => a.address) as RecordTypes[T][], ttl };
-      }
-      case 'TXT':
-        return { records: (await ares.resolveTxt(name)) as RecordTypes[T][] };
-      case 'MX':
-        // Node 24 adds a `type` field; keep the record shape the same on every Node version.
-        return { records: (await ares.resolveMx(name)).map(({ exchange, priority }) => ({ exchange, priority })) as RecordTypes[T][] };
-      case 'CNAME':
-        return { records: (await ares.resolveCname(name)) as RecordTypes[T][] };
-      case 'NS':
-        return { records: (await ares.resolveNs(name)) as RecordTypes[T][] };
-      case 'PTR':
-        return { records: (await ares.resolvePtr(name)) as RecordTypes[T][] };
-      case 'SOA':
-        return { records: [await ares.resolveSoa(name)] as RecordTypes[T][] };
-      case 'CAA':
-        return { records: (await ares.resolveCaa(name)).map((c) => toCaa(c)) as RecordTypes[T][] };
-      default:
-        throw new DnsError('badname', name, type, 'EUNSUPPORTED');
-    }
-  }
+  const withTtl = { ttl: true } as const;
 
   return {
+    // One async level between c-ares and the caller: this runs thousands of times per blocklist sweep,
+    // so the records are read in place rather than through a helper that would add an await of its own.
     async query<T extends RecordType>(name: string, type: T): Promise<DnsAnswer<RecordTypes[T]>> {
+      let records: unknown[];
+      let ttl: number | undefined;
       try {
-        const { records, ttl } = await lookup(name, type);
-        return { name, type, status: records.length > 0 ? 'ok' : 'nodata', records, ttl };
+        switch (type as RecordType) {
+          case 'A':
+          case 'AAAA': {
+            const answers = type === 'A' ? await ares.resolve4(name, withTtl) : await ares.resolve6(name, withTtl);
+            records = new Array<string>(answers.length);
+            for (let i = 0; i < answers.length; i++) {
+              const answer = answers[i] as { address: string; ttl: number };
+              records[i] = answer.address;
+              if (ttl === undefined || answer.ttl < ttl) ttl = answer.ttl;
+            }
+            break;
+          }
+          case 'TXT':
+            records = await ares.resolveTxt(name);
+            break;
+          case 'MX':
+            // Node 24 adds a `type` field; keep the record shape the same on every Node version.
+            records = (await ares.resolveMx(name)).map(({ exchange, priority }) => ({ exchange, priority }));
+            break;
+          case 'CNAME':
+            records = await ares.resolveCname(name);
+            break;
+          case 'NS':
+            records = await ares.resolveNs(name);
+            break;
+          case 'PTR':
+            records = await ares.resolvePtr(name);
+            break;
+          case 'SOA':
+            records = [await ares.resolveSoa(name)];
+            break;
+          case 'CAA':
+            records = (await ares.resolveCaa(name)).map((c) => toCaa(c));
+            break;
+          default:
+            throw new DnsError('badname', name, type, 'EUNSUPPORTED');
+        }
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code ?? 'UNKNOWN';
         if (code === 'ENOTFOUND') return { name, type, status: 'nxdomain', records: [], ttl: undefined };
@@ -53,6 +66,7 @@ export function createNodeResolver(options: NodeResolverOptions): Resolver {
         if (error instanceof DnsError) throw error;
         throw new DnsError(kindOf(code), name, type, code);
       }
+      return { name, type, status: records.length > 0 ? 'ok' : 'nodata', records: records as RecordTypes[T][], ttl };
     },
   };
 }
