@@ -78,22 +78,10 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
     return { zone: list.definition.zone, list: list.definition.name, healthy: cause === null, cause: cause === null ? null : scrub(cause) };
   }
 
-  // Each target's reversed address or registrable domain is worked out once, not once per list.
-  const labels = new Map<string, string | undefined>();
-  function labelFor(list: ActiveList, target: Target): string | undefined {
-    const key = target.kind === 'ip' ? target.value : `${list.definition.domainQuery} ${target.value}`;
-    let label = labels.get(key);
-    if (label === undefined && !labels.has(key)) {
-      label = queryLabel(list.definition, target);
-      labels.set(key, label);
-    }
-    return label;
-  }
-
-  async function check(list: ActiveList, target: Target, listHealth: ListHealth): Promise<CheckResult> {
+  async function check(task: Task, listHealth: ListHealth): Promise<CheckResult> {
+    const { list, target, label } = task;
     const { definition } = list;
     if (!listHealth.healthy) return resultOf(definition, target, { status: 'error', error: `list unhealthy this sweep: ${listHealth.cause}` });
-    const label = labelFor(list, target);
     if (label === undefined) {
       return resultOf(definition, target, { status: 'error', error: `${target.value} has no registrable domain to ask ${definition.name} about` });
     }
@@ -107,25 +95,44 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
     return resultOf(definition, target, { status: 'listed', severity: decoded.severity, codes: decoded.codes, meaning: decoded.meaning, reason });
   }
 
-  const tasks: Array<{ list: ActiveList; target: Target }> = [];
+  const tasks = plan(options.targets, options.lists);
   const used = new Set<ActiveList>();
-  for (const target of options.targets) {
-    for (const list of options.lists) {
-      if (!listAccepts(list.definition, target)) continue;
-      tasks.push({ list, target });
-      used.add(list);
-    }
-  }
+  for (const task of tasks) used.add(task.list);
   // Only lists that have something to check are asked about their test points.
-  const health = await pool(options.lists.filter((list) => used.has(list)), options.concurrency, options.signal, checkHealth);
-  const healthByZone = new Map(health.map((h) => [h.zone, h]));
-  const results = await pool(tasks, options.concurrency, options.signal, ({ list, target }) =>
-    check(list, target, healthByZone.get(list.definition.zone) as ListHealth),
-  );
+  const asked = options.lists.filter((list) => used.has(list));
+  const health = await pool(asked, options.concurrency, options.signal, checkHealth);
+  const healthOf = new Map(asked.map((list, i) => [list, health[i] as ListHealth]));
+  const results = await pool(tasks, options.concurrency, options.signal, (task) => check(task, healthOf.get(task.list) as ListHealth));
   return { results, health, queries };
 }
 
 const CLEAN = { status: 'clean' } as const;
+
+/** One check to make: a target on a list, with the label it is asked under (undefined: it cannot be asked). */
+interface Task {
+  list: ActiveList;
+  target: Target;
+  label: string | undefined;
+}
+
+/**
+ * Every target on every list that takes it, in target order. Each target's label is worked out once, not
+ * once per list: an address reads the same on every IP list, and a domain has at most two forms.
+ */
+function plan(targets: readonly Target[], lists: readonly ActiveList[]): Task[] {
+  const tasks: Task[] = [];
+  for (const target of targets) {
+    const labels: Partial<Record<'ip' | ListDefinition['domainQuery'], string | null>> = {};
+    for (const list of lists) {
+      if (!listAccepts(list.definition, target)) continue;
+      const form = target.kind === 'ip' ? 'ip' : list.definition.domainQuery;
+      let label = labels[form];
+      if (label === undefined) label = labels[form] = queryLabel(list.definition, target) ?? null;
+      tasks.push({ list, target, label: label ?? undefined });
+    }
+  }
+  return tasks;
+}
 
 function resultOf(list: ListDefinition, target: Target, fields: Partial<CheckResult> & Pick<CheckResult, 'status'>): CheckResult {
   // Spelled out rather than spread: this builds one object per check, thousands per sweep.
