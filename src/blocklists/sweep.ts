@@ -38,21 +38,19 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
 
   /**
    * One A lookup on one list, retried after a timeout or SERVFAIL; a lookup that still fails comes back as
-   * an error outcome naming the cause. One async level and no timer of its own per query: this runs
-   * thousands of times a sweep, and the resolver already bounds every query.
+   * an error outcome naming the cause. `then` receives the outcome in the same promise reaction that
+   * reads the answer, and there is no timer of our own: this runs thousands of times a sweep, and the
+   * resolver already bounds every query.
    */
-  async function lookup(list: ActiveList, label: string): Promise<Decoded | 'clean'> {
-    const name = `${label}.${list.queryZone}`;
-    for (let attempt = 0; ; attempt++) {
-      queries++;
-      try {
-        const answer = await options.resolver.query(name, 'A');
-        return answer.status === 'ok' ? decodeAnswer(list.definition, answer.records) : 'clean';
-      } catch (error) {
-        if (error instanceof DnsError && attempt < options.retries && RETRYABLE.has(error.kind)) continue;
-        return { outcome: 'error', codes: [], error: failure(error) };
-      }
-    }
+  function lookup<R>(list: ActiveList, name: string, then: (outcome: Decoded | 'clean') => R | Promise<R>, attempt = 0): Promise<R> {
+    queries++;
+    return options.resolver.query(name, 'A').then(
+      (answer) => then(answer.status === 'ok' ? decodeAnswer(list.definition, answer.records) : 'clean'),
+      (error: unknown) => {
+        if (error instanceof DnsError && attempt < options.retries && RETRYABLE.has(error.kind)) return lookup(list, name, then, attempt + 1);
+        return then({ outcome: 'error', codes: [], error: failure(error) });
+      },
+    );
   }
 
   /** The TXT record at a listed name, as the list's own words; a courtesy, so one attempt and no error. */
@@ -71,24 +69,31 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
   async function checkHealth(list: ActiveList): Promise<ListHealth> {
     const { testPoints } = list.definition;
     const [positive, negative] = await Promise.all([
-      testPoints.listed === undefined ? undefined : lookup(list, testLabel(list.definition, testPoints.listed)),
-      lookup(list, testLabel(list.definition, testPoints.unlisted)),
+      testPoints.listed === undefined ? undefined : lookup(list, `${testLabel(list.definition, testPoints.listed)}.${list.queryZone}`, asIs),
+      lookup(list, `${testLabel(list.definition, testPoints.unlisted)}.${list.queryZone}`, asIs),
     ]);
     const cause = healthCause(testPoints, positive, negative);
     return { zone: list.definition.zone, list: list.definition.name, healthy: cause === null, cause: cause === null ? null : scrub(cause) };
   }
 
-  async function check(task: Task, listHealth: ListHealth): Promise<CheckResult> {
+  function check(task: Task, listHealth: ListHealth): CheckResult | Promise<CheckResult> {
     const { list, target, label } = task;
     const { definition } = list;
     if (!listHealth.healthy) return resultOf(definition, target, { status: 'error', error: `list unhealthy this sweep: ${listHealth.cause}` });
     if (label === undefined) {
       return resultOf(definition, target, { status: 'error', error: `${target.value} has no registrable domain to ask ${definition.name} about` });
     }
-    const decoded = await lookup(list, label);
-    if (decoded === 'clean') return resultOf(definition, target, CLEAN);
-    if (decoded.outcome === 'error') return resultOf(definition, target, { status: 'error', codes: decoded.codes, error: scrub(decoded.error) });
-    const reason = await reasonAt(list, label);
+    return lookup(list, `${label}.${list.queryZone}`, (decoded) => {
+      if (decoded === 'clean') return resultOf(definition, target, CLEAN);
+      if (decoded.outcome === 'error') return resultOf(definition, target, { status: 'error', codes: decoded.codes, error: scrub(decoded.error) });
+      return listing(task, decoded);
+    });
+  }
+
+  /** A listing or allowlist entry, with the list's TXT reason. */
+  async function listing({ list, target, label }: Task, decoded: Exclude<Decoded, { outcome: 'error' }>): Promise<CheckResult> {
+    const { definition } = list;
+    const reason = await reasonAt(list, label as string);
     if (decoded.outcome === 'allowed') {
       return resultOf(definition, target, { status: 'clean', allowlisted: true, codes: decoded.codes, meaning: decoded.meaning, reason });
     }
@@ -107,6 +112,8 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
 }
 
 const CLEAN = { status: 'clean' } as const;
+
+const asIs = <T>(value: T): T => value;
 
 /** One check to make: a target on a list, with the label it is asked under (undefined: it cannot be asked). */
 interface Task {
@@ -186,7 +193,7 @@ function scrubber(secrets: readonly string[]): (text: string) => string {
 }
 
 /** Runs `work` over `items` with at most `limit` in flight, keeping input order; stops starting new work once aborted. */
-export async function pool<I, O>(items: readonly I[], limit: number, signal: AbortSignal | undefined, work: (item: I) => Promise<O>): Promise<O[]> {
+export async function pool<I, O>(items: readonly I[], limit: number, signal: AbortSignal | undefined, work: (item: I) => O | Promise<O>): Promise<O[]> {
   const results = new Array<O>(items.length);
   let next = 0;
   async function worker(): Promise<void> {
