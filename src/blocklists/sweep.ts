@@ -1,4 +1,4 @@
-import { DnsError, describeKind, type Resolver } from '../dns/types.js';
+import { DnsError, describeKind, type DnsAnswer, type Resolver } from '../dns/types.js';
 import { decodeAnswer, type Decoded } from './decode.js';
 import type { ActiveList } from './lists.js';
 import { listAccepts, parseTarget, queryLabel, type Target } from './targets.js';
@@ -45,7 +45,7 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
   function lookup<R>(list: ActiveList, name: string, then: (outcome: Decoded | 'clean') => R | Promise<R>, attempt = 0): Promise<R> {
     queries++;
     return options.resolver.query(name, 'A').then(
-      (answer) => then(answer.status === 'ok' ? decodeAnswer(list.definition, answer.records) : 'clean'),
+      (answer) => then(outcomeOf(list.definition, answer)),
       (error: unknown) => {
         if (error instanceof DnsError && attempt < options.retries && RETRYABLE.has(error.kind)) return lookup(list, name, then, attempt + 1);
         return then({ outcome: 'error', codes: [], error: failure(error) });
@@ -114,6 +114,16 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
 const CLEAN = { status: 'clean' } as const;
 
 const asIs = <T>(value: T): T => value;
+
+/** What an A answer says; decoding that fails is an error outcome like a failed lookup, never a failed sweep. */
+function outcomeOf(list: ListDefinition, answer: DnsAnswer<string>): Decoded | 'clean' {
+  if (answer.status !== 'ok') return 'clean';
+  try {
+    return decodeAnswer(list, answer.records);
+  } catch (error) {
+    return { outcome: 'error', codes: [], error: failure(error) };
+  }
+}
 
 /** One check to make: a target on a list, with the label it is asked under (undefined: it cannot be asked). */
 interface Task {

@@ -24,7 +24,14 @@ export function createNodeResolver(options: NodeResolverOptions): Resolver {
         raw = Promise.reject(error);
       }
       return raw.then(
-        (found) => answerOf(name, type, found) as DnsAnswer<RecordTypes[T]>,
+        (found) => {
+          try {
+            return answerOf(name, type, found) as DnsAnswer<RecordTypes[T]>;
+          } catch (error) {
+            // A result node:dns shaped unexpectedly is a failed lookup, as it always was.
+            return failureOf(name, type, error) as DnsAnswer<RecordTypes[T]>;
+          }
+        },
         (error: unknown) => failureOf(name, type, error) as DnsAnswer<RecordTypes[T]>,
       );
     },
