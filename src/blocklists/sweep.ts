@@ -1,4 +1,4 @@
-import { DnsError, describeKind, type Resolver } from '../dns/types.js';
+import { DnsError, describeKind, type DnsAnswer, type Resolver } from '../dns/types.js';
 import { decodeAnswer, type Decoded } from './decode.js';
 import type { ActiveList } from './lists.js';
 import { listAccepts, parseTarget, queryLabel, type Target } from './targets.js';
@@ -38,21 +38,19 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
 
   /**
    * One A lookup on one list, retried after a timeout or SERVFAIL; a lookup that still fails comes back as
-   * an error outcome naming the cause. One async level and no timer of its own per query: this runs
-   * thousands of times a sweep, and the resolver already bounds every query.
+   * an error outcome naming the cause. `then` receives the outcome in the same promise reaction that
+   * reads the answer, and there is no timer of our own: this runs thousands of times a sweep, and the
+   * resolver already bounds every query.
    */
-  async function lookup(list: ActiveList, label: string): Promise<Decoded | 'clean'> {
-    const name = `${label}.${list.queryZone}`;
-    for (let attempt = 0; ; attempt++) {
-      queries++;
-      try {
-        const answer = await options.resolver.query(name, 'A');
-        return answer.status === 'ok' ? decodeAnswer(list.definition, answer.records) : 'clean';
-      } catch (error) {
-        if (error instanceof DnsError && attempt < options.retries && RETRYABLE.has(error.kind)) continue;
-        return { outcome: 'error', codes: [], error: failure(error) };
-      }
-    }
+  function lookup<R>(list: ActiveList, name: string, then: (outcome: Decoded | 'clean') => R | Promise<R>, attempt = 0): Promise<R> {
+    queries++;
+    return options.resolver.query(name, 'A').then(
+      (answer) => then(outcomeOf(list.definition, answer)),
+      (error: unknown) => {
+        if (error instanceof DnsError && attempt < options.retries && RETRYABLE.has(error.kind)) return lookup(list, name, then, attempt + 1);
+        return then({ outcome: 'error', codes: [], error: failure(error) });
+      },
+    );
   }
 
   /** The TXT record at a listed name, as the list's own words; a courtesy, so one attempt and no error. */
@@ -71,61 +69,87 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
   async function checkHealth(list: ActiveList): Promise<ListHealth> {
     const { testPoints } = list.definition;
     const [positive, negative] = await Promise.all([
-      testPoints.listed === undefined ? undefined : lookup(list, testLabel(list.definition, testPoints.listed)),
-      lookup(list, testLabel(list.definition, testPoints.unlisted)),
+      testPoints.listed === undefined ? undefined : lookup(list, `${testLabel(list.definition, testPoints.listed)}.${list.queryZone}`, asIs),
+      lookup(list, `${testLabel(list.definition, testPoints.unlisted)}.${list.queryZone}`, asIs),
     ]);
     const cause = healthCause(testPoints, positive, negative);
     return { zone: list.definition.zone, list: list.definition.name, healthy: cause === null, cause: cause === null ? null : scrub(cause) };
   }
 
-  // Each target's reversed address or registrable domain is worked out once, not once per list.
-  const labels = new Map<string, string | undefined>();
-  function labelFor(list: ActiveList, target: Target): string | undefined {
-    const key = target.kind === 'ip' ? target.value : `${list.definition.domainQuery} ${target.value}`;
-    let label = labels.get(key);
-    if (label === undefined && !labels.has(key)) {
-      label = queryLabel(list.definition, target);
-      labels.set(key, label);
-    }
-    return label;
-  }
-
-  async function check(list: ActiveList, target: Target, listHealth: ListHealth): Promise<CheckResult> {
+  function check(task: Task, listHealth: ListHealth): CheckResult | Promise<CheckResult> {
+    const { list, target, label } = task;
     const { definition } = list;
     if (!listHealth.healthy) return resultOf(definition, target, { status: 'error', error: `list unhealthy this sweep: ${listHealth.cause}` });
-    const label = labelFor(list, target);
     if (label === undefined) {
       return resultOf(definition, target, { status: 'error', error: `${target.value} has no registrable domain to ask ${definition.name} about` });
     }
-    const decoded = await lookup(list, label);
-    if (decoded === 'clean') return resultOf(definition, target, CLEAN);
-    if (decoded.outcome === 'error') return resultOf(definition, target, { status: 'error', codes: decoded.codes, error: scrub(decoded.error) });
-    const reason = await reasonAt(list, label);
+    return lookup(list, `${label}.${list.queryZone}`, (decoded) => {
+      if (decoded === 'clean') return resultOf(definition, target, CLEAN);
+      if (decoded.outcome === 'error') return resultOf(definition, target, { status: 'error', codes: decoded.codes, error: scrub(decoded.error) });
+      return listing(task, decoded);
+    });
+  }
+
+  /** A listing or allowlist entry, with the list's TXT reason. */
+  async function listing({ list, target, label }: Task, decoded: Exclude<Decoded, { outcome: 'error' }>): Promise<CheckResult> {
+    const { definition } = list;
+    const reason = await reasonAt(list, label as string);
     if (decoded.outcome === 'allowed') {
       return resultOf(definition, target, { status: 'clean', allowlisted: true, codes: decoded.codes, meaning: decoded.meaning, reason });
     }
     return resultOf(definition, target, { status: 'listed', severity: decoded.severity, codes: decoded.codes, meaning: decoded.meaning, reason });
   }
 
-  const tasks: Array<{ list: ActiveList; target: Target }> = [];
+  const tasks = plan(options.targets, options.lists);
   const used = new Set<ActiveList>();
-  for (const target of options.targets) {
-    for (const list of options.lists) {
-      if (!listAccepts(list.definition, target)) continue;
-      tasks.push({ list, target });
-      used.add(list);
-    }
-  }
+  for (const task of tasks) used.add(task.list);
   // Only lists that have something to check are asked about their test points.
-  const health = await pool(options.lists.filter((list) => used.has(list)), options.concurrency, options.signal, checkHealth);
-  const healthByZone = new Map(health.map((h) => [h.zone, h]));
-  const results = await pool(tasks, options.concurrency, options.signal, ({ list, target }) =>
-    check(list, target, healthByZone.get(list.definition.zone) as ListHealth),
-  );
+  const asked = options.lists.filter((list) => used.has(list));
+  const health = await pool(asked, options.concurrency, options.signal, checkHealth);
+  const healthOf = new Map(asked.map((list, i) => [list, health[i] as ListHealth]));
+  const results = await pool(tasks, options.concurrency, options.signal, (task) => check(task, healthOf.get(task.list) as ListHealth));
   return { results, health, queries };
 }
 
 const CLEAN = { status: 'clean' } as const;
+
+const asIs = <T>(value: T): T => value;
+
+/** What an A answer says; decoding that fails is an error outcome like a failed lookup, never a failed sweep. */
+function outcomeOf(list: ListDefinition, answer: DnsAnswer<string>): Decoded | 'clean' {
+  if (answer.status !== 'ok') return 'clean';
+  try {
+    return decodeAnswer(list, answer.records);
+  } catch (error) {
+    return { outcome: 'error', codes: [], error: failure(error) };
+  }
+}
+
+/** One check to make: a target on a list, with the label it is asked under (undefined: it cannot be asked). */
+interface Task {
+  list: ActiveList;
+  target: Target;
+  label: string | undefined;
+}
+
+/**
+ * Every target on every list that takes it, in target order. Each target's label is worked out once, not
+ * once per list: an address reads the same on every IP list, and a domain has at most two forms.
+ */
+function plan(targets: readonly Target[], lists: readonly ActiveList[]): Task[] {
+  const tasks: Task[] = [];
+  for (const target of targets) {
+    const labels: Partial<Record<'ip' | ListDefinition['domainQuery'], string | null>> = {};
+    for (const list of lists) {
+      if (!listAccepts(list.definition, target)) continue;
+      const form = target.kind === 'ip' ? 'ip' : list.definition.domainQuery;
+      let label = labels[form];
+      if (label === undefined) label = labels[form] = queryLabel(list.definition, target) ?? null;
+      tasks.push({ list, target, label: label ?? undefined });
+    }
+  }
+  return tasks;
+}
 
 function resultOf(list: ListDefinition, target: Target, fields: Partial<CheckResult> & Pick<CheckResult, 'status'>): CheckResult {
   // Spelled out rather than spread: this builds one object per check, thousands per sweep.
@@ -179,7 +203,7 @@ function scrubber(secrets: readonly string[]): (text: string) => string {
 }
 
 /** Runs `work` over `items` with at most `limit` in flight, keeping input order; stops starting new work once aborted. */
-export async function pool<I, O>(items: readonly I[], limit: number, signal: AbortSignal | undefined, work: (item: I) => Promise<O>): Promise<O[]> {
+export async function pool<I, O>(items: readonly I[], limit: number, signal: AbortSignal | undefined, work: (item: I) => O | Promise<O>): Promise<O[]> {
   const results = new Array<O>(items.length);
   let next = 0;
   async function worker(): Promise<void> {

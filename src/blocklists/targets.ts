@@ -118,7 +118,9 @@ export function queryLabel(list: ListDefinition, target: Target): string | undef
     if (list.domainQuery === 'hostname') return target.value;
     return getDomain(target.value) ?? undefined;
   }
-  return reverseAddress(target.value);
+  // parseTarget writes IPv4 targets canonically, so they need no second validation here: this runs for
+  // every address of every range swept.
+  return target.family === 4 ? target.value.split('.').reverse().join('.') : reverseAddress(target.value);
 }
 
 export function reverseAddress(address: string): string {

@@ -6,26 +6,40 @@ export interface CacheOptions {
   now?: () => number;
 }
 
+interface Entry {
+  /** Infinity while the question is in flight, so concurrent askers share it. */
+  expires: number;
+  answer: Promise<DnsAnswer<unknown>>;
+}
+
 /**
  * A cache for one job run: answers live for their TTL (capped), concurrent identical questions share
  * one query, and failures are never cached so a retry asks again.
  */
 export function withCache(resolver: Resolver, options: CacheOptions): Resolver {
   const now = options.now ?? Date.now;
-  const entries = new Map<string, { expires: number; answer: Promise<DnsAnswer<unknown>> }>();
+  const { maxTtlMs } = options;
+  // One table per record type, keyed by the lower-cased name: no key string is built per question,
+  // and a blocklist sweep asks thousands of them.
+  const tables = new Map<RecordType, Map<string, Entry>>();
 
   return {
     query<T extends RecordType>(name: string, type: T): Promise<DnsAnswer<RecordTypes[T]>> {
-      const key = `${type} ${name.toLowerCase()}`;
-      const cached = entries.get(key);
-      if (cached && cached.expires > now()) return cached.answer as Promise<DnsAnswer<RecordTypes[T]>>;
+      let table = tables.get(type);
+      if (table === undefined) {
+        table = new Map();
+        tables.set(type, table);
+      }
+      const key = name.toLowerCase();
+      const cached = table.get(key);
+      if (cached !== undefined && cached.expires > now()) return cached.answer as Promise<DnsAnswer<RecordTypes[T]>>;
       const answer = resolver.query(name, type);
-      const entry = { expires: Number.POSITIVE_INFINITY, answer: answer as Promise<DnsAnswer<unknown>> };
+      const entry: Entry = { expires: Number.POSITIVE_INFINITY, answer };
+      const entries = table;
       entries.set(key, entry);
       answer.then(
         (result) => {
-          const ttlMs = result.ttl === undefined ? options.maxTtlMs : Math.min(result.ttl * 1000, options.maxTtlMs);
-          entry.expires = now() + ttlMs;
+          entry.expires = now() + (result.ttl === undefined ? maxTtlMs : Math.min(result.ttl * 1000, maxTtlMs));
         },
         () => {
           if (entries.get(key) === entry) entries.delete(key);
