@@ -5,7 +5,7 @@ import { check, type Check, type Json, type RecordSet } from './types.js';
 
 /**
  * Selectors tried on every domain besides the configured ones: the defaults of the large mailbox and
- * sending providers. Documented in docs/audit.md; users script against the list, so keep it stable.
+ * sending providers. Documented in the README; users script against the list, so keep it stable.
  */
 export const COMMON_SELECTORS = [
   'default',
