@@ -1,6 +1,6 @@
 import { request } from 'node:https';
-import type { Resolver } from '../dns/types.js';
-import { lookup } from './dns.js';
+import { resolveHost } from '../dns/address.js';
+import { DnsError, type Resolver } from '../dns/types.js';
 import { POLICY_PATH, PolicyFetchError, type PolicyFetcher, type PolicyResponse } from './mta-sts.js';
 
 /** RFC 8461 §3.3 lets senders cap the policy size; 64 KiB is the limit it suggests. */
@@ -61,13 +61,14 @@ export function createHttpsPolicyFetcher(options: HttpsFetcherOptions): PolicyFe
   };
 }
 
+/** The shared host lookup, its failures sorted into "could not ask" and "has no address". */
 async function addressOf(resolver: Resolver, host: string): Promise<string> {
-  for (const type of ['A', 'AAAA'] as const) {
-    const answer = await lookup(resolver, host, type);
-    if (!answer.ok) throw new PolicyFetchError('dns', `could not resolve ${host}: ${answer.error}`);
-    if (answer.records.length > 0) return answer.records[0] as string;
+  try {
+    return await resolveHost(resolver, host);
+  } catch (error) {
+    if (error instanceof DnsError) throw new PolicyFetchError('dns', `could not resolve ${host}: ${error.message}`);
+    throw new PolicyFetchError('no_address', (error as Error).message);
   }
-  throw new PolicyFetchError('no_address', `${host} has no A or AAAA record`);
 }
 
 function classify(error: Error & { code?: string }, deadline: AbortSignal): PolicyFetchError {

@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { reverseName } from '../dns/reverse.js';
 import type { Resolver } from '../dns/types.js';
 import { lookup } from './dns.js';
 import { check, type Check, type Json, type RecordSet } from './types.js';
@@ -6,18 +7,6 @@ import { check, type Check, type Json, type RecordSet } from './types.js';
 export interface PtrResult {
   checks: Check[];
   records: Record<string, RecordSet>;
-}
-
-/** The in-addr.arpa / ip6.arpa name of an address. */
-export function reverseName(ip: string): string {
-  const address = ipaddr.parse(ip);
-  const bytes = address.toByteArray();
-  if (address.kind() === 'ipv4') return `${bytes.reverse().join('.')}.in-addr.arpa`;
-  return `${bytes
-    .flatMap((b) => [b >> 4, b & 15])
-    .reverse()
-    .map((n) => n.toString(16))
-    .join('.')}.ip6.arpa`;
 }
 
 /** Forward-confirmed reverse DNS for each sending IP: a PTR name whose A/AAAA records include the IP. */

@@ -1,5 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import { getDomain } from 'tldts';
+import { reverseAddress } from '../dns/reverse.js';
 import type { ListDefinition } from './types.js';
 
 export type Target = { kind: 'ip'; value: string; family: 4 | 6 } | { kind: 'domain'; value: string };
@@ -121,12 +122,4 @@ export function queryLabel(list: ListDefinition, target: Target): string | undef
   // parseTarget writes IPv4 targets canonically, so they need no second validation here: this runs for
   // every address of every range swept.
   return target.family === 4 ? target.value.split('.').reverse().join('.') : reverseAddress(target.value);
-}
-
-export function reverseAddress(address: string): string {
-  if (ipaddr.IPv4.isValidFourPartDecimal(address)) return address.split('.').reverse().map(Number).join('.');
-  const parsed = ipaddr.parse(address);
-  const nibbles: string[] = [];
-  for (const byte of parsed.toByteArray()) nibbles.push((byte >> 4).toString(16), (byte & 0xf).toString(16));
-  return nibbles.reverse().join('.');
 }

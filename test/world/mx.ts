@@ -5,6 +5,7 @@ import nodemailer from 'nodemailer';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 
 import { toMailauthResolver, type Resolver } from '../../src/dns/index.js';
+import { reverseName } from '../../src/dns/reverse.js';
 import { asSmtpError, listen, queueId, readAll, rfc5322Date, smtpError } from './smtp.js';
 import type { Endpoint, RecipientRule } from './types.js';
 
@@ -86,7 +87,7 @@ export async function startMx(options: MxOptions): Promise<Mx> {
     const client: Client = {
       helo: session.hostNameAppearsAs,
       ip: session.remoteAddress,
-      name: await reverseName(session.remoteAddress, options.resolver),
+      name: await clientName(session.remoteAddress, options.resolver),
       protocol: session.transmissionType,
     };
     const auth = await authenticate(message, {
@@ -187,8 +188,8 @@ function receivedHeader(client: Client, hop: { by: string; id: string; recipient
   );
 }
 
-async function reverseName(ip: string, resolver: Resolver): Promise<string> {
-  const ptr = `${ip.split('.').reverse().join('.')}.in-addr.arpa`;
+async function clientName(ip: string, resolver: Resolver): Promise<string> {
+  const ptr = reverseName(ip);
   try {
     const answer = await resolver.query(ptr, 'PTR');
     return answer.records[0] ?? 'unknown';

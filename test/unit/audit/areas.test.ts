@@ -3,7 +3,8 @@ import { auditBimi } from '../../../src/audit/bimi.js';
 import { parseDmarc } from '../../../src/audit/dmarc-parse.js';
 import { auditMx } from '../../../src/audit/mx.js';
 import { collectMtaSts, judgeMtaSts, PolicyFetchError, type PolicyFetcher } from '../../../src/audit/mta-sts.js';
-import { auditPtr, reverseName } from '../../../src/audit/ptr.js';
+import { auditPtr } from '../../../src/audit/ptr.js';
+import { reverseName } from '../../../src/dns/reverse.js';
 import { auditTlsRpt } from '../../../src/audit/tls-rpt.js';
 import { fakeResolver, txt } from './fake-resolver.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findListing } from '../../../src/blocklists/catalogue.js';
-import { listAccepts, parseTarget, parseTargets, queryLabel, reverseAddress, TargetError } from '../../../src/blocklists/targets.js';
+import { listAccepts, parseTarget, parseTargets, queryLabel, TargetError } from '../../../src/blocklists/targets.js';
+import { reverseAddress } from '../../../src/dns/reverse.js';
 import type { ListDefinition } from '../../../src/blocklists/types.js';
 
 const list = (zone: string) => findListing(zone) as ListDefinition;
