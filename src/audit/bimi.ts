@@ -15,20 +15,29 @@ export type DmarcForBimi = { known: true; record: DmarcRecord | undefined; effec
 
 /**
  * The record lookup and its validation are mailauth's (the same code that decides BIMI for received mail);
- * it is handed a DMARC "pass" so it looks the record up, and the enforcement verdict is ours.
+ * it is handed a DMARC "pass" at enforcement, with the records it would otherwise look up itself, so it
+ * looks the BIMI record up, and the enforcement verdict is ours.
  */
 export async function auditBimi(resolver: Resolver, domain: string, dmarcOutcome: Promise<DmarcForBimi>): Promise<BimiResult> {
   const name = `default._bimi.${domain}`;
-  const passed = { status: { result: 'pass', header: { from: domain } }, domain, policy: 'reject', alignment: {} } as unknown as DMARCResult;
+  const passed = {
+    status: { result: 'pass', header: { from: domain } },
+    domain,
+    policy: 'reject',
+    alignment: {},
+    record: { p: 'reject' },
+    orgRecord: false,
+  } as unknown as DMARCResult;
   const [result, dmarc] = await Promise.all([bimi({ dmarc: passed, headers: { parsed: [] }, resolver: toMailauthResolver(resolver) as DNSResolver }), dmarcOutcome]);
   const outcome = result ? result.status.result : 'none';
   const comment = result ? (result.status.comment ?? '') : '';
   const rr = result ? result.rr : undefined;
-  const records = { bimi: { name, records: outcome === 'temperr' && comment.startsWith('failed to resolve') ? null : rr ? [rr] : [] } };
+  const records = { bimi: { name, records: lookupFailed(outcome, comment) ? null : rr ? [rr] : [] } };
   const evidence = { name, record: rr ?? null, location: result ? (result.location ?? null) : null, authority: result ? (result.authority ?? null) : null };
 
   if (outcome === 'none') return { check: check('bimi.record', 'info', `no BIMI record at ${name}`, { evidence }), records };
-  if (outcome === 'temperr' && comment.startsWith('failed to resolve')) {
+  if (outcome === 'declined') return { check: check('bimi.record', 'info', `${name} declines to publish a BIMI logo`, { evidence }), records };
+  if (lookupFailed(outcome, comment)) {
     return { check: check('bimi.record', 'error', `could not look up ${name}`, { evidence }), records };
   }
   if (outcome !== 'pass') {
@@ -53,6 +62,11 @@ export async function auditBimi(resolver: Resolver, domain: string, dmarcOutcome
   }
   const vmc = result && result.authority ? '' : ' (no a= certificate: Gmail and Apple Mail show logos only with a VMC or CMC)';
   return { check: check('bimi.record', 'pass', `BIMI logo ${result && result.location ? result.location : ''} with DMARC at enforcement${vmc}`, { evidence }), records };
+}
+
+/** mailauth 7 says `temperror` where older versions said `temperr`. */
+function lookupFailed(outcome: string, comment: string): boolean {
+  return (outcome === 'temperror' || outcome === 'temperr') && comment.startsWith('failed to resolve');
 }
 
 function enforcementProblem(record: DmarcRecord | undefined, effective: string | undefined): string | undefined {
