@@ -3,10 +3,11 @@ import { fileURLToPath } from 'node:url';
 import { serve as serveHttp, type ServerType } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { createApp } from '../api/app.js';
+import { redactConfig } from '../config/redact.js';
 import type { Config } from '../config/schema.js';
-import { createJobRunner } from '../jobs/runner.js';
-import { startScheduler } from '../jobs/scheduler.js';
-import { jobTable } from '../jobs/table.js';
+import { createJobRunner, JobBusyError, type JobRunner } from '../jobs/runner.js';
+import { startScheduler, type Scheduler } from '../jobs/scheduler.js';
+import { jobTable, type ScheduledJob } from '../jobs/table.js';
 import type { Logger } from '../log.js';
 import { openStore } from '../store/index.js';
 import { startPlacementService } from '../placement/service.js';
@@ -29,7 +30,18 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
 
   const table = jobTable(config);
   const runner = createJobRunner({ config, db, log });
-  const app = createApp({ db, tokens: resolveTokens(config, log), jobs: table, log, running: runner.running });
+  // The scheduler starts after the server listens; until then nothing is due.
+  let scheduler: Scheduler | undefined;
+  const app = createApp({
+    db,
+    tokens: resolveTokens(config, log),
+    jobs: table,
+    log,
+    settings: redactConfig(config),
+    running: runner.running,
+    nextRun: (job) => scheduler?.nextRun(job) ?? null,
+    trigger: (name) => triggerJob(table, runner, log, name),
+  });
   if (existsSync(WEB_ROOT)) {
     app.use('/*', serveStatic({ root: WEB_ROOT }));
     app.get('/*', serveStatic({ path: 'index.html', root: WEB_ROOT }));
@@ -41,7 +53,7 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
-  const scheduler = startScheduler(table, runner, log);
+  scheduler = startScheduler(table, runner, log);
   const placement = startPlacementService({ config, db, log });
   log.info('inboxwatch is listening', { url, database: config.database });
 
@@ -50,7 +62,7 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
     url,
     close(graceMs = 10_000) {
       closing ??= (async () => {
-        await scheduler.stop();
+        await scheduler?.stop();
         await runner.shutdown(graceMs);
         await placement.stop();
         await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -67,4 +79,15 @@ function listen(fetch: (request: Request) => Response | Promise<Response>, hostn
     const server = serveHttp({ fetch, hostname, port }, () => resolve(server));
     server.once('error', reject);
   });
+}
+
+/** "Run now" from the dashboard: starts the job and returns at once; the run shows up in the runs list. */
+function triggerJob(table: readonly ScheduledJob[], runner: JobRunner, log: Logger, name: string): 'started' | 'busy' | 'unknown' {
+  const entry = table.find((t) => t.job.name === name);
+  if (!entry) return 'unknown';
+  if (runner.running().includes(name)) return 'busy';
+  runner.run(entry.job, 'api').catch((error: Error) => {
+    if (!(error instanceof JobBusyError)) log.error('could not start job', { job: name, error: error.message });
+  });
+  return 'started';
 }

@@ -6,19 +6,9 @@ import { testReport } from '../../placement/report.js';
 import { listSeedHealth, listTests, placementSamples } from '../../placement/store.js';
 import type { AppDeps } from '../app.js';
 import type { AuthVariables } from '../auth.js';
-import { parseQuery } from '../params.js';
+import { instant, parseQuery } from '../params.js';
 
 const DAY = 86_400_000;
-
-/** Epoch milliseconds or an ISO 8601 date/time. */
-const instant = z.string().transform((value, ctx) => {
-  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-  if (!Number.isFinite(ms)) {
-    ctx.addIssue({ code: 'custom', message: 'expected epoch milliseconds or an ISO 8601 date such as 2026-11-01' });
-    return z.NEVER;
-  }
-  return ms;
-});
 
 const testsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50),

@@ -1,0 +1,128 @@
+import type { Placement } from '../placement/types.js';
+import type { Sql } from '../store/sql.js';
+import { bucketFor, bucketSize, DAY, type Bucket } from './range.js';
+import { classRates, latencySummary, type ClassRates, type LatencySummary, type PlacementCount } from './rates.js';
+
+export type CountKey = 'provider' | 'mailboxProvider' | 'at';
+
+interface CountRow {
+  provider?: string;
+  mailboxProvider?: string;
+  at?: number;
+  placement: Placement;
+  n: number;
+  late: number;
+}
+
+export interface CountWindow {
+  /** The window the counts really cover: whole UTC days when read from the daily aggregates. */
+  from: number;
+  to: number;
+  bucket: Bucket;
+}
+
+/** The window a range is counted over: whole days from the aggregates, exact hours from the verdicts. */
+export function countWindow(from: number, to: number): CountWindow {
+  const bucket = bucketFor(from, to);
+  if (bucket === 'hour') return { from, to, bucket };
+  return { from: from - (from % DAY), to: to % DAY === 0 ? to : to - (to % DAY) + DAY, bucket };
+}
+
+/** Placement counts over a window grouped by the given keys, read from the daily aggregates or the verdicts. */
+async function placementCounts(db: Sql, window: CountWindow, keys: readonly CountKey[]): Promise<CountRow[]> {
+  const daily = window.bucket === 'day';
+  const columns: Record<CountKey, string> = {
+    provider: 'provider',
+    mailboxProvider: 'mailbox_provider',
+    at: daily ? 'day' : `test_started_at - test_started_at % ${bucketSize('hour')}`,
+  };
+  const select = keys.map((key) => `${columns[key]} AS ${key}`);
+  const groups = [...keys.map((_, i) => String(i + 1)), 'placement'].join(', ');
+  const sql = daily
+    ? `SELECT ${[...select, 'placement', 'SUM(n) AS n', 'SUM(late) AS late'].join(', ')} FROM placement_daily WHERE day >= ? AND day < ? GROUP BY ${groups}`
+    : `SELECT ${[...select, 'placement', 'COUNT(*) AS n', 'SUM(late) AS late'].join(', ')} FROM verdicts WHERE test_started_at >= ? AND test_started_at < ? GROUP BY ${groups}`;
+  return db.all<CountRow>(sql, [window.from, window.to]);
+}
+
+function groupCounts<K>(rows: readonly CountRow[], key: (row: CountRow) => K): Map<K, PlacementCount[]> {
+  const groups = new Map<K, PlacementCount[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = groups.get(k) ?? [];
+    list.push({ placement: row.placement, n: row.n, late: row.late });
+    groups.set(k, list);
+  }
+  return groups;
+}
+
+export interface SeriesPoint {
+  at: number;
+  samples: number;
+  inbox: ClassRates['rates']['inbox'];
+  spam: ClassRates['rates']['spam'];
+}
+
+export interface ProviderSeries {
+  provider: string;
+  points: SeriesPoint[];
+}
+
+/** The inbox (and spam) rate of each sending provider per hour or day over the window. */
+export async function inboxSeries(db: Sql, window: CountWindow): Promise<ProviderSeries[]> {
+  const rows = await placementCounts(db, window, ['provider', 'at']);
+  const byProvider = new Map<string, CountRow[]>();
+  for (const row of rows) byProvider.set(row.provider as string, [...(byProvider.get(row.provider as string) ?? []), row]);
+  return [...byProvider.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([provider, list]) => ({
+      provider,
+      points: [...groupCounts(list, (r) => r.at as number).entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([at, counts]) => {
+          const r = classRates(counts);
+          return { at, samples: r.samples, inbox: r.rates.inbox, spam: r.rates.spam };
+        }),
+    }));
+}
+
+export interface SplitRow extends ClassRates {
+  key: string;
+}
+
+/** Placement rates per mailbox provider (or per sending provider) over the window. */
+export async function placementSplit(db: Sql, window: CountWindow, by: 'provider' | 'mailboxProvider'): Promise<SplitRow[]> {
+  const rows = await placementCounts(db, window, [by]);
+  return [...groupCounts(rows, (r) => r[by] as string).entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, counts]) => ({ key, ...classRates(counts) }));
+}
+
+export interface MatrixCell extends ClassRates {
+  provider: string;
+  mailboxProvider: string;
+  latency: LatencySummary;
+}
+
+/** Every sending provider × mailbox provider pair: rates with intervals, sample counts and latency p50/p95. */
+export async function providerMatrix(db: Sql, window: CountWindow): Promise<MatrixCell[]> {
+  const [rows, latencies] = await Promise.all([
+    placementCounts(db, window, ['provider', 'mailboxProvider']),
+    db.all<{ provider: string; mailbox_provider: string; latency_ms: number }>(
+      'SELECT provider, mailbox_provider, latency_ms FROM verdicts WHERE test_started_at >= ? AND test_started_at < ? AND latency_ms IS NOT NULL',
+      [window.from, window.to],
+    ),
+  ]);
+  const latencyBy = new Map<string, number[]>();
+  for (const l of latencies) {
+    const key = `${l.provider}\u0000${l.mailbox_provider}`;
+    const list = latencyBy.get(key);
+    if (list) list.push(l.latency_ms);
+    else latencyBy.set(key, [l.latency_ms]);
+  }
+  return [...groupCounts(rows, (r) => `${r.provider}\u0000${r.mailboxProvider}`).entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, counts]) => {
+      const [provider = '', mailboxProvider = ''] = key.split('\u0000');
+      return { provider, mailboxProvider, ...classRates(counts), latency: latencySummary(latencyBy.get(key) ?? []) };
+    });
+}

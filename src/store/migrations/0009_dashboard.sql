@@ -1,0 +1,103 @@
+-- Dashboard sign-in sessions. The cookie carries a random id; only its SHA-256 is stored, so a copy of the
+-- database cannot be replayed as a cookie. A session belongs to a configured token (by name): removing the
+-- token from the configuration ends its sessions.
+CREATE TABLE sessions (
+  id_hash TEXT PRIMARY KEY,
+  token_name TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'viewer')),
+  -- Sent back by the dashboard in a header on every write; a cross-site form cannot know it.
+  csrf TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+
+CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+
+-- Placement counts per UTC day, sending provider, mailbox provider and placement, kept by the triggers
+-- below as verdicts are written, so a year of rates is a few thousand rows rather than a year of verdicts.
+CREATE TABLE placement_daily (
+  day INTEGER NOT NULL, -- UTC midnight, epoch ms
+  provider TEXT NOT NULL,
+  mailbox_provider TEXT NOT NULL,
+  placement TEXT NOT NULL,
+  n INTEGER NOT NULL DEFAULT 0,
+  late INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (day, provider, mailbox_provider, placement)
+);
+
+INSERT INTO placement_daily (day, provider, mailbox_provider, placement, n, late)
+  SELECT test_started_at - test_started_at % 86400000, provider, mailbox_provider, placement, COUNT(*), SUM(late)
+    FROM verdicts GROUP BY 1, 2, 3, 4;
+
+-- Rows are created with WHERE NOT EXISTS rather than INSERT OR IGNORE: inside a trigger the outer statement's
+-- conflict policy wins, and saveVerdict's INSERT OR REPLACE would turn OR IGNORE into a reset to zero.
+
+-- A verdict replaced (a missing message that turned up late) first takes its old count back. This runs
+-- before the REPLACE removes the old row, which fires no delete trigger.
+CREATE TRIGGER placement_daily_retract BEFORE INSERT ON verdicts
+WHEN EXISTS (SELECT 1 FROM verdicts WHERE message_id = NEW.message_id)
+BEGIN
+  UPDATE placement_daily SET n = n - 1, late = late - (SELECT late FROM verdicts WHERE message_id = NEW.message_id)
+   WHERE (day, provider, mailbox_provider, placement) =
+         (SELECT test_started_at - test_started_at % 86400000, provider, mailbox_provider, placement FROM verdicts WHERE message_id = NEW.message_id);
+END;
+
+CREATE TRIGGER placement_daily_add AFTER INSERT ON verdicts
+BEGIN
+  INSERT INTO placement_daily (day, provider, mailbox_provider, placement)
+    SELECT NEW.test_started_at - NEW.test_started_at % 86400000, NEW.provider, NEW.mailbox_provider, NEW.placement
+     WHERE NOT EXISTS (SELECT 1 FROM placement_daily WHERE day = NEW.test_started_at - NEW.test_started_at % 86400000
+                          AND provider = NEW.provider AND mailbox_provider = NEW.mailbox_provider AND placement = NEW.placement);
+  UPDATE placement_daily SET n = n + 1, late = late + NEW.late
+   WHERE day = NEW.test_started_at - NEW.test_started_at % 86400000 AND provider = NEW.provider
+     AND mailbox_provider = NEW.mailbox_provider AND placement = NEW.placement;
+END;
+
+CREATE TRIGGER placement_daily_update AFTER UPDATE OF test_started_at, provider, mailbox_provider, placement, late ON verdicts
+BEGIN
+  UPDATE placement_daily SET n = n - 1, late = late - OLD.late
+   WHERE day = OLD.test_started_at - OLD.test_started_at % 86400000 AND provider = OLD.provider
+     AND mailbox_provider = OLD.mailbox_provider AND placement = OLD.placement;
+  INSERT INTO placement_daily (day, provider, mailbox_provider, placement)
+    SELECT NEW.test_started_at - NEW.test_started_at % 86400000, NEW.provider, NEW.mailbox_provider, NEW.placement
+     WHERE NOT EXISTS (SELECT 1 FROM placement_daily WHERE day = NEW.test_started_at - NEW.test_started_at % 86400000
+                          AND provider = NEW.provider AND mailbox_provider = NEW.mailbox_provider AND placement = NEW.placement);
+  UPDATE placement_daily SET n = n + 1, late = late + NEW.late
+   WHERE day = NEW.test_started_at - NEW.test_started_at % 86400000 AND provider = NEW.provider
+     AND mailbox_provider = NEW.mailbox_provider AND placement = NEW.placement;
+END;
+
+-- Latency percentiles over a range read only these columns, in time order.
+CREATE INDEX verdicts_latency ON verdicts (test_started_at, provider, mailbox_provider, latency_ms);
+
+-- Listings now, for the overview.
+CREATE INDEX blocklist_status_by_status ON blocklist_status (status);
+
+-- Regressions on the timeline compare each audit with the one before it across all domains.
+CREATE INDEX audits_by_time_domain ON audits (started_at, domain, worst);
+
+-- A domain's audit status over time as transitions: a row whenever an audit's worst status differs from
+-- the domain's audit before it. The timeline and the status history read these instead of every audit.
+CREATE TABLE audit_status_changes (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  domain TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  from_worst TEXT,
+  to_worst TEXT NOT NULL,
+  audit_id INTEGER NOT NULL
+);
+
+CREATE INDEX audit_status_changes_by_time ON audit_status_changes (at);
+CREATE INDEX audit_status_changes_by_domain ON audit_status_changes (domain, at);
+
+INSERT INTO audit_status_changes (domain, at, from_worst, to_worst, audit_id)
+  SELECT domain, started_at, prev, worst, id FROM (
+    SELECT id, domain, started_at, worst, LAG(worst) OVER (PARTITION BY domain ORDER BY started_at, id) AS prev FROM audits
+  ) WHERE prev IS NULL OR prev != worst;
+
+CREATE TRIGGER audit_status_change AFTER INSERT ON audits
+WHEN NEW.worst IS NOT (SELECT worst FROM audits WHERE domain = NEW.domain AND id != NEW.id ORDER BY started_at DESC, id DESC LIMIT 1)
+BEGIN
+  INSERT INTO audit_status_changes (domain, at, from_worst, to_worst, audit_id)
+    VALUES (NEW.domain, NEW.started_at, (SELECT worst FROM audits WHERE domain = NEW.domain AND id != NEW.id ORDER BY started_at DESC, id DESC LIMIT 1), NEW.worst, NEW.id);
+END;
