@@ -1,13 +1,19 @@
 import { HTTPException } from 'hono/http-exception';
+import { validator } from 'hono/validator';
 import { z } from 'zod';
 
 /** Validates query parameters; a bad one is a 400 that names the parameter and changes nothing. */
-export function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string>): z.output<S> {
+export function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string | string[]>): z.output<S> {
   const parsed = schema.safeParse(query);
   if (parsed.success) return parsed.data;
   const first = parsed.error.issues[0];
   const field = first?.path.map(String).join('.') || 'query';
   throw new HTTPException(400, { message: `${field}: ${first?.message ?? 'invalid'}` });
+}
+
+/** Query validation as route middleware, so the typed client knows each endpoint's parameters. */
+export function queryOf<S extends z.ZodType>(schema: S) {
+  return validator('query', (value) => parseQuery(schema, value));
 }
 
 const DAY = 86_400_000;

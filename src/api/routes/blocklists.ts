@@ -4,7 +4,7 @@ import { listEvents, listHealth, listStatuses } from '../../blocklists/store.js'
 import { targetHistory } from '../../dashboard/blocklists.js';
 import type { AppDeps } from '../app.js';
 import type { AuthVariables } from '../auth.js';
-import { instant, MAX_RANGE_MS, parseQuery } from '../params.js';
+import { instant, MAX_RANGE_MS, parseQuery, queryOf } from '../params.js';
 
 const DAY = 86_400_000;
 
@@ -44,8 +44,8 @@ export function blocklistsRoutes(deps: AppDeps) {
       const { from, to, limit } = parseQuery(eventsQuery, c.req.query());
       return c.json({ events: await listEvents(deps.db, { from, to, limit }) });
     })
-    .get('/history', async (c) => {
-      const { target, zone, from, to, limit } = parseQuery(historyQuery, c.req.query());
+    .get('/history', queryOf(historyQuery), async (c) => {
+      const { target, zone, from, to, limit } = c.req.valid('query');
       return c.json({ target, zone: zone ?? null, from, to, events: await targetHistory(deps.db, { target, zone, from, to, limit }) });
     });
 }

@@ -6,7 +6,7 @@ import { domainCards, latestAuditByArea } from '../../dashboard/domains.js';
 import { auditStatusChanges } from '../../dashboard/timeline.js';
 import type { AppDeps } from '../app.js';
 import type { AuthVariables } from '../auth.js';
-import { parseQuery, rangeQuery } from '../params.js';
+import { parseQuery, queryOf, rangeQuery } from '../params.js';
 
 const range = z
   .strictObject({
@@ -29,9 +29,9 @@ export function domainsRoutes(deps: AppDeps) {
   return new Hono<{ Variables: AuthVariables }>()
     .get('/', async (c) => c.json({ domains: await listAuditedDomains(deps.db) }))
     .get('/cards', async (c) => c.json({ domains: await domainCards(deps.db, 3) }))
-    .get('/:domain', async (c) => {
+    .get('/:domain', queryOf(charted), async (c) => {
       const domain = parseDomain(c.req.param('domain'));
-      const { from, to } = parseQuery(charted, c.req.query());
+      const { from, to } = c.req.valid('query');
       const [latest, history, changes] = await Promise.all([
         latestAuditByArea(deps.db, domain),
         auditStatusChanges(deps.db, { domain, from, to, limit: HISTORY_LIMIT }),

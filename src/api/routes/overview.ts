@@ -4,14 +4,14 @@ import { countWindow, inboxSeries, placementSplit } from '../../dashboard/placem
 import { listStatuses } from '../../blocklists/store.js';
 import type { AppDeps } from '../app.js';
 import type { AuthVariables } from '../auth.js';
-import { parseQuery, rangeQuery } from '../params.js';
+import { queryOf, rangeQuery } from '../params.js';
 import { jobStates } from './jobs.js';
 
 /** Everything the overview shows in one call: placement trend and split, listings, domain grades, jobs. */
 export function overviewRoutes(deps: AppDeps) {
   const range = rangeQuery(deps.now);
-  return new Hono<{ Variables: AuthVariables }>().get('/', async (c) => {
-    const { from, to } = parseQuery(range, c.req.query());
+  return new Hono<{ Variables: AuthVariables }>().get('/', queryOf(range), async (c) => {
+    const { from, to } = c.req.valid('query');
     const window = countWindow(from, to);
     const [series, split, statuses, domains, jobs] = await Promise.all([
       inboxSeries(deps.db, window),

@@ -6,7 +6,7 @@ import { testReport } from '../../placement/report.js';
 import { listSeedHealth, listTests, placementSamples } from '../../placement/store.js';
 import type { AppDeps } from '../app.js';
 import type { AuthVariables } from '../auth.js';
-import { instant, parseQuery } from '../params.js';
+import { instant, parseQuery, queryOf } from '../params.js';
 
 const DAY = 86_400_000;
 
@@ -33,8 +33,8 @@ const placementQuery = z
 /** Placement tests, their verdicts with evidence, rates with Wilson intervals, and seed health. */
 export function placementRoutes(deps: AppDeps) {
   return new Hono<{ Variables: AuthVariables }>()
-    .get('/tests', async (c) => {
-      const { limit, before } = parseQuery(testsQuery, c.req.query());
+    .get('/tests', queryOf(testsQuery), async (c) => {
+      const { limit, before } = c.req.valid('query');
       return c.json({ tests: await listTests(deps.db, { limit, before }) });
     })
     .get('/tests/:id', async (c) => {

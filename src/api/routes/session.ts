@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
+import { validator } from 'hono/validator';
 import { z } from 'zod';
 import type { AppDeps } from '../app.js';
 import { isHttps, matchToken, SESSION_COOKIE, type AuthVariables } from '../auth.js';
@@ -10,11 +11,13 @@ const signIn = z.strictObject({ token: z.string().min(1, 'paste an API token') }
 
 /** Dashboard sign-in: an API token is exchanged once for an HttpOnly, SameSite=Strict session cookie. */
 export function signInRoutes(deps: AppDeps) {
-  return new Hono().post('/', async (c) => {
-    const body: unknown = await c.req.json().catch(() => undefined);
-    const parsed = signIn.safeParse(body);
+  const body = validator('json', (value: unknown) => {
+    const parsed = signIn.safeParse(value);
     if (!parsed.success) throw new HTTPException(400, { message: `token: ${parsed.error.issues[0]?.message ?? 'expected {"token": "..."}'}` });
-    const token = matchToken(deps.tokens, parsed.data.token.trim());
+    return parsed.data;
+  });
+  return new Hono().post('/', body, async (c) => {
+    const token = matchToken(deps.tokens, c.req.valid('json').token.trim());
     if (!token) return c.json({ error: 'That token is not one of the server’s API tokens (server.tokens, or data/api-token when none are configured).' }, 401);
     if (token.role === 'agent') return c.json({ error: 'Agent tokens push probe results; sign in with an admin or viewer token.' }, 403);
     const { id, session } = await createSession(deps.db, { tokenName: token.name, role: token.role }, deps.now());
