@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAudit } from './audit.js';
 import { registerBlocklists } from './blocklists.js';
 import { registerConfig } from './config.js';
+import { registerDemo } from './demo.js';
 import { EXIT, UsageError } from './context.js';
 import { registerJobs } from './jobs.js';
 import { registerMigrate } from './migrate.js';
@@ -25,6 +26,7 @@ registerRun(program);
 registerJobs(program);
 registerConfig(program);
 registerMigrate(program);
+registerDemo(program);
 
 /** Parses the command line and runs the command; failures become the exit code. */
 export async function runProgram(argv: readonly string[]): Promise<void> {

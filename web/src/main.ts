@@ -96,6 +96,15 @@ class InboxwatchApp extends LitElement {
   };
 
   private async restoreSession() {
+    // A sign-in link (`/#token=…`, as the demo prints) signs in once; the fragment never reaches the server
+    // and leaves the address bar and history at once.
+    const linked = /^#token=(.+)$/.exec(location.hash)?.[1];
+    if (linked) {
+      history.replaceState(null, '', location.pathname + location.search);
+      await this.exchange(decodeURIComponent(linked));
+      this.checked = true;
+      return;
+    }
     const response = await api.session.$get();
     if (response.ok) {
       this.session = await response.json();
@@ -107,17 +116,22 @@ class InboxwatchApp extends LitElement {
   private async signIn(event: SubmitEvent) {
     event.preventDefault();
     const input = (event.target as HTMLFormElement).elements.namedItem('token') as HTMLInputElement;
-    const response = await api.session.$post({ json: { token: input.value } });
+    if (await this.exchange(input.value)) input.value = '';
+  }
+
+  /** Trades an API token for a session cookie; the token itself is never kept in the page. */
+  private async exchange(token: string): Promise<boolean> {
+    const response = await api.session.$post({ json: { token } });
     if (response.ok) {
       const body = (await response.json()) as SessionInfo;
       this.session = body;
       setCsrf(body.csrf);
       this.signInError = '';
-      input.value = '';
-      return;
+      return true;
     }
     const body = (await response.json().catch(() => ({}))) as { error?: string };
     this.signInError = body.error ?? `Sign-in failed (HTTP ${response.status}).`;
+    return false;
   }
 
   private async signOut() {

@@ -19,6 +19,7 @@ export const shared = css`
   table { border-collapse: collapse; width: 100%; }
   th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
   th { font-weight: 600; color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .03em; }
+  th[scope='row'] { color: var(--fg); font-size: inherit; text-transform: none; letter-spacing: normal; }
   td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
   .muted { color: var(--muted); }
   .badge { display: inline-flex; gap: 4px; align-items: center; font-weight: 600; white-space: nowrap; }

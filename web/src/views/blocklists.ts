@@ -46,7 +46,7 @@ class BlocklistsView extends DataView<Data> {
       <div class="scroll"><table class="matrix">
         <thead><tr><th>Target</th>${zones.map((z) => {
           const h = health.get(z);
-          return html`<th scope="col" title=${h?.cause ?? ''}>${cell(targets[0] ?? '', z)?.list ?? z}${h && !h.healthy ? html`<div class="unhealthy" data-unhealthy=${z}>⚠ unhealthy</div>` : nothing}</th>`;
+          return html`<th scope="col" title=${h?.cause ?? ''}>${h?.list ?? matrix.statuses.find((s) => s.zone === z)?.list ?? z}${h && !h.healthy ? html`<div class="unhealthy" data-unhealthy=${z}>⚠ unhealthy</div>` : nothing}</th>`;
         })}</tr></thead>
         <tbody>${targets.map(
           (t) => html`<tr>
