@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configSchema } from '../src/config/schema.js';
-import { createLogger } from '../src/log.js';
-import { startServer } from '../src/node/serve.js';
+import { stderrLogger } from '../src/node/stderr-logger.js';
+import { startServer } from '../src/node/server.js';
 import { startWorld } from '../test/world/index.js';
 
 /** What the world runs, from Debian: an authoritative DNS server and Dovecot with LMTP and Sieve. */
@@ -106,7 +106,7 @@ async function main(): Promise<void> {
   });
   // Any free port unless PORT says otherwise (the configuration itself only takes real port numbers).
   const port = Number(process.env.PORT ?? 0);
-  const server = await startServer({ ...config, server: { ...config.server, port } }, createLogger({ level: 'warn' }));
+  const server = await startServer({ ...config, server: { ...config.server, port } }, stderrLogger('warn'));
 
   let stopping = false;
   const stop = async () => {

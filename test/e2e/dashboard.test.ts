@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/store/index.js';
+import { openStore } from '../../src/node/sqlite-store.js';
 import { launchChromium, screenshot } from '../support/browser.js';
 import { startServe, type ServeProcess } from '../support/cli.js';
 import { seedDashboard } from '../support/dashboard-seed.js';

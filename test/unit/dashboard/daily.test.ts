@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTest, messagesOf, saveVerdict } from '../../../src/placement/store.js';
-import { openStore } from '../../../src/store/index.js';
+import { openStore } from '../../../src/node/sqlite-store.js';
 import type { Sql } from '../../../src/store/sql.js';
 import { seedDashboard } from '../../support/dashboard-seed.js';
 

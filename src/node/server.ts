@@ -5,13 +5,14 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { createApp } from '../api/app.js';
 import { redactConfig } from '../config/redact.js';
 import type { Config } from '../config/schema.js';
-import { createJobRunner, JobBusyError, type JobRunner } from '../jobs/runner.js';
-import { startScheduler, type Scheduler } from '../jobs/scheduler.js';
+import { createJobRunner, JobBusyError, type JobRunner } from '../jobs/job-runner.js';
 import { jobTable, type ScheduledJob } from '../jobs/table.js';
+import { startScheduler, type Scheduler } from './cron-scheduler.js';
 import type { Logger } from '../log.js';
-import { openStore } from '../store/index.js';
-import { startPlacementService } from '../placement/service.js';
 import { markInterrupted } from '../store/runs.js';
+import { startPlacementService } from './placement-service.js';
+import { createNodeRuntime } from './root.js';
+import { openStore } from './sqlite-store.js';
 import { resolveTokens } from './tokens.js';
 
 const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -28,8 +29,9 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
   const interrupted = await markInterrupted(db, Date.now(), 'the process stopped before the run finished');
   if (interrupted > 0) log.warn('marked runs left over from the last process as interrupted', { count: interrupted });
 
-  const table = jobTable(config);
-  const runner = createJobRunner({ config, db, log });
+  const runtime = createNodeRuntime(config);
+  const table = jobTable(config, runtime.jobs);
+  const runner = createJobRunner({ config, db, log, resolver: runtime.resolver });
   // The scheduler starts after the server listens; until then nothing is due.
   let scheduler: Scheduler | undefined;
   const app = createApp({
@@ -54,7 +56,7 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
   scheduler = startScheduler(table, runner, log);
-  const placement = startPlacementService({ config, db, log });
+  const placement = startPlacementService({ config, db, log, runtime: runtime.placement, resolver: runtime.resolver() });
   log.info('inboxwatch is listening', { url, database: config.database });
 
   let closing: Promise<void> | undefined;
