@@ -1,4 +1,4 @@
-import { listAuditedDomains, listAudits, type StoredAudit } from '../audit/store.js';
+import { listAudits, type StoredAudit } from '../audit/store.js';
 import { AREAS } from '../audit/render.js';
 import type { Check, CheckStatus } from '../audit/types.js';
 import type { Sql } from '../store/sql.js';
@@ -15,23 +15,20 @@ export interface DomainCard {
 
 /** Each audited domain with its latest audit's grade and its worst findings. */
 export async function domainCards(db: Sql, worstFindings: number): Promise<DomainCard[]> {
-  const domains = await listAuditedDomains(db);
-  if (domains.length === 0) return [];
-  const ids = domains.map((d) => d.lastAudit.id);
-  const rows = await db.all<{ audit_id: number; check_id: string; subject: string | null; status: CheckStatus; message: string; remediation: string | null }>(
-    `SELECT audit_id, check_id, subject, status, message, remediation FROM audit_checks
-      WHERE audit_id IN (${ids.map(() => '?').join(',')}) AND status IN ('fail', 'error', 'warn')`,
-    ids,
+  // Every audited domain has a first status change, so the small changes table names them all; each latest
+  // audit is then one indexed lookup rather than a scan of a year of hourly audits.
+  const names = await db.all<{ domain: string }>('SELECT DISTINCT domain FROM audit_status_changes ORDER BY domain');
+  const latest = await Promise.all(names.map(({ domain }) => listAudits(db, domain, { limit: 1 })));
+  return latest.flatMap((audits) =>
+    audits.slice(0, 1).map(({ checks, ...audit }) => ({
+      domain: audit.domain,
+      lastAudit: audit,
+      findings: checks
+        .filter((c) => c.status === 'fail' || c.status === 'error' || c.status === 'warn')
+        .sort(bySeverity)
+        .slice(0, worstFindings),
+    })),
   );
-  return domains.map((d) => ({
-    domain: d.domain,
-    lastAudit: d.lastAudit,
-    findings: rows
-      .filter((r) => r.audit_id === d.lastAudit.id)
-      .map((r) => ({ id: r.check_id, subject: r.subject, status: r.status, message: r.message, remediation: r.remediation, evidence: {} }))
-      .sort(bySeverity)
-      .slice(0, worstFindings),
-  }));
 }
 
 export interface AreaFindings {
