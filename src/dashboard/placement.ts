@@ -1,7 +1,7 @@
 import type { Placement } from '../placement/types.js';
 import type { Sql } from '../store/sql.js';
 import { bucketFor, bucketSize, DAY, type Bucket } from './range.js';
-import { classRates, latencySummary, type ClassRates, type LatencySummary, type PlacementCount } from './rates.js';
+import { classRates, latencySummary, type ClassRates, type LatencySummary, type PlacementCount } from './class-rates.js';
 
 export type CountKey = 'provider' | 'mailboxProvider' | 'at';
 

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { serve as serveHttp, type ServerType } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { createApp } from '../api/app.js';
-import { redactConfig } from '../config/redact.js';
+import { redactConfig } from '../api/redact-config.js';
 import type { Config } from '../config/schema.js';
 import { createJobRunner, JobBusyError, type JobRunner } from '../jobs/job-runner.js';
 import { jobTable, type ScheduledJob } from '../jobs/table.js';
