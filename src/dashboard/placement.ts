@@ -2,6 +2,7 @@ import type { Placement } from '../placement/types.js';
 import type { Sql } from '../store/sql.js';
 import { bucketFor, bucketSize, DAY, type Bucket } from './range.js';
 import { classRates, latencySummary, type ClassRates, type LatencySummary, type PlacementCount } from './class-rates.js';
+import { histogramSummary } from './latency-histogram.js';
 
 export type CountKey = 'provider' | 'mailboxProvider' | 'at';
 
@@ -71,7 +72,11 @@ export interface ProviderSeries {
 export async function inboxSeries(db: Sql, window: CountWindow): Promise<ProviderSeries[]> {
   const rows = await placementCounts(db, window, ['provider', 'at']);
   const byProvider = new Map<string, CountRow[]>();
-  for (const row of rows) byProvider.set(row.provider as string, [...(byProvider.get(row.provider as string) ?? []), row]);
+  for (const row of rows) {
+    const list = byProvider.get(row.provider as string);
+    if (list) list.push(row);
+    else byProvider.set(row.provider as string, [row]);
+  }
   return [...byProvider.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([provider, list]) => ({
@@ -103,26 +108,44 @@ export interface MatrixCell extends ClassRates {
   latency: LatencySummary;
 }
 
-/** Every sending provider × mailbox provider pair: rates with intervals, sample counts and latency p50/p95. */
-export async function providerMatrix(db: Sql, window: CountWindow): Promise<MatrixCell[]> {
-  const [rows, latencies] = await Promise.all([
-    placementCounts(db, window, ['provider', 'mailboxProvider']),
-    db.all<{ provider: string; mailbox_provider: string; latency_ms: number }>(
+/** Latency p50/p95 per provider × mailbox provider: exact from the verdicts per hour, from the daily histograms per day. */
+async function latencies(db: Sql, window: CountWindow): Promise<Map<string, LatencySummary>> {
+  if (window.bucket === 'hour') {
+    const rows = await db.all<{ provider: string; mailbox_provider: string; latency_ms: number }>(
       'SELECT provider, mailbox_provider, latency_ms FROM verdicts WHERE test_started_at >= ? AND test_started_at < ? AND latency_ms IS NOT NULL',
       [window.from, window.to],
-    ),
-  ]);
-  const latencyBy = new Map<string, number[]>();
-  for (const l of latencies) {
-    const key = `${l.provider}\u0000${l.mailbox_provider}`;
-    const list = latencyBy.get(key);
-    if (list) list.push(l.latency_ms);
-    else latencyBy.set(key, [l.latency_ms]);
+    );
+    const values = new Map<string, number[]>();
+    for (const r of rows) {
+      const key = `${r.provider}\u0000${r.mailbox_provider}`;
+      const list = values.get(key);
+      if (list) list.push(r.latency_ms);
+      else values.set(key, [r.latency_ms]);
+    }
+    return new Map([...values.entries()].map(([key, list]) => [key, latencySummary(list)]));
   }
+  const rows = await db.all<{ provider: string; mailbox_provider: string; bucket: number; n: number }>(
+    `SELECT provider, mailbox_provider, bucket, SUM(n) AS n FROM placement_latency_daily WHERE day >= ? AND day < ?
+      GROUP BY provider, mailbox_provider, bucket`,
+    [window.from, window.to],
+  );
+  const histograms = new Map<string, Map<number, number>>();
+  for (const r of rows) {
+    const key = `${r.provider}\u0000${r.mailbox_provider}`;
+    const histogram = histograms.get(key) ?? new Map<number, number>();
+    histogram.set(r.bucket, r.n);
+    histograms.set(key, histogram);
+  }
+  return new Map([...histograms.entries()].map(([key, histogram]) => [key, histogramSummary(histogram)]));
+}
+
+/** Every sending provider × mailbox provider pair: rates with intervals, sample counts and latency p50/p95. */
+export async function providerMatrix(db: Sql, window: CountWindow): Promise<MatrixCell[]> {
+  const [rows, latency] = await Promise.all([placementCounts(db, window, ['provider', 'mailboxProvider']), latencies(db, window)]);
   return [...groupCounts(rows, (r) => `${r.provider}\u0000${r.mailboxProvider}`).entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([key, counts]) => {
       const [provider = '', mailboxProvider = ''] = key.split('\u0000');
-      return { provider, mailboxProvider, ...classRates(counts), latency: latencySummary(latencyBy.get(key) ?? []) };
+      return { provider, mailboxProvider, ...classRates(counts), latency: latency.get(key) ?? latencySummary([]) };
     });
 }

@@ -67,8 +67,59 @@ BEGIN
      AND mailbox_provider = NEW.mailbox_provider AND placement = NEW.placement;
 END;
 
--- Latency percentiles over a range read only these columns, in time order.
+-- Latency percentiles over a short range read only these columns, in time order.
 CREATE INDEX verdicts_latency ON verdicts (test_started_at, provider, mailbox_provider, latency_ms);
+
+-- Latency per UTC day, sending provider and mailbox provider as a histogram over fixed buckets (the edges are
+-- LATENCY_EDGES_MS in src/dashboard/latency-histogram.ts; bucket i holds edge[i-1] <= ms < edge[i]), kept by the
+-- triggers below, so p50/p95 over months read a few thousand counts instead of every verdict.
+CREATE TABLE placement_latency_daily (
+  day INTEGER NOT NULL,
+  provider TEXT NOT NULL,
+  mailbox_provider TEXT NOT NULL,
+  bucket INTEGER NOT NULL,
+  n INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (day, provider, mailbox_provider, bucket)
+);
+
+INSERT INTO placement_latency_daily (day, provider, mailbox_provider, bucket, n)
+  SELECT test_started_at - test_started_at % 86400000, provider, mailbox_provider, ((latency_ms >= 500) + (latency_ms >= 1000) + (latency_ms >= 1500) + (latency_ms >= 2000) + (latency_ms >= 3000) + (latency_ms >= 4000) + (latency_ms >= 5000) + (latency_ms >= 6000) + (latency_ms >= 8000) + (latency_ms >= 10000) + (latency_ms >= 12500) + (latency_ms >= 15000) + (latency_ms >= 20000) + (latency_ms >= 25000) + (latency_ms >= 30000) + (latency_ms >= 40000) + (latency_ms >= 50000) + (latency_ms >= 60000) + (latency_ms >= 90000) + (latency_ms >= 120000) + (latency_ms >= 180000) + (latency_ms >= 300000) + (latency_ms >= 600000) + (latency_ms >= 900000) + (latency_ms >= 1800000) + (latency_ms >= 3600000)), COUNT(*)
+    FROM verdicts WHERE latency_ms IS NOT NULL GROUP BY 1, 2, 3, 4;
+
+CREATE TRIGGER placement_latency_retract BEFORE INSERT ON verdicts
+WHEN (SELECT latency_ms FROM verdicts WHERE message_id = NEW.message_id) IS NOT NULL
+BEGIN
+  UPDATE placement_latency_daily SET n = n - 1
+   WHERE (day, provider, mailbox_provider, bucket) =
+         (SELECT test_started_at - test_started_at % 86400000, provider, mailbox_provider, ((latency_ms >= 500) + (latency_ms >= 1000) + (latency_ms >= 1500) + (latency_ms >= 2000) + (latency_ms >= 3000) + (latency_ms >= 4000) + (latency_ms >= 5000) + (latency_ms >= 6000) + (latency_ms >= 8000) + (latency_ms >= 10000) + (latency_ms >= 12500) + (latency_ms >= 15000) + (latency_ms >= 20000) + (latency_ms >= 25000) + (latency_ms >= 30000) + (latency_ms >= 40000) + (latency_ms >= 50000) + (latency_ms >= 60000) + (latency_ms >= 90000) + (latency_ms >= 120000) + (latency_ms >= 180000) + (latency_ms >= 300000) + (latency_ms >= 600000) + (latency_ms >= 900000) + (latency_ms >= 1800000) + (latency_ms >= 3600000))
+            FROM verdicts WHERE message_id = NEW.message_id);
+END;
+
+CREATE TRIGGER placement_latency_add AFTER INSERT ON verdicts WHEN NEW.latency_ms IS NOT NULL
+BEGIN
+  INSERT INTO placement_latency_daily (day, provider, mailbox_provider, bucket)
+    SELECT NEW.test_started_at - NEW.test_started_at % 86400000, NEW.provider, NEW.mailbox_provider, ((NEW.latency_ms >= 500) + (NEW.latency_ms >= 1000) + (NEW.latency_ms >= 1500) + (NEW.latency_ms >= 2000) + (NEW.latency_ms >= 3000) + (NEW.latency_ms >= 4000) + (NEW.latency_ms >= 5000) + (NEW.latency_ms >= 6000) + (NEW.latency_ms >= 8000) + (NEW.latency_ms >= 10000) + (NEW.latency_ms >= 12500) + (NEW.latency_ms >= 15000) + (NEW.latency_ms >= 20000) + (NEW.latency_ms >= 25000) + (NEW.latency_ms >= 30000) + (NEW.latency_ms >= 40000) + (NEW.latency_ms >= 50000) + (NEW.latency_ms >= 60000) + (NEW.latency_ms >= 90000) + (NEW.latency_ms >= 120000) + (NEW.latency_ms >= 180000) + (NEW.latency_ms >= 300000) + (NEW.latency_ms >= 600000) + (NEW.latency_ms >= 900000) + (NEW.latency_ms >= 1800000) + (NEW.latency_ms >= 3600000))
+     WHERE NOT EXISTS (SELECT 1 FROM placement_latency_daily WHERE day = NEW.test_started_at - NEW.test_started_at % 86400000
+                          AND provider = NEW.provider AND mailbox_provider = NEW.mailbox_provider AND bucket = ((NEW.latency_ms >= 500) + (NEW.latency_ms >= 1000) + (NEW.latency_ms >= 1500) + (NEW.latency_ms >= 2000) + (NEW.latency_ms >= 3000) + (NEW.latency_ms >= 4000) + (NEW.latency_ms >= 5000) + (NEW.latency_ms >= 6000) + (NEW.latency_ms >= 8000) + (NEW.latency_ms >= 10000) + (NEW.latency_ms >= 12500) + (NEW.latency_ms >= 15000) + (NEW.latency_ms >= 20000) + (NEW.latency_ms >= 25000) + (NEW.latency_ms >= 30000) + (NEW.latency_ms >= 40000) + (NEW.latency_ms >= 50000) + (NEW.latency_ms >= 60000) + (NEW.latency_ms >= 90000) + (NEW.latency_ms >= 120000) + (NEW.latency_ms >= 180000) + (NEW.latency_ms >= 300000) + (NEW.latency_ms >= 600000) + (NEW.latency_ms >= 900000) + (NEW.latency_ms >= 1800000) + (NEW.latency_ms >= 3600000)));
+  UPDATE placement_latency_daily SET n = n + 1
+   WHERE day = NEW.test_started_at - NEW.test_started_at % 86400000 AND provider = NEW.provider
+     AND mailbox_provider = NEW.mailbox_provider AND bucket = ((NEW.latency_ms >= 500) + (NEW.latency_ms >= 1000) + (NEW.latency_ms >= 1500) + (NEW.latency_ms >= 2000) + (NEW.latency_ms >= 3000) + (NEW.latency_ms >= 4000) + (NEW.latency_ms >= 5000) + (NEW.latency_ms >= 6000) + (NEW.latency_ms >= 8000) + (NEW.latency_ms >= 10000) + (NEW.latency_ms >= 12500) + (NEW.latency_ms >= 15000) + (NEW.latency_ms >= 20000) + (NEW.latency_ms >= 25000) + (NEW.latency_ms >= 30000) + (NEW.latency_ms >= 40000) + (NEW.latency_ms >= 50000) + (NEW.latency_ms >= 60000) + (NEW.latency_ms >= 90000) + (NEW.latency_ms >= 120000) + (NEW.latency_ms >= 180000) + (NEW.latency_ms >= 300000) + (NEW.latency_ms >= 600000) + (NEW.latency_ms >= 900000) + (NEW.latency_ms >= 1800000) + (NEW.latency_ms >= 3600000));
+END;
+
+CREATE TRIGGER placement_latency_update AFTER UPDATE OF test_started_at, provider, mailbox_provider, latency_ms ON verdicts
+BEGIN
+  UPDATE placement_latency_daily SET n = n - 1
+   WHERE OLD.latency_ms IS NOT NULL AND day = OLD.test_started_at - OLD.test_started_at % 86400000 AND provider = OLD.provider
+     AND mailbox_provider = OLD.mailbox_provider AND bucket = ((OLD.latency_ms >= 500) + (OLD.latency_ms >= 1000) + (OLD.latency_ms >= 1500) + (OLD.latency_ms >= 2000) + (OLD.latency_ms >= 3000) + (OLD.latency_ms >= 4000) + (OLD.latency_ms >= 5000) + (OLD.latency_ms >= 6000) + (OLD.latency_ms >= 8000) + (OLD.latency_ms >= 10000) + (OLD.latency_ms >= 12500) + (OLD.latency_ms >= 15000) + (OLD.latency_ms >= 20000) + (OLD.latency_ms >= 25000) + (OLD.latency_ms >= 30000) + (OLD.latency_ms >= 40000) + (OLD.latency_ms >= 50000) + (OLD.latency_ms >= 60000) + (OLD.latency_ms >= 90000) + (OLD.latency_ms >= 120000) + (OLD.latency_ms >= 180000) + (OLD.latency_ms >= 300000) + (OLD.latency_ms >= 600000) + (OLD.latency_ms >= 900000) + (OLD.latency_ms >= 1800000) + (OLD.latency_ms >= 3600000));
+  INSERT INTO placement_latency_daily (day, provider, mailbox_provider, bucket)
+    SELECT NEW.test_started_at - NEW.test_started_at % 86400000, NEW.provider, NEW.mailbox_provider, ((NEW.latency_ms >= 500) + (NEW.latency_ms >= 1000) + (NEW.latency_ms >= 1500) + (NEW.latency_ms >= 2000) + (NEW.latency_ms >= 3000) + (NEW.latency_ms >= 4000) + (NEW.latency_ms >= 5000) + (NEW.latency_ms >= 6000) + (NEW.latency_ms >= 8000) + (NEW.latency_ms >= 10000) + (NEW.latency_ms >= 12500) + (NEW.latency_ms >= 15000) + (NEW.latency_ms >= 20000) + (NEW.latency_ms >= 25000) + (NEW.latency_ms >= 30000) + (NEW.latency_ms >= 40000) + (NEW.latency_ms >= 50000) + (NEW.latency_ms >= 60000) + (NEW.latency_ms >= 90000) + (NEW.latency_ms >= 120000) + (NEW.latency_ms >= 180000) + (NEW.latency_ms >= 300000) + (NEW.latency_ms >= 600000) + (NEW.latency_ms >= 900000) + (NEW.latency_ms >= 1800000) + (NEW.latency_ms >= 3600000))
+     WHERE NEW.latency_ms IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM placement_latency_daily WHERE day = NEW.test_started_at - NEW.test_started_at % 86400000
+                          AND provider = NEW.provider AND mailbox_provider = NEW.mailbox_provider AND bucket = ((NEW.latency_ms >= 500) + (NEW.latency_ms >= 1000) + (NEW.latency_ms >= 1500) + (NEW.latency_ms >= 2000) + (NEW.latency_ms >= 3000) + (NEW.latency_ms >= 4000) + (NEW.latency_ms >= 5000) + (NEW.latency_ms >= 6000) + (NEW.latency_ms >= 8000) + (NEW.latency_ms >= 10000) + (NEW.latency_ms >= 12500) + (NEW.latency_ms >= 15000) + (NEW.latency_ms >= 20000) + (NEW.latency_ms >= 25000) + (NEW.latency_ms >= 30000) + (NEW.latency_ms >= 40000) + (NEW.latency_ms >= 50000) + (NEW.latency_ms >= 60000) + (NEW.latency_ms >= 90000) + (NEW.latency_ms >= 120000) + (NEW.latency_ms >= 180000) + (NEW.latency_ms >= 300000) + (NEW.latency_ms >= 600000) + (NEW.latency_ms >= 900000) + (NEW.latency_ms >= 1800000) + (NEW.latency_ms >= 3600000)));
+  UPDATE placement_latency_daily SET n = n + 1
+   WHERE NEW.latency_ms IS NOT NULL AND day = NEW.test_started_at - NEW.test_started_at % 86400000 AND provider = NEW.provider
+     AND mailbox_provider = NEW.mailbox_provider AND bucket = ((NEW.latency_ms >= 500) + (NEW.latency_ms >= 1000) + (NEW.latency_ms >= 1500) + (NEW.latency_ms >= 2000) + (NEW.latency_ms >= 3000) + (NEW.latency_ms >= 4000) + (NEW.latency_ms >= 5000) + (NEW.latency_ms >= 6000) + (NEW.latency_ms >= 8000) + (NEW.latency_ms >= 10000) + (NEW.latency_ms >= 12500) + (NEW.latency_ms >= 15000) + (NEW.latency_ms >= 20000) + (NEW.latency_ms >= 25000) + (NEW.latency_ms >= 30000) + (NEW.latency_ms >= 40000) + (NEW.latency_ms >= 50000) + (NEW.latency_ms >= 60000) + (NEW.latency_ms >= 90000) + (NEW.latency_ms >= 120000) + (NEW.latency_ms >= 180000) + (NEW.latency_ms >= 300000) + (NEW.latency_ms >= 600000) + (NEW.latency_ms >= 900000) + (NEW.latency_ms >= 1800000) + (NEW.latency_ms >= 3600000));
+END;
 
 -- Listings now, for the overview.
 CREATE INDEX blocklist_status_by_status ON blocklist_status (status);

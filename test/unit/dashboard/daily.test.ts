@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createTest, messagesOf, saveVerdict } from '../../../src/placement/store.js';
 import { openStore } from '../../../src/node/sqlite-store.js';
 import type { Sql } from '../../../src/store/sql.js';
+import { latencySummary } from '../../../src/dashboard/class-rates.js';
+import { histogramSummary, LATENCY_EDGES_MS, latencyBucket } from '../../../src/dashboard/latency-histogram.js';
 import { seedDashboard } from '../../support/dashboard-seed.js';
 
 let db: Sql | undefined;
@@ -59,5 +61,45 @@ describe('daily placement aggregates', () => {
       { domain: 'example.com', from_worst: 'warn', to_worst: 'fail' },
       { domain: 'shop.example', from_worst: null, to_worst: 'pass' },
     ]);
+  });
+});
+
+describe('daily latency histograms', () => {
+  it('put every verdict in the bucket the dashboard reads, the same edges in SQL and TypeScript', async () => {
+    db = await openStore(':memory:');
+    await seedDashboard(db, Date.UTC(2026, 10, 30, 15));
+    // Extra latencies on and around every edge, so an edge out of step between the two would show.
+    const edges = [...LATENCY_EDGES_MS, 4_000_000];
+    const rows = await db.all<{ message_id: number }>('SELECT message_id FROM verdicts WHERE latency_ms IS NOT NULL ORDER BY message_id');
+    for (const [i, row] of rows.entries()) {
+      const edge = edges[Math.floor(i / 3) % edges.length] ?? 0;
+      await db.run('UPDATE verdicts SET latency_ms = ? WHERE message_id = ?', [edge + (i % 3) - 1, row.message_id]);
+    }
+    const verdicts = await db.all<{ day: number; provider: string; mailbox_provider: string; latency_ms: number }>(
+      'SELECT test_started_at - test_started_at % 86400000 AS day, provider, mailbox_provider, latency_ms FROM verdicts WHERE latency_ms IS NOT NULL',
+    );
+    const expected = new Map<string, number>();
+    for (const v of verdicts) {
+      const key = `${v.day} ${v.provider} ${v.mailbox_provider} ${latencyBucket(v.latency_ms)}`;
+      expected.set(key, (expected.get(key) ?? 0) + 1);
+    }
+    const stored = await db.all<{ day: number; provider: string; mailbox_provider: string; bucket: number; n: number }>(
+      'SELECT day, provider, mailbox_provider, bucket, n FROM placement_latency_daily WHERE n > 0',
+    );
+    expect(new Map(stored.map((s) => [`${s.day} ${s.provider} ${s.mailbox_provider} ${s.bucket}`, s.n]))).toEqual(expected);
+  });
+
+  it('give percentiles within their bucket of the exact ones', () => {
+    const values = Array.from({ length: 200 }, (_, i) => 2_000 + i * 137);
+    const histogram = new Map<number, number>();
+    for (const v of values) histogram.set(latencyBucket(v), (histogram.get(latencyBucket(v)) ?? 0) + 1);
+    const exact = latencySummary(values);
+    const approx = histogramSummary(histogram);
+    expect(approx.samples).toBe(200);
+    for (const q of ['p50', 'p95'] as const) {
+      const bucket = latencyBucket(exact[q] ?? 0);
+      const width = (LATENCY_EDGES_MS[bucket] ?? 0) - (LATENCY_EDGES_MS[bucket - 1] ?? 0);
+      expect(Math.abs((approx[q] ?? 0) - (exact[q] ?? 0))).toBeLessThanOrEqual(width);
+    }
   });
 });
