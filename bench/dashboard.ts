@@ -5,6 +5,7 @@
 //   audits:     20 domains audited hourly (175,200 audits with 8 checks each), a record change a week per domain
 // 'alone' is one client's median (the work a request costs); p50/p95 are under 16 clients, where requests queue.
 // Run: npx tsx bench/dashboard.ts [requests per endpoint] [days]   (defaults: 320 requests, 365 days)
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -136,13 +137,17 @@ async function measure(app: ReturnType<typeof createApp>, path: string, token: s
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
+// BENCH_DB=/path/file.db keeps the generated history for the next run (generated only when the file is new).
+const keep = process.env.BENCH_DB;
 const dir = await mkdtemp(join(tmpdir(), 'inboxwatch-bench-dashboard-'));
 try {
-  const file = join(dir, 'bench.db');
-  (await openStore(file)).close();
+  const file = keep ?? join(dir, 'bench.db');
   let started = performance.now();
-  generate(file);
-  console.log(`generated ${DAYS} days of history in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  if (!keep || !existsSync(keep)) {
+    await (await openStore(file)).close();
+    generate(file);
+    console.log(`generated ${DAYS} days of history in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
   const db = await openStore(file);
   const counts = await db.first<Record<string, number>>(
     `SELECT (SELECT COUNT(*) FROM verdicts) AS verdicts, (SELECT COUNT(*) FROM placement_daily) AS daily, (SELECT COUNT(*) FROM audits) AS audits,

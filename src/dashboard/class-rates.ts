@@ -1,16 +1,36 @@
 import { percentile, wilson, type Rate } from '../placement/rates.js';
-import { OBSERVED_PLACEMENTS, type Placement } from '../placement/types.js';
 
-/** Placements counted together under one name on the dashboard. */
-export const PLACEMENT_CLASSES = {
-  inbox: ['inbox'],
-  tabs: ['promotions', 'social', 'updates', 'forums'],
-  spam: ['spam'],
-  otherFolder: ['other-folder'],
-  missing: ['missing'],
-} as const satisfies Record<string, readonly Placement[]>;
+/** Messages per placement, as the daily aggregates and the per-hour queries both return them. */
+export interface PlacementCounts {
+  inbox: number;
+  promotions: number;
+  social: number;
+  updates: number;
+  forums: number;
+  spam: number;
+  other_folder: number;
+  missing: number;
+  error: number;
+  send_error: number;
+  late: number;
+}
 
-export type PlacementClass = keyof typeof PLACEMENT_CLASSES;
+/** The count columns, as SQL sums over `verdicts` (per hour) or over `placement_daily` (per day). */
+export const COUNT_COLUMNS: Record<keyof PlacementCounts, string> = {
+  inbox: "placement = 'inbox'",
+  promotions: "placement = 'promotions'",
+  social: "placement = 'social'",
+  updates: "placement = 'updates'",
+  forums: "placement = 'forums'",
+  spam: "placement = 'spam'",
+  other_folder: "placement = 'other-folder'",
+  missing: "placement = 'missing'",
+  error: "placement = 'error'",
+  send_error: "placement = 'send-error'",
+  late: 'late',
+};
+
+export type PlacementClass = 'inbox' | 'tabs' | 'spam' | 'otherFolder' | 'missing';
 
 export interface ClassRates {
   /** Messages whose fate was observed: the denominator of every rate. */
@@ -21,24 +41,28 @@ export interface ClassRates {
   rates: Record<PlacementClass, Rate>;
 }
 
-export interface PlacementCount {
-  placement: Placement;
-  n: number;
-  late: number;
+export function observed(c: PlacementCounts): number {
+  return c.inbox + c.promotions + c.social + c.updates + c.forums + c.spam + c.other_folder + c.missing;
 }
 
-/** Rates with 95% Wilson intervals from placement counts (daily aggregates or verdicts alike). */
-export function classRates(counts: readonly PlacementCount[]): ClassRates {
-  const observed = counts.filter((c) => OBSERVED_PLACEMENTS.includes(c.placement));
-  const samples = observed.reduce((sum, c) => sum + c.n, 0);
-  const count = (wanted: readonly Placement[]) => observed.filter((c) => wanted.includes(c.placement)).reduce((sum, c) => sum + c.n, 0);
-  const rate = (k: number): Rate => ({ count: k, rate: samples > 0 ? k / samples : null, ci95: wilson(k, samples) });
-  const rates = Object.fromEntries(Object.entries(PLACEMENT_CLASSES).map(([name, wanted]) => [name, rate(count(wanted))])) as Record<PlacementClass, Rate>;
+export function rateOf(count: number, samples: number): Rate {
+  return { count, rate: samples > 0 ? count / samples : null, ci95: wilson(count, samples) };
+}
+
+/** Rates with 95% Wilson intervals; Gmail's tabs count together. */
+export function classRates(c: PlacementCounts): ClassRates {
+  const samples = observed(c);
   return {
     samples,
-    errors: counts.filter((c) => !OBSERVED_PLACEMENTS.includes(c.placement)).reduce((sum, c) => sum + c.n, 0),
-    late: observed.reduce((sum, c) => sum + c.late, 0),
-    rates,
+    errors: c.error + c.send_error,
+    late: c.late,
+    rates: {
+      inbox: rateOf(c.inbox, samples),
+      tabs: rateOf(c.promotions + c.social + c.updates + c.forums, samples),
+      spam: rateOf(c.spam, samples),
+      otherFolder: rateOf(c.other_folder, samples),
+      missing: rateOf(c.missing, samples),
+    },
   };
 }
 

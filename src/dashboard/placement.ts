@@ -1,19 +1,11 @@
-import type { Placement } from '../placement/types.js';
 import type { Sql } from '../store/sql.js';
 import { bucketFor, bucketSize, DAY, type Bucket } from './range.js';
-import { classRates, latencySummary, type ClassRates, type LatencySummary, type PlacementCount } from './class-rates.js';
+import { classRates, COUNT_COLUMNS, latencySummary, observed, rateOf, type ClassRates, type LatencySummary, type PlacementCounts } from './class-rates.js';
 import { histogramSummary } from './latency-histogram.js';
 
 export type CountKey = 'provider' | 'mailboxProvider' | 'at';
 
-interface CountRow {
-  provider?: string;
-  mailboxProvider?: string;
-  at?: number;
-  placement: Placement;
-  n: number;
-  late: number;
-}
+type CountRow = PlacementCounts & { provider?: string; mailboxProvider?: string; at?: number };
 
 export interface CountWindow {
   /** The window the counts really cover: whole UTC days when read from the daily aggregates. */
@@ -30,30 +22,20 @@ export function countWindow(from: number, to: number): CountWindow {
 }
 
 /** Placement counts over a window grouped by the given keys, read from the daily aggregates or the verdicts. */
-async function placementCounts(db: Sql, window: CountWindow, keys: readonly CountKey[]): Promise<CountRow[]> {
+function placementCounts(db: Sql, window: CountWindow, keys: readonly CountKey[]): Promise<CountRow[]> {
   const daily = window.bucket === 'day';
   const columns: Record<CountKey, string> = {
     provider: 'provider',
     mailboxProvider: 'mailbox_provider',
     at: daily ? 'day' : `test_started_at - test_started_at % ${bucketSize('hour')}`,
   };
-  const select = keys.map((key) => `${columns[key]} AS ${key}`);
-  const groups = [...keys.map((_, i) => String(i + 1)), 'placement'].join(', ');
+  const sums = Object.entries(COUNT_COLUMNS).map(([name, expression]) => `SUM(${daily ? name : expression}) AS ${name}`);
+  const select = [...keys.map((key) => `${columns[key]} AS ${key}`), ...sums].join(', ');
+  const groups = keys.map((_, i) => String(i + 1)).join(', ');
   const sql = daily
-    ? `SELECT ${[...select, 'placement', 'SUM(n) AS n', 'SUM(late) AS late'].join(', ')} FROM placement_daily WHERE day >= ? AND day < ? GROUP BY ${groups}`
-    : `SELECT ${[...select, 'placement', 'COUNT(*) AS n', 'SUM(late) AS late'].join(', ')} FROM verdicts WHERE test_started_at >= ? AND test_started_at < ? GROUP BY ${groups}`;
+    ? `SELECT ${select} FROM placement_daily WHERE day >= ? AND day < ? GROUP BY ${groups}`
+    : `SELECT ${select} FROM verdicts WHERE test_started_at >= ? AND test_started_at < ? GROUP BY ${groups}`;
   return db.all<CountRow>(sql, [window.from, window.to]);
-}
-
-function groupCounts<K>(rows: readonly CountRow[], key: (row: CountRow) => K): Map<K, PlacementCount[]> {
-  const groups = new Map<K, PlacementCount[]>();
-  for (const row of rows) {
-    const k = key(row);
-    const list = groups.get(k) ?? [];
-    list.push({ placement: row.placement, n: row.n, late: row.late });
-    groups.set(k, list);
-  }
-  return groups;
 }
 
 export interface SeriesPoint {
@@ -71,23 +53,17 @@ export interface ProviderSeries {
 /** The inbox (and spam) rate of each sending provider per hour or day over the window. */
 export async function inboxSeries(db: Sql, window: CountWindow): Promise<ProviderSeries[]> {
   const rows = await placementCounts(db, window, ['provider', 'at']);
-  const byProvider = new Map<string, CountRow[]>();
+  const byProvider = new Map<string, SeriesPoint[]>();
   for (const row of rows) {
+    const samples = observed(row);
+    const point = { at: row.at as number, samples, inbox: rateOf(row.inbox, samples), spam: rateOf(row.spam, samples) };
     const list = byProvider.get(row.provider as string);
-    if (list) list.push(row);
-    else byProvider.set(row.provider as string, [row]);
+    if (list) list.push(point);
+    else byProvider.set(row.provider as string, [point]);
   }
   return [...byProvider.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([provider, list]) => ({
-      provider,
-      points: [...groupCounts(list, (r) => r.at as number).entries()]
-        .sort(([a], [b]) => a - b)
-        .map(([at, counts]) => {
-          const r = classRates(counts);
-          return { at, samples: r.samples, inbox: r.rates.inbox, spam: r.rates.spam };
-        }),
-    }));
+    .map(([provider, points]) => ({ provider, points: points.sort((a, b) => a.at - b.at) }));
 }
 
 export interface SplitRow extends ClassRates {
@@ -97,9 +73,7 @@ export interface SplitRow extends ClassRates {
 /** Placement rates per mailbox provider (or per sending provider) over the window. */
 export async function placementSplit(db: Sql, window: CountWindow, by: 'provider' | 'mailboxProvider'): Promise<SplitRow[]> {
   const rows = await placementCounts(db, window, [by]);
-  return [...groupCounts(rows, (r) => r[by] as string).entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([key, counts]) => ({ key, ...classRates(counts) }));
+  return rows.map((row) => ({ key: row[by] as string, ...classRates(row) })).sort((a, b) => a.key.localeCompare(b.key));
 }
 
 export interface MatrixCell extends ClassRates {
@@ -142,10 +116,11 @@ async function latencies(db: Sql, window: CountWindow): Promise<Map<string, Late
 /** Every sending provider × mailbox provider pair: rates with intervals, sample counts and latency p50/p95. */
 export async function providerMatrix(db: Sql, window: CountWindow): Promise<MatrixCell[]> {
   const [rows, latency] = await Promise.all([placementCounts(db, window, ['provider', 'mailboxProvider']), latencies(db, window)]);
-  return [...groupCounts(rows, (r) => `${r.provider}\u0000${r.mailboxProvider}`).entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([key, counts]) => {
-      const [provider = '', mailboxProvider = ''] = key.split('\u0000');
-      return { provider, mailboxProvider, ...classRates(counts), latency: latency.get(key) ?? latencySummary([]) };
-    });
+  return rows
+    .map((row) => {
+      const provider = row.provider as string;
+      const mailboxProvider = row.mailboxProvider as string;
+      return { provider, mailboxProvider, ...classRates(row), latency: latency.get(`${provider}\u0000${mailboxProvider}`) ?? latencySummary([]) };
+    })
+    .sort((a, b) => a.provider.localeCompare(b.provider) || a.mailboxProvider.localeCompare(b.mailboxProvider));
 }

@@ -13,21 +13,30 @@ CREATE TABLE sessions (
 
 CREATE INDEX sessions_by_expiry ON sessions (expires_at);
 
--- Placement counts per UTC day, sending provider, mailbox provider and placement, kept by the triggers
--- below as verdicts are written, so a year of rates is a few thousand rows rather than a year of verdicts.
+-- Placement counts per UTC day, sending provider and mailbox provider, one column per placement, kept by the
+-- triggers below as verdicts are written, so a year of rates is 365 × providers × mailbox providers rows
+-- rather than a year of verdicts.
 CREATE TABLE placement_daily (
   day INTEGER NOT NULL, -- UTC midnight, epoch ms
   provider TEXT NOT NULL,
   mailbox_provider TEXT NOT NULL,
-  placement TEXT NOT NULL,
-  n INTEGER NOT NULL DEFAULT 0,
+  inbox INTEGER NOT NULL DEFAULT 0,
+  promotions INTEGER NOT NULL DEFAULT 0,
+  social INTEGER NOT NULL DEFAULT 0,
+  updates INTEGER NOT NULL DEFAULT 0,
+  forums INTEGER NOT NULL DEFAULT 0,
+  spam INTEGER NOT NULL DEFAULT 0,
+  other_folder INTEGER NOT NULL DEFAULT 0,
+  missing INTEGER NOT NULL DEFAULT 0,
+  error INTEGER NOT NULL DEFAULT 0,
+  send_error INTEGER NOT NULL DEFAULT 0,
   late INTEGER NOT NULL DEFAULT 0,
-  PRIMARY KEY (day, provider, mailbox_provider, placement)
+  PRIMARY KEY (day, provider, mailbox_provider)
 );
 
-INSERT INTO placement_daily (day, provider, mailbox_provider, placement, n, late)
-  SELECT test_started_at - test_started_at % 86400000, provider, mailbox_provider, placement, COUNT(*), SUM(late)
-    FROM verdicts GROUP BY 1, 2, 3, 4;
+INSERT INTO placement_daily (day, provider, mailbox_provider, inbox, promotions, social, updates, forums, spam, other_folder, missing, error, send_error, late)
+  SELECT test_started_at - test_started_at % 86400000, provider, mailbox_provider, SUM(placement = 'inbox'), SUM(placement = 'promotions'), SUM(placement = 'social'), SUM(placement = 'updates'), SUM(placement = 'forums'), SUM(placement = 'spam'), SUM(placement = 'other-folder'), SUM(placement = 'missing'), SUM(placement = 'error'), SUM(placement = 'send-error'), SUM(late)
+    FROM verdicts GROUP BY 1, 2, 3;
 
 -- Rows are created with WHERE NOT EXISTS rather than INSERT OR IGNORE: inside a trigger the outer statement's
 -- conflict policy wins, and saveVerdict's INSERT OR REPLACE would turn OR IGNORE into a reset to zero.
@@ -37,34 +46,73 @@ INSERT INTO placement_daily (day, provider, mailbox_provider, placement, n, late
 CREATE TRIGGER placement_daily_retract BEFORE INSERT ON verdicts
 WHEN EXISTS (SELECT 1 FROM verdicts WHERE message_id = NEW.message_id)
 BEGIN
-  UPDATE placement_daily SET n = n - 1, late = late - (SELECT late FROM verdicts WHERE message_id = NEW.message_id)
-   WHERE (day, provider, mailbox_provider, placement) =
-         (SELECT test_started_at - test_started_at % 86400000, provider, mailbox_provider, placement FROM verdicts WHERE message_id = NEW.message_id);
+  UPDATE placement_daily SET
+      inbox = inbox - (SELECT placement = 'inbox' FROM verdicts WHERE message_id = NEW.message_id),
+      promotions = promotions - (SELECT placement = 'promotions' FROM verdicts WHERE message_id = NEW.message_id),
+      social = social - (SELECT placement = 'social' FROM verdicts WHERE message_id = NEW.message_id),
+      updates = updates - (SELECT placement = 'updates' FROM verdicts WHERE message_id = NEW.message_id),
+      forums = forums - (SELECT placement = 'forums' FROM verdicts WHERE message_id = NEW.message_id),
+      spam = spam - (SELECT placement = 'spam' FROM verdicts WHERE message_id = NEW.message_id),
+      other_folder = other_folder - (SELECT placement = 'other-folder' FROM verdicts WHERE message_id = NEW.message_id),
+      missing = missing - (SELECT placement = 'missing' FROM verdicts WHERE message_id = NEW.message_id),
+      error = error - (SELECT placement = 'error' FROM verdicts WHERE message_id = NEW.message_id),
+      send_error = send_error - (SELECT placement = 'send-error' FROM verdicts WHERE message_id = NEW.message_id),
+      late = late - (SELECT late FROM verdicts WHERE message_id = NEW.message_id)
+   WHERE (day, provider, mailbox_provider) =
+         (SELECT test_started_at - test_started_at % 86400000, provider, mailbox_provider FROM verdicts WHERE message_id = NEW.message_id);
 END;
 
 CREATE TRIGGER placement_daily_add AFTER INSERT ON verdicts
 BEGIN
-  INSERT INTO placement_daily (day, provider, mailbox_provider, placement)
-    SELECT NEW.test_started_at - NEW.test_started_at % 86400000, NEW.provider, NEW.mailbox_provider, NEW.placement
-     WHERE NOT EXISTS (SELECT 1 FROM placement_daily WHERE day = NEW.test_started_at - NEW.test_started_at % 86400000
-                          AND provider = NEW.provider AND mailbox_provider = NEW.mailbox_provider AND placement = NEW.placement);
-  UPDATE placement_daily SET n = n + 1, late = late + NEW.late
-   WHERE day = NEW.test_started_at - NEW.test_started_at % 86400000 AND provider = NEW.provider
-     AND mailbox_provider = NEW.mailbox_provider AND placement = NEW.placement;
+  INSERT INTO placement_daily (day, provider, mailbox_provider)
+    SELECT NEW.test_started_at - NEW.test_started_at % 86400000, NEW.provider, NEW.mailbox_provider
+     WHERE NOT EXISTS (SELECT 1 FROM placement_daily WHERE day = NEW.test_started_at - NEW.test_started_at % 86400000 AND provider = NEW.provider AND mailbox_provider = NEW.mailbox_provider);
+  UPDATE placement_daily SET
+      inbox = inbox + (NEW.placement = 'inbox'),
+      promotions = promotions + (NEW.placement = 'promotions'),
+      social = social + (NEW.placement = 'social'),
+      updates = updates + (NEW.placement = 'updates'),
+      forums = forums + (NEW.placement = 'forums'),
+      spam = spam + (NEW.placement = 'spam'),
+      other_folder = other_folder + (NEW.placement = 'other-folder'),
+      missing = missing + (NEW.placement = 'missing'),
+      error = error + (NEW.placement = 'error'),
+      send_error = send_error + (NEW.placement = 'send-error'),
+      late = late + NEW.late
+   WHERE day = NEW.test_started_at - NEW.test_started_at % 86400000 AND provider = NEW.provider AND mailbox_provider = NEW.mailbox_provider;
 END;
 
 CREATE TRIGGER placement_daily_update AFTER UPDATE OF test_started_at, provider, mailbox_provider, placement, late ON verdicts
 BEGIN
-  UPDATE placement_daily SET n = n - 1, late = late - OLD.late
-   WHERE day = OLD.test_started_at - OLD.test_started_at % 86400000 AND provider = OLD.provider
-     AND mailbox_provider = OLD.mailbox_provider AND placement = OLD.placement;
-  INSERT INTO placement_daily (day, provider, mailbox_provider, placement)
-    SELECT NEW.test_started_at - NEW.test_started_at % 86400000, NEW.provider, NEW.mailbox_provider, NEW.placement
-     WHERE NOT EXISTS (SELECT 1 FROM placement_daily WHERE day = NEW.test_started_at - NEW.test_started_at % 86400000
-                          AND provider = NEW.provider AND mailbox_provider = NEW.mailbox_provider AND placement = NEW.placement);
-  UPDATE placement_daily SET n = n + 1, late = late + NEW.late
-   WHERE day = NEW.test_started_at - NEW.test_started_at % 86400000 AND provider = NEW.provider
-     AND mailbox_provider = NEW.mailbox_provider AND placement = NEW.placement;
+  UPDATE placement_daily SET
+      inbox = inbox - (OLD.placement = 'inbox'),
+      promotions = promotions - (OLD.placement = 'promotions'),
+      social = social - (OLD.placement = 'social'),
+      updates = updates - (OLD.placement = 'updates'),
+      forums = forums - (OLD.placement = 'forums'),
+      spam = spam - (OLD.placement = 'spam'),
+      other_folder = other_folder - (OLD.placement = 'other-folder'),
+      missing = missing - (OLD.placement = 'missing'),
+      error = error - (OLD.placement = 'error'),
+      send_error = send_error - (OLD.placement = 'send-error'),
+      late = late - OLD.late
+   WHERE day = OLD.test_started_at - OLD.test_started_at % 86400000 AND provider = OLD.provider AND mailbox_provider = OLD.mailbox_provider;
+  INSERT INTO placement_daily (day, provider, mailbox_provider)
+    SELECT NEW.test_started_at - NEW.test_started_at % 86400000, NEW.provider, NEW.mailbox_provider
+     WHERE NOT EXISTS (SELECT 1 FROM placement_daily WHERE day = NEW.test_started_at - NEW.test_started_at % 86400000 AND provider = NEW.provider AND mailbox_provider = NEW.mailbox_provider);
+  UPDATE placement_daily SET
+      inbox = inbox + (NEW.placement = 'inbox'),
+      promotions = promotions + (NEW.placement = 'promotions'),
+      social = social + (NEW.placement = 'social'),
+      updates = updates + (NEW.placement = 'updates'),
+      forums = forums + (NEW.placement = 'forums'),
+      spam = spam + (NEW.placement = 'spam'),
+      other_folder = other_folder + (NEW.placement = 'other-folder'),
+      missing = missing + (NEW.placement = 'missing'),
+      error = error + (NEW.placement = 'error'),
+      send_error = send_error + (NEW.placement = 'send-error'),
+      late = late + NEW.late
+   WHERE day = NEW.test_started_at - NEW.test_started_at % 86400000 AND provider = NEW.provider AND mailbox_provider = NEW.mailbox_provider;
 END;
 
 -- Latency percentiles over a short range read only these columns, in time order.

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createTest, messagesOf, saveVerdict } from '../../../src/placement/store.js';
 import { openStore } from '../../../src/node/sqlite-store.js';
 import type { Sql } from '../../../src/store/sql.js';
-import { latencySummary } from '../../../src/dashboard/class-rates.js';
+import { COUNT_COLUMNS, latencySummary } from '../../../src/dashboard/class-rates.js';
 import { histogramSummary, LATENCY_EDGES_MS, latencyBucket } from '../../../src/dashboard/latency-histogram.js';
 import { seedDashboard } from '../../support/dashboard-seed.js';
 
@@ -12,13 +12,16 @@ afterEach(async () => {
   db = undefined;
 });
 
+const COLUMNS = Object.keys(COUNT_COLUMNS);
 const fromVerdicts = (sql: Sql) =>
   sql.all(
-    `SELECT test_started_at - test_started_at % 86400000 AS day, provider, mailbox_provider, placement, COUNT(*) AS n, SUM(late) AS late
-       FROM verdicts GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+    `SELECT test_started_at - test_started_at % 86400000 AS day, provider, mailbox_provider, ${Object.entries(COUNT_COLUMNS).map(([name, e]) => `SUM(${e}) AS ${name}`).join(', ')}
+       FROM verdicts GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
   );
+// A day whose only verdict moved elsewhere keeps a row of zeros; a full count has no such row.
 const fromAggregates = (sql: Sql) =>
-  sql.all('SELECT day, provider, mailbox_provider, placement, n, late FROM placement_daily WHERE n > 0 ORDER BY 1, 2, 3, 4');
+  sql.all(`SELECT day, provider, mailbox_provider, ${COLUMNS.join(', ')} FROM placement_daily WHERE ${COLUMNS.join(' + ')} > 0 ORDER BY 1, 2, 3`);
+const zero = Object.fromEntries(COLUMNS.map((c) => [c, 0]));
 
 describe('daily placement aggregates', () => {
   it('match a full count over the verdicts after a seeded history', async () => {
@@ -26,6 +29,12 @@ describe('daily placement aggregates', () => {
     await seedDashboard(db, Date.UTC(2026, 10, 30, 15));
     expect(await fromAggregates(db)).toEqual(await fromVerdicts(db));
     expect((await fromAggregates(db)).length).toBeGreaterThan(20);
+    expect(await db.first('SELECT SUM(inbox) AS inbox, SUM(promotions) AS promotions, SUM(spam) AS spam, SUM(missing) AS missing FROM placement_daily')).toEqual({
+      inbox: 86,
+      promotions: 5,
+      spam: 8,
+      missing: 1,
+    });
   });
 
   it('move a missing message to its late placement when the verdict is replaced, not count it twice', async () => {
@@ -43,9 +52,9 @@ describe('daily placement aggregates', () => {
     const [message] = await messagesOf(db, test.id);
     if (!message) throw new Error('no message');
     await saveVerdict(db, { message, testStartedAt: startedAt, decidedAt: startedAt + 60_000, placement: 'missing' });
-    expect(await fromAggregates(db)).toEqual([{ day: Date.UTC(2026, 10, 29), provider: 'p', mailbox_provider: 'gmail', placement: 'missing', n: 1, late: 0 }]);
+    expect(await fromAggregates(db)).toEqual([{ day: Date.UTC(2026, 10, 29), provider: 'p', mailbox_provider: 'gmail', ...zero, missing: 1 }]);
     await saveVerdict(db, { message, testStartedAt: startedAt, decidedAt: startedAt + 3_600_000, placement: 'spam' });
-    expect(await fromAggregates(db)).toEqual([{ day: Date.UTC(2026, 10, 29), provider: 'p', mailbox_provider: 'gmail', placement: 'spam', n: 1, late: 0 }]);
+    expect(await fromAggregates(db)).toEqual([{ day: Date.UTC(2026, 10, 29), provider: 'p', mailbox_provider: 'gmail', ...zero, spam: 1 }]);
     await db.run("UPDATE verdicts SET placement = 'inbox', late = 1");
     expect(await fromAggregates(db)).toEqual(await fromVerdicts(db));
   });
