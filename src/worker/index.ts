@@ -16,7 +16,7 @@ import { createMailauthToolkit } from '../node/mailauth-audit.js';
 import { d1Sql, type D1Database } from './d1-store.js';
 import { createDohResolver } from './doh-resolver.js';
 import { createFetchPolicyFetcher } from './mta-sts-fetch.js';
-import { tokensFromSecrets, type TokenSecrets } from './tokens.js';
+import { tokensFromSecrets, type TokenSecrets } from './secret-tokens.js';
 
 /** The bindings and secrets wrangler.toml and `wrangler secret put` give the Worker. */
 export interface WorkerEnv extends TokenSecrets {
