@@ -136,6 +136,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       setRecipientRule: (address, rule) => mx.setRecipientRule(address, rule),
       clearRecipientRule: (address) => mx.clearRecipientRule(address),
       clearRecipientRules: () => mx.clearRecipientRules(),
+      deliveries: (address) => mx.deliveries(address),
       stop,
     };
   } catch (error) {
