@@ -30,7 +30,7 @@ describe('the migrations on D1', () => {
     await promisify(execFile)(
       process.execPath,
       [WRANGLER, 'd1', 'migrations', 'apply', 'inboxwatch', '--local', '--persist-to', state, '--config', join(ROOT, 'wrangler.toml')],
-      { cwd: ROOT, env: { ...process.env, CI: '1', WRANGLER_SEND_METRICS: 'false' }, timeout: 120_000 },
+      { cwd: ROOT, env: { ...process.env, CI: '1' }, timeout: 120_000 },
     );
     const d1Dir = join(state, 'v3', 'd1', 'miniflare-D1DatabaseObject');
     const file = readdirSync(d1Dir).find((name) => name.endsWith('.sqlite') && name !== 'metadata.sqlite');
