@@ -155,3 +155,54 @@ describe('delivery latency from whole-second INTERNALDATE, in the test world', (
     }
   });
 });
+
+describe('a receiver whose clock disagrees with ours', () => {
+  // seed14's receiver runs an hour behind, seed15's an hour ahead, both stamping Received with milliseconds.
+  const OFFSETS = [
+    { n: 14, clockOffsetMs: -3_600_000 },
+    { n: 15, clockOffsetMs: 3_600_000 },
+  ] as const;
+  let report: TestReport;
+  let ctx: Awaited<ReturnType<typeof placementContext>>;
+
+  beforeAll(async () => {
+    for (const o of OFFSETS) await setRecipientRule(seed(o.n).address, { clockOffsetMs: o.clockOffsetMs, stampMs: true });
+    const dir = tempDir();
+    ctx = await placementContext(
+      worldConfig(dir, { providers: [provider('good', { sign: true, dkimKeyFile: dkimKeyFile(dir) })], seeds: OFFSETS.map((o) => seedEntry(o.n)) }),
+    );
+    const test = await createPlacementTest(ctx, { trigger: 'cli' });
+    await completePlacementTest(ctx, test);
+    report = (await testReport(ctx.db, test.id)) as TestReport;
+  }, 60_000);
+  afterAll(async () => {
+    for (const o of OFFSETS) await clearRecipientRule(seed(o.n).address);
+    await ctx.close();
+  });
+
+  it('is flagged as clock skew of at least the gap, with no latency stored', async () => {
+    for (const o of OFFSETS) {
+      const result = report.providers[0]?.seeds.find((s) => s.seed === seed(o.n).address) as SeedReport;
+      expect(result).toMatchObject({ placement: 'inbox', latencyMs: null, latencyErrorMs: null });
+      // Positive when the receiver is behind; the gap is the offset less what the bounds leave open.
+      expect(Math.sign(result.clockSkewMs as number)).toBe(-Math.sign(o.clockOffsetMs));
+      expect(Math.abs(result.clockSkewMs as number)).toBeGreaterThan(3_590_000);
+      expect(Math.abs(result.clockSkewMs as number)).toBeLessThanOrEqual(3_600_000);
+    }
+    const stored = await verdictsOf(ctx.db, report.test.id, { headers: false });
+    expect(stored.map((v) => [v.latencyMs, v.latencyLowMs, v.latencyHighMs])).toEqual([
+      [null, null, null],
+      [null, null, null],
+    ]);
+  });
+
+  it('is left out of the latency percentiles', async () => {
+    const app = createApp({ db: ctx.db, tokens: [{ name: 't', token: 'latency-test-token-1234', role: 'viewer' }], jobs: [], log: silentLogger });
+    const rates = (await (await app.request('/api/placement', { headers: { authorization: 'Bearer latency-test-token-1234' } })).json()) as {
+      groups: Array<{ key: string; samples: number; latency: unknown }>;
+    };
+    expect(rates.groups).toEqual([
+      expect.objectContaining({ key: 'good', samples: 2, latency: { samples: 0, p50: null, p50ErrorMs: null, p95: null, p95ErrorMs: null } }),
+    ]);
+  });
+});

@@ -60,16 +60,19 @@ async function handle(world: Controllable, request: IncomingMessage): Promise<st
 function parseRule(body: string): RecipientRule {
   const value: unknown = JSON.parse(body);
   if (typeof value !== 'object' || value === null) throw new Error('a recipient rule is a JSON object');
-  const { drop, delayMs, spam, stampMs, ...rest } = value as Record<string, unknown>;
+  const { drop, delayMs, spam, stampMs, clockOffsetMs, ...rest } = value as Record<string, unknown>;
   const unknownKeys = Object.keys(rest);
   if (unknownKeys.length > 0) throw new Error(`unknown recipient rule fields: ${unknownKeys.join(', ')}`);
   if (drop !== undefined && typeof drop !== 'boolean') throw new Error('drop must be a boolean');
   if (spam !== undefined && typeof spam !== 'boolean') throw new Error('spam must be a boolean');
   if (stampMs !== undefined && typeof stampMs !== 'boolean') throw new Error('stampMs must be a boolean');
+  if (clockOffsetMs !== undefined && (typeof clockOffsetMs !== 'number' || !Number.isFinite(clockOffsetMs))) {
+    throw new Error('clockOffsetMs must be a number');
+  }
   if (delayMs !== undefined && (typeof delayMs !== 'number' || !(delayMs >= 0))) {
     throw new Error('delayMs must be a number >= 0');
   }
-  return { drop, delayMs, spam, stampMs };
+  return { drop, delayMs, spam, stampMs, clockOffsetMs };
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {

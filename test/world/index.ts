@@ -98,6 +98,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       await startMx({
         hostname: `mx.${DOMAINS.seeds}`,
         lmtp: { host: LOOPBACK, port: dovecot.lmtpPort },
+        imap: { host: LOOPBACK, port: dovecot.imapPort },
+        accounts: seeds,
         resolver: createNodeResolver({ servers: [dns.server], timeoutMs: 2000, tries: 2 }),
       }),
     );

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 
+import { ImapFlow } from 'imapflow';
 import { authenticate, type DNSResolver } from 'mailauth';
 import nodemailer from 'nodemailer';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
@@ -7,7 +8,7 @@ import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { toMailauthResolver, type Resolver } from '../../src/dns/index.js';
 import { reverseName } from '../../src/dns/reverse.js';
 import { asSmtpError, listen, queueId, readAll, rfc5322Date, smtpError } from './smtp.js';
-import type { Delivery as DeliveryRecord, Endpoint, RecipientRule } from './types.js';
+import type { Delivery as DeliveryRecord, Endpoint, RecipientRule, SeedAccount } from './types.js';
 
 export interface Mx {
   port: number;
@@ -24,6 +25,9 @@ export interface MxOptions {
   hostname: string;
   /** Dovecot's LMTP listener, where accepted mail is delivered. */
   lmtp: Endpoint;
+  /** Dovecot's IMAP listener and the seed accounts: a receiver with its own clock delivers by APPEND. */
+  imap: Endpoint;
+  accounts: SeedAccount[];
   /** Answers from the test DNS: mailauth's SPF/DKIM/DMARC lookups and the client's PTR. */
   resolver: Resolver;
 }
@@ -43,6 +47,7 @@ interface Delivery {
   spamReasons: string[];
   delayMs: number;
   stampMs: boolean;
+  clockOffsetMs: number;
 }
 
 /**
@@ -72,12 +77,30 @@ export async function startMx(options: MxOptions): Promise<Mx> {
    */
   async function deliver(message: Accepted, delivery: Delivery): Promise<void> {
     const startedAt = Date.now();
-    const handOff = delivery.stampMs ? [deliveryHeader(options.hostname, message.id, delivery.recipients, new Date(startedAt))] : [];
+    const clock = (at: number) => new Date(at + delivery.clockOffsetMs);
+    const handOff = delivery.stampMs ? [deliveryHeader(options.hostname, message.id, delivery.recipients, clock(startedAt))] : [];
     const raw = Buffer.concat([Buffer.from([...handOff, ...message.headers(delivery)].map((h) => `${h}\r\n`).join('')), message.body]);
-    const info = await lmtp.sendMail({ envelope: { from: message.from, to: delivery.recipients }, raw });
-    if (info.rejected.length > 0) throw smtpError(451, `4.3.0 LMTP rejected ${info.rejected.join(', ')}`);
+    if (delivery.clockOffsetMs !== 0) {
+      await Promise.all(delivery.recipients.map((recipient) => appendAt(recipient, raw, clock(Date.now()))));
+    } else {
+      const info = await lmtp.sendMail({ envelope: { from: message.from, to: delivery.recipients }, raw });
+      if (info.rejected.length > 0) throw smtpError(451, `4.3.0 LMTP rejected ${info.rejected.join(', ')}`);
+    }
     const record = { messageId: message.messageId, acceptedAt: message.acceptedAt, deliveryStartedAt: startedAt, deliveredAt: Date.now() };
     for (const recipient of delivery.recipients) delivered.set(recipient.toLowerCase(), [...(delivered.get(recipient.toLowerCase()) ?? []), record]);
+  }
+
+  /** Dovecot's LMTP stamps INTERNALDATE by the machine's clock; IMAP APPEND takes the one we give it. */
+  async function appendAt(recipient: string, raw: Buffer, internalDate: Date): Promise<void> {
+    const account = options.accounts.find((a) => a.address.toLowerCase() === recipient.toLowerCase());
+    if (!account) throw smtpError(550, `5.1.1 no mailbox for ${recipient}`);
+    const client = new ImapFlow({ ...options.imap, secure: false, auth: { user: account.address, pass: account.password }, logger: false });
+    await client.connect();
+    try {
+      await client.append('INBOX', raw, [], internalDate);
+    } finally {
+      await client.logout();
+    }
   }
 
   function deliverLater(message: Accepted, delivery: Delivery): void {
@@ -120,8 +143,8 @@ export async function startMx(options: MxOptions): Promise<Mx> {
       messageId: /^message-id:\s*(.+)$/im.exec(message.subarray(0, message.indexOf('\r\n\r\n')).toString('utf8'))?.[1]?.trim() ?? '',
       acceptedAt: receivedAt.getTime(),
       body: message,
-      headers: ({ recipients, spamReasons, stampMs }) => [
-        receivedHeader(client, { by: options.hostname, id, recipients, at: receivedAt, stampMs }),
+      headers: ({ recipients, spamReasons, stampMs, clockOffsetMs }) => [
+        receivedHeader(client, { by: options.hostname, id, recipients, at: new Date(receivedAt.getTime() + clockOffsetMs), stampMs }),
         ...spamHeaders(spamReasons),
         auth.headers.replace(/\r?\n$/, ''),
       ],
@@ -192,8 +215,9 @@ function plan(recipients: string[], ruleFor: (address: string) => RecipientRule,
     const spamReasons = [...(dmarcFailed ? ['DMARC_FAIL'] : []), ...(rule.spam ? ['FORCED_SPAM'] : [])];
     const delayMs = rule.delayMs ?? 0;
     const stampMs = rule.stampMs ?? false;
-    const key = `${spamReasons.join(',')}|${delayMs}|${stampMs}`;
-    const group = groups.get(key) ?? { recipients: [], spamReasons, delayMs, stampMs };
+    const clockOffsetMs = rule.clockOffsetMs ?? 0;
+    const key = `${spamReasons.join(',')}|${delayMs}|${stampMs}|${clockOffsetMs}`;
+    const group = groups.get(key) ?? { recipients: [], spamReasons, delayMs, stampMs, clockOffsetMs };
     group.recipients.push(recipient);
     groups.set(key, group);
   }

@@ -59,6 +59,11 @@ export interface RecipientRule {
    * to the store, as some receivers do; without it dates have whole seconds, as RFC 5322 writes them.
    */
   stampMs?: boolean;
+  /**
+   * The receiver's clock runs this far ahead of ours (negative: behind): its Received dates, and the
+   * INTERNALDATE it stores (the MX then delivers into INBOX by IMAP APPEND, which sets it, instead of LMTP).
+   */
+  clockOffsetMs?: number;
 }
 
 /** One message the MX handed to Dovecot, by the machine's clock (the one inboxwatch reads too). */
