@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTest, messagesOf, verdictsOf } from '../../../src/placement/store.js';
-import { migrate, MIGRATIONS_DIR } from '../../../src/store/migrate.js';
-import { openSqlite } from '../../../src/store/sqlite.js';
+import { migrate, MIGRATIONS_DIR } from '../../../src/node/sqlite-migrate.js';
+import { openSqlite } from '../../../src/node/sqlite-store.js';
 
 describe('migration 0006 on verdicts stored with whole-second latencies', () => {
   it('turns each stored latency L into the interval [L, L + 1 s] with its midpoint and error', async () => {
