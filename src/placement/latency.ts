@@ -69,7 +69,8 @@ export function latencyInterval(input: LatencyInput): LatencyVerdict {
       ? { at: input.internalDate, resolutionMs: WHOLE_SECOND, source: 'internaldate' }
       : input.receivingHop && { ...input.receivingHop, source: 'received' };
   if (input.sentAt === null || arrival === undefined) return { latency: null, clockSkewMs: null };
-  const earliest = input.sendStartedAt ?? input.sentAt;
+  // Without the transaction's start only the upper bound is ours: the 250 may come after the delivery.
+  const earliest = input.sendStartedAt ?? Number.NEGATIVE_INFINITY;
   // Our clock has whole milliseconds too: the search returned before the end of the one seenAt names.
   const latest = input.seenAt + 1;
   const stampEnd = arrival.at + arrival.resolutionMs;

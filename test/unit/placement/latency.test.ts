@@ -62,6 +62,14 @@ describe('latencyInterval', () => {
     });
   });
 
+  it('without the start of our transaction bounds the arrival from our side only by the search', () => {
+    expect(latencyInterval({ ...base, sendStartedAt: null, internalDate: 5_000, seenAt: 13_299 })).toEqual({
+      latency: { latencyMs: 0, latencyErrorMs: 0, latencyLowMs: 0, latencyHighMs: 0, latencySource: 'internaldate' },
+      clockSkewMs: null,
+    });
+    expect(latencyInterval({ ...base, sendStartedAt: null, internalDate: 20_000, seenAt: 13_299 }).clockSkewMs).toBe(-6701);
+  });
+
   it('claims nothing without a 250 time or a receiver stamp', () => {
     expect(latencyInterval({ ...base, sentAt: null, internalDate: 13_000 })).toEqual({ latency: null, clockSkewMs: null });
     expect(latencyInterval(base)).toEqual({ latency: null, clockSkewMs: null });
