@@ -80,13 +80,16 @@ function seedReport(message: MessageRow, verdict: VerdictRow | undefined, withHe
       receivedAt: verdict?.receivedAt ?? null,
       observedAt: verdict?.observedAt ?? null,
       latencySource: verdict?.latencySource ?? null,
-      latencyBounds:
-        verdict?.latencyLowMs !== null && verdict?.latencyLowMs !== undefined && verdict.latencyHighMs !== null
-          ? { low: verdict.latencyLowMs, high: verdict.latencyHighMs }
-          : null,
+      latencyBounds: latencyBounds(verdict),
     };
   }
   return report;
+}
+
+function latencyBounds(verdict: VerdictRow | undefined): { low: number; high: number } | null {
+  const low = verdict?.latencyLowMs ?? null;
+  const high = verdict?.latencyHighMs ?? null;
+  return low === null || high === null ? null : { low, high };
 }
 
 function sendStatus(seeds: readonly SeedReport[]): ProviderReport['send'] {
