@@ -1,3 +1,4 @@
+import { getPolicyTags } from 'mailauth/lib/dmarc/get-dmarc-record.js';
 import { parseTagValueRecord } from 'mailauth/lib/tools.js';
 
 export type Policy = 'none' | 'quarantine' | 'reject';
@@ -20,6 +21,12 @@ export interface DmarcRecord {
   removed: string[];
   unknown: string[];
   errors: string[];
+  /**
+   * The policies receivers apply (RFC 9989 §4.10.1, as mailauth applies them): the record's own when p=, sp=
+   * and np= are all valid; p=none alone when one is invalid but a valid rua= asks for reports; undefined when
+   * receivers ignore the record altogether.
+   */
+  applied: { p: Policy; sp: Policy | undefined; np: Policy | undefined } | undefined;
 }
 
 export interface ReportUri {
@@ -34,15 +41,21 @@ export interface ReportUri {
 const KNOWN = new Set(['v', 'p', 'sp', 'np', 'psd', 't', 'adkim', 'aspf', 'rua', 'ruf', 'fo', 'pct', 'rf', 'ri']);
 const POLICIES = new Set(['none', 'quarantine', 'reject']);
 
+/** The version tag's value is case-sensitive (RFC 9989 §4.7): strict receivers ignore "v=dmarc1". */
 export function isDmarcRecord(text: string): boolean {
-  return /^v\s*=\s*DMARC1\s*(;|$)/i.test(text.trim());
+  return /^[vV][ \t]*=[ \t]*DMARC1[ \t]*(;|$)/.test(text.trim());
+}
+
+/** A record meant as DMARC that receivers do not take as one, e.g. "v=dmarc1" or "v=DMARC1.0". */
+export function looksLikeDmarc(text: string): boolean {
+  return !isDmarcRecord(text) && /^v\s*=\s*dmarc/i.test(text.trim());
 }
 
 export function parseDmarc(text: string): DmarcRecord {
   const parsed = parseTagValueRecord(text, { allowDuplicateKeys: false });
   const errors = [...parsed.errors];
   const tags = Object.fromEntries(Object.entries(parsed.tags).map(([key, value]) => [key, Array.isArray(value) ? (value[0] ?? '') : value]));
-  if (!isDmarcRecord(text)) errors.push('the record must start with "v=DMARC1"');
+  if (!isDmarcRecord(text)) errors.push('the record must start with "v=DMARC1" (the version is case-sensitive)');
 
   const policy = (tag: string): Policy | undefined => {
     const value = tags[tag]?.toLowerCase();
@@ -78,13 +91,31 @@ export function parseDmarc(text: string): DmarcRecord {
     removed: ['pct', 'rf', 'ri'].filter((tag) => tag in tags),
     unknown: Object.keys(tags).filter((tag) => !KNOWN.has(tag)),
     errors,
+    applied: undefined,
   };
+  const lower = (tag: string) => tags[tag]?.toLowerCase();
+  const applied = getPolicyTags({ p: lower('p'), sp: lower('sp'), np: lower('np'), rua: tags.rua });
+  if (applied) record.applied = { p: applied.p as Policy, sp: applied.sp as Policy | undefined, np: applied.np as Policy | undefined };
   if (tags.pct !== undefined) {
     const pct = Number(tags.pct);
     if (!/^\d{1,3}$/.test(tags.pct) || pct > 100) errors.push(`pct=${tags.pct}: expected 0-100`);
     else record.pct = pct;
   }
   return record;
+}
+
+/** RFC 9989 §4.8 dmarc-uri: an RFC 3986 URI, where "," and "!" must be percent-encoded. */
+const URI = /^[a-z][a-z0-9+.-]*:(?:[a-z0-9\-._~:/?#[\]@$&'()*+;=]|%[0-9a-f]{2})*$/i;
+
+/** Decodes the escapes that are well formed and leaves the rest as written: a record is data, never a crash. */
+function percentDecoded(text: string): string {
+  return text.replace(/(?:%[0-9a-f]{2})+/gi, (escapes) => {
+    try {
+      return decodeURIComponent(escapes);
+    } catch {
+      return escapes;
+    }
+  });
 }
 
 function uris(value: string | undefined, tag: string, errors: string[]): ReportUri[] {
@@ -99,9 +130,10 @@ function uris(value: string | undefined, tag: string, errors: string[]): ReportU
       const uri = sizeLimit === undefined ? part : part.slice(0, bang);
       const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(uri)?.[1]?.toLowerCase() ?? '';
       if (!scheme) errors.push(`${tag}: "${part}" is not a URI (expected mailto:address)`);
+      else if (!URI.test(uri)) errors.push(`${tag}: "${part}" is not a valid URI (RFC 3986: a "%" must start a two-digit hex escape)`);
       let host: string | undefined;
       if (scheme === 'mailto') {
-        const address = decodeURIComponent(uri.slice('mailto:'.length));
+        const address = percentDecoded(uri.slice('mailto:'.length));
         const at = address.lastIndexOf('@');
         host = at > 0 ? address.slice(at + 1).toLowerCase().replace(/\.$/, '') : undefined;
         if (!host) errors.push(`${tag}: "${part}" has no mailbox domain`);

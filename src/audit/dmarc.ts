@@ -1,6 +1,6 @@
 import type { Resolver } from '../dns/types.js';
 import { lookupTxt, snapshotOf, type Lookup } from './dns.js';
-import { isDmarcRecord, parseDmarc, treeWalkTargets, type DmarcRecord, type Policy } from './dmarc-parse.js';
+import { isDmarcRecord, looksLikeDmarc, parseDmarc, treeWalkTargets, type DmarcRecord, type Policy } from './dmarc-parse.js';
 import { check, type Check, type Json, type RecordSet } from './types.js';
 
 export const DMARC_IDS = ['dmarc.present', 'dmarc.single', 'dmarc.syntax', 'dmarc.policy', 'dmarc.rua', 'dmarc.external_rua'] as const;
@@ -10,6 +10,8 @@ export interface WalkStep {
   name: string;
   outcome: 'record' | 'none' | 'multiple' | 'error' | 'not needed';
   records: string[];
+  /** Records that look meant as DMARC but that receivers skip, such as "v=dmarc1; ...". */
+  ignored?: string[];
   error?: string;
 }
 
@@ -56,11 +58,13 @@ export async function discoverDmarc(resolver: Resolver, domain: string): Promise
       return;
     }
     const records = answer.records.filter(isDmarcRecord);
+    const ignored = answer.records.filter(looksLikeDmarc);
+    const extra = ignored.length > 0 ? { ignored } : {};
     if (records.length === 1) {
       applied = { domain: target, record: parseDmarc(records[0] as string), inherited: i > 0 };
-      steps.push({ name, outcome: 'record', records });
+      steps.push({ name, outcome: 'record', records, ...extra });
     } else {
-      steps.push({ name, outcome: records.length > 1 ? 'multiple' : 'none', records });
+      steps.push({ name, outcome: records.length > 1 ? 'multiple' : 'none', records, ...extra });
     }
   });
   return { steps, applied, unknown, organizationalDomain: organizationalDomain(domain, targets, answers) };
@@ -101,7 +105,9 @@ export async function auditDmarc(resolver: Resolver, domain: string): Promise<Dm
     const name = `_dmarc.${discovery.applied.domain}`;
     records['dmarc.applied'] = { name, records: [discovery.applied.record.text] };
   }
-  const walk = discovery.steps.map((s): Json => ({ name: s.name, outcome: s.outcome, records: s.records, error: s.error ?? null }));
+  const walk = discovery.steps.map((s): Json => ({ name: s.name, outcome: s.outcome, records: s.records, ignored: s.ignored ?? [], error: s.error ?? null }));
+  const skipped = discovery.steps.filter((s) => s.ignored).map((s) => `"${s.ignored?.join('", "')}" at ${s.name}`);
+  const skippedNote = skipped.length > 0 ? `; receivers skip ${skipped.join(' and ')}: the version tag must read exactly "v=DMARC1" (it is case-sensitive)` : '';
   const applied = discovery.applied;
 
   if (!applied) {
@@ -112,7 +118,7 @@ export async function auditDmarc(resolver: Resolver, domain: string): Promise<Dm
     }
     const multiple = discovery.steps.filter((s) => s.outcome === 'multiple');
     const checks = [
-      check('dmarc.present', 'fail', `no DMARC record applies to ${domain}: the tree walk (${discovery.steps.map((s) => s.name).join(', ')}) found none`, {
+      check('dmarc.present', 'fail', `no DMARC record applies to ${domain}: the tree walk (${discovery.steps.map((s) => s.name).join(', ')}) found none${skippedNote}`, {
         remediation: `Publish a TXT record at _dmarc.${domain}, starting with "v=DMARC1; p=none; rua=mailto:dmarc-reports@${domain}" and moving to quarantine/reject once the reports show all your mail passes.`,
         evidence: { walk },
       }),
@@ -123,10 +129,11 @@ export async function auditDmarc(resolver: Resolver, domain: string): Promise<Dm
   }
 
   const record = applied.record;
-  const effectivePolicy = applied.inherited ? (record.sp ?? record.p) : record.p;
+  const effectivePolicy = policyFor(record, applied.inherited);
   const where = applied.inherited ? `inherited from _dmarc.${applied.domain}` : `published at _dmarc.${applied.domain}`;
   const checks: Check[] = [
-    check('dmarc.present', 'pass', `DMARC record ${where}${applied.inherited ? ` (its ${record.sp ? 'sp=' : 'p='} applies to ${domain})` : ''}`, {
+    check('dmarc.present', skipped.length > 0 ? 'warn' : 'pass', `DMARC record ${where}${applied.inherited ? ` (its ${record.sp ? 'sp=' : 'p='} applies to ${domain})` : ''}${skippedNote}`, {
+      remediation: 'Write the version tag as "v=DMARC1" in the skipped record, or remove it.',
       evidence: { walk, appliedAt: `_dmarc.${applied.domain}`, inherited: applied.inherited, record: record.text, organizationalDomain: discovery.organizationalDomain },
     }),
     singleCheck(discovery.steps.filter((s) => s.outcome === 'multiple')),
@@ -168,8 +175,15 @@ function syntaxCheck(record: DmarcRecord): Check {
 const ENFORCEMENT_PATH =
   'Read the aggregate (rua) reports until every legitimate source passes SPF or DKIM aligned with your domain, then move to "p=quarantine" (optionally with "t=y" for a trial period) and finally "p=reject".';
 
+/** The policy receivers apply to mail from the domain: sp= (or p=) when inherited, p= for its own record. */
+function policyFor(record: DmarcRecord, inherited: boolean): Policy | undefined {
+  const tags = record.applied;
+  if (!tags) return undefined;
+  return inherited ? (tags.sp ?? tags.p) : tags.p;
+}
+
 function policyCheck(domain: string, record: DmarcRecord, inherited: boolean): Check {
-  const effective = inherited ? (record.sp ?? record.p) : record.p;
+  const effective = policyFor(record, inherited);
   const np = record.np ?? record.sp ?? record.p;
   const alignment = `alignment: DKIM ${record.adkim === 's' ? 'strict' : 'relaxed'}, SPF ${record.aspf === 's' ? 'strict' : 'relaxed'}`;
   const parts = [
@@ -193,6 +207,20 @@ function policyCheck(domain: string, record: DmarcRecord, inherited: boolean): C
   if (record.pct !== undefined) notes.push(`pct=${record.pct} was removed by RFC 9989; receivers following it ignore pct, older RFC 7489 receivers apply the policy to ${record.pct}% of failing mail`);
   for (const tag of record.removed.filter((t) => t !== 'pct')) notes.push(`${tag}= was removed by RFC 9989 and is ignored`);
   const message = [...parts, ...notes].join('; ');
+
+  const invalid = record.errors.filter((e) => /^(p|sp|np)=/.test(e));
+  if (!record.applied) {
+    return check('dmarc.policy', 'fail', `receivers ignore this record: ${invalid.length > 0 ? invalid.join('; ') : 'no valid p= tag'}, and without a valid rua= address there is no DMARC policy at all`, {
+      remediation: `Give p=, sp= and np= one of none, quarantine or reject (or leave sp= and np= out), e.g. "v=DMARC1; p=reject; rua=mailto:dmarc-reports@${domain}".`,
+      evidence,
+    });
+  }
+  if (invalid.length > 0) {
+    return check('dmarc.policy', 'fail', `receivers apply p=none to ${domain} and every subdomain: ${invalid.join('; ')} (RFC 9989 §4.10.1 treats a record with an invalid policy tag as p=none when rua= is valid)`, {
+      remediation: 'Give p=, sp= and np= one of none, quarantine or reject, or leave sp= and np= out so they inherit p=.',
+      evidence,
+    });
+  }
 
   if (effective === undefined || effective === 'none') {
     return check('dmarc.policy', 'warn', `${message}. p=none only monitors: spoofed mail is still delivered`, { remediation: ENFORCEMENT_PATH, evidence });

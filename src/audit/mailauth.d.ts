@@ -17,3 +17,7 @@ declare module 'mailauth/lib/tools.js' {
     resolver: (name: string, type: string) => Promise<string[][]>,
   ): Promise<{ publicKey: string; rr: string; modulusLength?: number }>;
 }
+declare module 'mailauth/lib/dmarc/get-dmarc-record.js' {
+  /** RFC 9989 §4.10.1: the policy tags a record is applied with, or null when receivers ignore it. */
+  export function getPolicyTags(record: { p?: string; sp?: string; np?: string; rua?: string }): { p: string; sp?: string; np?: string } | null;
+}

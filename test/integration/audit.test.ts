@@ -180,6 +180,18 @@ describe('domain audit against the test world DNS', () => {
     expect(bimi.message).toContain('DMARC policy is none');
   });
 
+  it('reads invalid sp=/np= as no enforcement and skips a lower-case version tag, so BIMI does not pass', async () => {
+    const badSp = await audit('bad-sp.audit.test');
+    expect(find(badSp, 'dmarc.policy')).toMatchObject({ status: 'fail', message: expect.stringContaining('receivers apply p=none') });
+    expect(find(badSp, 'bimi.record').message).toContain('DMARC policy is none');
+    const badNp = await audit('bad-np.audit.test');
+    expect(find(badNp, 'dmarc.policy').message).toContain('no DMARC policy at all');
+    expect(statusOf(badNp, 'bimi.record')).toBe('fail');
+    const lower = await audit('dmarc-lower.audit.test');
+    expect(find(lower, 'dmarc.present')).toMatchObject({ status: 'fail', message: expect.stringContaining('"v=dmarc1; p=reject') });
+    expect(find(lower, 'bimi.record').message).toContain('no DMARC record applies');
+  });
+
   it('fails sending IPs without forward-confirmed reverse DNS', async () => {
     const a = await audit('good.audit.test', { selectors: ['s2048'], sendingIps: ['198.51.100.77', '198.51.100.78', '198.51.100.79'] });
     expect(a.checks.filter((c) => c.id === 'ptr.fcrdns').map((c) => [c.subject, c.status])).toEqual([

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDmarc, treeWalkTargets } from '../../../src/audit/dmarc-parse.js';
 import { auditDmarc, discoverDmarc } from '../../../src/audit/dmarc.js';
+import { auditDomain } from '../../../src/audit/runner.js';
 import type { Check } from '../../../src/audit/types.js';
 import { fakeResolver, txt } from './fake-resolver.js';
 
@@ -101,5 +102,49 @@ describe('auditDmarc', () => {
     expect(rua.status).toBe('warn');
     expect(rua.message).toContain('3 rua URIs');
     expect(rua.message).toContain('!size');
+  });
+});
+
+describe('policy tags receivers apply (RFC 9989 §4.10.1)', () => {
+  const bimiZone = (domain: string) => ({ [`TXT default._bimi.${domain}`]: txt(`v=BIMI1; l=https://${domain}/logo.svg; a=https://${domain}/vmc.pem`) });
+  const auditOne = (domain: string, zone: Record<string, string[][]>) =>
+    auditDomain({ domain, selectors: [], sendingIps: [] }, { resolver: fakeResolver({ ...zone, ...bimiZone(domain) }), fetchPolicy: async () => ({ status: 404, contentType: undefined, body: '' }), discoverSelectors: false, now: Date.now });
+
+  it('reads a record with an invalid sp= or np= beside p=reject as p=none when rua is valid, and BIMI does not pass on it', async () => {
+    for (const tags of ['sp=rejekt', 'np=block', 'sp=', 'np=reject; sp=maybe', 'sp=none,reject']) {
+      const a = await auditOne('example.com', { 'TXT _dmarc.example.com': txt(`v=DMARC1; p=reject; ${tags}; rua=mailto:d@example.com`) });
+      expect(byId(a.checks, 'dmarc.policy'), tags).toMatchObject({ status: 'fail', message: expect.stringContaining('receivers apply p=none') });
+      expect(byId(a.checks, 'bimi.record'), tags).toMatchObject({ status: 'fail', message: expect.stringContaining('DMARC policy is none') });
+    }
+  });
+
+  it('reads such a record without a valid rua as no policy at all', async () => {
+    for (const record of ['v=DMARC1; p=reject; sp=rejekt', 'v=DMARC1; p=reject; np=x; rua=mailto:a%zz@example.com', 'v=DMARC1; p=rejected', 'v=DMARC1; p=reject; sp=rejects; rua=dmarc@example.com']) {
+      const a = await auditOne('example.com', { 'TXT _dmarc.example.com': txt(record) });
+      const tags = record;
+      expect(byId(a.checks, 'dmarc.policy'), tags).toMatchObject({ status: 'fail', message: expect.stringContaining('no DMARC policy at all') });
+      expect(byId(a.checks, 'bimi.record').status, tags).toBe('fail');
+    }
+  });
+
+  it('applies the same rule to a record a subdomain inherits', async () => {
+    const a = await auditOne('news.example.com', { 'TXT _dmarc.example.com': txt('v=DMARC1; p=reject; sp=quarantine; np=never; rua=mailto:d@example.com') });
+    expect(byId(a.checks, 'dmarc.policy').status).toBe('fail');
+    expect(byId(a.checks, 'bimi.record').message).toContain('DMARC policy is none');
+    const valid = await auditOne('news.example.com', { 'TXT _dmarc.example.com': txt('v=DMARC1; p=reject; sp=quarantine; np=reject; rua=mailto:d@example.com') });
+    expect(byId(valid.checks, 'dmarc.policy').status).toBe('pass');
+    expect(byId(valid.checks, 'bimi.record').status).toBe('pass');
+  });
+
+  it('skips a record whose version tag is not exactly "DMARC1" and says why', async () => {
+    for (const version of ['v=dmarc1', 'v=Dmarc1', 'v=DMARC1.0', 'v=DMARC2']) {
+      const a = await auditOne('example.com', { 'TXT _dmarc.example.com': txt(`${version}; p=reject; rua=mailto:d@example.com`) });
+      expect(byId(a.checks, 'dmarc.present'), version).toMatchObject({ status: 'fail', message: expect.stringContaining('case-sensitive') });
+      expect(byId(a.checks, 'bimi.record').status, version).toBe('fail');
+    }
+    const inherited = await auditOne('news.example.com', { 'TXT _dmarc.news.example.com': txt('v=dmarc1; p=none'), 'TXT _dmarc.example.com': txt('v=DMARC1; p=reject; rua=mailto:d@example.com') });
+    expect(byId(inherited.checks, 'dmarc.present')).toMatchObject({ status: 'warn', message: expect.stringContaining('inherited from _dmarc.example.com') });
+    expect(byId(inherited.checks, 'dmarc.present').message).toContain('"v=dmarc1; p=none" at _dmarc.news.example.com');
+    expect(parseDmarc('V=DMARC1; p=reject').errors).toEqual([]);
   });
 });
