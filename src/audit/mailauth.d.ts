@@ -1,4 +1,4 @@
-// Types for the parts of mailauth 4.13 the audit uses that ship without declarations.
+// Types for the parts of mailauth 7 the audit uses that ship without declarations.
 declare module 'mailauth/lib/tools.js' {
   export interface TagValueRecord {
     tags: Record<string, string | string[]>;
@@ -15,7 +15,8 @@ declare module 'mailauth/lib/tools.js' {
     name: string,
     minBitLength: number,
     resolver: (name: string, type: string) => Promise<string[][]>,
-  ): Promise<{ publicKey: string; rr: string; modulusLength?: number }>;
+    options?: { strict?: boolean },
+  ): Promise<{ publicKey: string; rr: string; modulusLength?: number; keyType: 'rsa' | 'ed25519'; warnings: string[] }>;
 }
 declare module 'mailauth/lib/dmarc/get-dmarc-record.js' {
   /** RFC 9989 §4.10.1: the policy tags a record is applied with, or null when receivers ignore it. */

@@ -150,7 +150,12 @@ describe('domain audit against the test world DNS', () => {
     expect(find(a, 'dkim.key', 'revoked').message).toContain('revoked');
     expect(find(a, 'dkim.key', 'k1024').evidence.bits).toBe(1024);
     expect(statusOf(a, 'dkim.testing')).toBe('warn');
-    expect(statusOf(a, 'dkim.found')).toBe('pass');
+    // The configured selector "revoked" holds no usable key.
+    expect(find(a, 'dkim.found')).toMatchObject({ status: 'fail', message: expect.stringContaining('revoked._domainkey.dkim.audit.test (revoked: empty p=)') });
+    const onlyRevoked = await audit('dkim-revoked.audit.test');
+    expect(find(onlyRevoked, 'dkim.found')).toMatchObject({ status: 'fail', message: expect.stringContaining('only revoke their keys') });
+    const noK = await audit('dkim-nok.audit.test', { selectors: ['ed'] });
+    expect(find(noK, 'dkim.key', 'ed')).toMatchObject({ status: 'fail', message: expect.stringContaining('k defaults to rsa') });
   });
 
   it('recognises a null MX, fails a domain that cannot receive and an MX host that does not resolve', async () => {
