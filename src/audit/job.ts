@@ -8,7 +8,7 @@ import { targetFor } from './targets.js';
 import { countStatuses } from './types.js';
 
 /** The scheduled audit of every configured domain; `fetcher` is replaceable so tests can serve a policy locally. */
-export function createAuditJob(options: { fetcher?: (context: { resolver: Resolver; timeoutMs: number }) => PolicyFetcher } = {}): Job {
+export function createAuditJob(options: { fetcher?: (context: { resolver: Resolver; timeoutMs: number; allowPrivateAddresses: boolean }) => PolicyFetcher } = {}): Job {
   return {
     name: 'audit',
     description: 'audit the DNS authentication of every configured domain and record record-set changes',
@@ -17,7 +17,7 @@ export function createAuditJob(options: { fetcher?: (context: { resolver: Resolv
       const targets = config.domains.map((d) => targetFor(config, d.name));
       if (targets.length === 0) return { summary: 'no domains configured', details: { domains: [] } };
       const makeFetcher = options.fetcher ?? createHttpsPolicyFetcher;
-      const fetchPolicy = makeFetcher({ resolver, timeoutMs: config.audit.policyTimeout });
+      const fetchPolicy = makeFetcher({ resolver, timeoutMs: config.audit.policyTimeout, allowPrivateAddresses: config.audit.allowPrivateAddresses });
       const audits = await auditDomains(targets, { resolver, fetchPolicy, discoverSelectors: config.audit.discoverSelectors, now }, config.audit.concurrency, signal);
       const details = [];
       let findings = 0;

@@ -16,7 +16,7 @@ export interface PolicyResponse {
  * Why a policy fetch failed. `timeout` and `dns` mean we could not find out; the others are facts a
  * sending server would run into as well.
  */
-export type FetchFailureKind = 'timeout' | 'dns' | 'no_address' | 'connect' | 'tls' | 'too_large' | 'other';
+export type FetchFailureKind = 'timeout' | 'dns' | 'no_address' | 'refused_address' | 'connect' | 'tls' | 'too_large' | 'other';
 
 export class PolicyFetchError extends Error {
   constructor(
@@ -111,7 +111,10 @@ function policyCheck(data: MtaStsData, mxHosts: string[] | undefined): Check {
     const evidence = { url, failure: kind, error: message };
     if (kind === 'timeout' || kind === 'dns') return check('mta_sts.policy', 'error', `could not fetch ${url}: ${message}`, { evidence });
     return check('mta_sts.policy', 'fail', `senders cannot fetch ${url}: ${message}`, {
-      remediation: `Serve the policy at ${url} over HTTPS with a certificate valid for mta-sts.<domain>, as text/plain, under 64 KiB.`,
+      remediation:
+        kind === 'refused_address'
+          ? `Point ${url.split('/')[2]} at a public address where the policy is served over HTTPS.`
+          : `Serve the policy at ${url} over HTTPS with a certificate valid for mta-sts.<domain>, as text/plain, under 64 KiB.`,
       evidence,
     });
   }

@@ -35,12 +35,11 @@ function resolver(dnsServer = world().dns.server, timeoutMs = 2000) {
   return resolverForRun({ servers: [dnsServer], timeoutMs, tries: 1, cacheMaxTtl: 60_000 });
 }
 
-async function audit(domain: string, options: Partial<AuditTarget> & { dnsServer?: string; timeoutMs?: number } = {}): Promise<DomainAudit> {
+/** The test world lives on loopback, so the fetch is allowed private addresses unless a test says otherwise. */
+async function audit(domain: string, options: Partial<AuditTarget> & { dnsServer?: string; timeoutMs?: number; allowPrivateAddresses?: boolean } = {}): Promise<DomainAudit> {
   const r = resolver(options.dnsServer, options.timeoutMs);
-  const result = await auditDomain(
-    { domain, selectors: options.selectors ?? [], sendingIps: options.sendingIps ?? [] },
-    { resolver: r, fetchPolicy: createHttpsPolicyFetcher({ resolver: r, timeoutMs: 3000, port: server.port, ca: AUDIT_CA }), discoverSelectors: true, now: Date.now },
-  );
+  const fetchPolicy = createHttpsPolicyFetcher({ resolver: r, timeoutMs: 3000, port: server.port, ca: AUDIT_CA, allowPrivateAddresses: options.allowPrivateAddresses ?? true });
+  const result = await auditDomain({ domain, selectors: options.selectors ?? [], sendingIps: options.sendingIps ?? [] }, { resolver: r, fetchPolicy, discoverSelectors: true, now: Date.now });
   for (const c of result.checks) {
     if (!seen.has(c.id)) seen.set(c.id, new Set());
     seen.get(c.id)?.add(c.status);
@@ -237,14 +236,36 @@ describe('domain audit against the test world DNS', () => {
 });
 
 describe('the MTA-STS policy fetcher', () => {
+  it('refuses loopback, link-local, private, multicast and unspecified addresses unless allowed, without echoing certificate names', async () => {
+    const refused: Array<[string, string]> = [
+      ['sts-good.audit.test', '127.0.0.1, a loopback'],
+      ['sts-badcert.audit.test', '127.0.0.1, a loopback'],
+      ['ssrf-meta.audit.test', '169.254.169.254, a link-local'],
+      ['ssrf-zero.audit.test', '0.0.0.0, a unspecified'],
+      ['ssrf-private.audit.test', '10.0.0.5, a private'],
+      ['ssrf-v6loop.audit.test', '::1, a loopback'],
+      ['ssrf-mapped.audit.test', '::ffff:127.0.0.1, a loopback'],
+      ['ssrf-multicast.audit.test', 'ff02::1, a multicast'],
+    ];
+    for (const [domain, address] of refused) {
+      const policy = find(await audit(domain, { allowPrivateAddresses: false }), 'mta_sts.policy');
+      expect(policy, domain).toMatchObject({ status: 'fail', evidence: { failure: 'refused_address' } });
+      expect(policy.message, domain).toContain(`resolves to ${address} address`);
+      expect(JSON.stringify(policy), domain).not.toMatch(/altnames|DNS:mta-sts|sts-good\.audit\.test.*sts-mismatch/);
+    }
+    // Allowed, the same loopback server is fetched and judged, and a certificate mismatch says which names it holds.
+    expect(statusOf(await audit('sts-good.audit.test', { allowPrivateAddresses: true }), 'mta_sts.policy')).toBe('pass');
+    expect(find(await audit('sts-badcert.audit.test', { allowPrivateAddresses: true }), 'mta_sts.policy').message).toContain('altnames');
+  });
+
   it('gives up on a policy over 64 KiB and on a server that does not answer in time', async () => {
     const huge = await startPolicyServer((host) => (host.includes('sts-good') ? { status: 200, body: 'x'.repeat(70 * 1024) } : 'hang'));
     try {
       const r = resolver();
-      const fetcher = createHttpsPolicyFetcher({ resolver: r, timeoutMs: 500, port: huge.port, ca: AUDIT_CA });
+      const fetcher = createHttpsPolicyFetcher({ resolver: r, timeoutMs: 500, port: huge.port, ca: AUDIT_CA, allowPrivateAddresses: true });
       await expect(fetcher('mta-sts.sts-good.audit.test')).rejects.toMatchObject({ kind: 'too_large' });
       await expect(fetcher('mta-sts.sts-testing.audit.test')).rejects.toMatchObject({ kind: 'timeout' });
-      const untrusting = createHttpsPolicyFetcher({ resolver: r, timeoutMs: 500, port: huge.port });
+      const untrusting = createHttpsPolicyFetcher({ resolver: r, timeoutMs: 500, port: huge.port, allowPrivateAddresses: true });
       await expect(untrusting('mta-sts.sts-good.audit.test')).rejects.toMatchObject({ kind: 'tls' });
     } finally {
       await huge.close();
