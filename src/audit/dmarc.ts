@@ -1,9 +1,10 @@
+import { getDomain } from 'tldts';
 import type { Resolver } from '../dns/types.js';
 import { lookupTxt, snapshotOf, type Lookup } from './dns.js';
 import { isDmarcRecord, looksLikeDmarc, parseDmarc, treeWalkTargets, type DmarcRecord, type Policy } from './dmarc-parse.js';
 import { check, type Check, type Json, type RecordSet } from './types.js';
 
-export const DMARC_IDS = ['dmarc.present', 'dmarc.single', 'dmarc.syntax', 'dmarc.policy', 'dmarc.rua', 'dmarc.external_rua'] as const;
+export const DMARC_IDS = ['dmarc.present', 'dmarc.discovery', 'dmarc.single', 'dmarc.syntax', 'dmarc.policy', 'dmarc.rua', 'dmarc.external_rua'] as const;
 
 /** One step of the tree walk as evidence: the name asked and what came back. */
 export interface WalkStep {
@@ -49,7 +50,7 @@ export async function discoverDmarc(resolver: Resolver, domain: string): Promise
     const answer = answers[i] as Lookup<string>;
     const name = `_dmarc.${target}`;
     if (applied || unknown) {
-      steps.push({ name, outcome: 'not needed', records: answer.ok ? answer.records.filter(isDmarcRecord) : [] });
+      steps.push({ name, outcome: 'not needed', records: answer.ok ? answer.records.filter(isDmarcRecord) : [], ...(answer.ok ? {} : { error: answer.error }) });
       return;
     }
     if (!answer.ok) {
@@ -117,13 +118,15 @@ export async function auditDmarc(resolver: Resolver, domain: string): Promise<Dm
       return { checks: DMARC_IDS.map((id) => check(id, 'error', message, { evidence: { walk } })), records, discovery, effectivePolicy: undefined, record: undefined };
     }
     const multiple = discovery.steps.filter((s) => s.outcome === 'multiple');
+    const legacy = await legacyDiscovery(resolver, domain, discovery);
     const checks = [
       check('dmarc.present', 'fail', `no DMARC record applies to ${domain}: the tree walk (${discovery.steps.map((s) => s.name).join(', ')}) found none${skippedNote}`, {
         remediation: `Publish a TXT record at _dmarc.${domain}, starting with "v=DMARC1; p=none; rua=mailto:dmarc-reports@${domain}" and moving to quarantine/reject once the reports show all your mail passes.`,
         evidence: { walk },
       }),
+      discoveryCheck(domain, undefined, legacy),
       singleCheck(multiple),
-      ...DMARC_IDS.slice(2).map((id) => check(id, 'info', 'not applicable: no DMARC record')),
+      ...DMARC_IDS.slice(3).map((id) => check(id, 'info', 'not applicable: no DMARC record')),
     ];
     return { checks, records, discovery, effectivePolicy: undefined, record: undefined };
   }
@@ -136,6 +139,7 @@ export async function auditDmarc(resolver: Resolver, domain: string): Promise<Dm
       remediation: 'Write the version tag as "v=DMARC1" in the skipped record, or remove it.',
       evidence: { walk, appliedAt: `_dmarc.${applied.domain}`, inherited: applied.inherited, record: record.text, organizationalDomain: discovery.organizationalDomain },
     }),
+    discoveryCheck(domain, applied, await legacyDiscovery(resolver, domain, discovery)),
     singleCheck(discovery.steps.filter((s) => s.outcome === 'multiple')),
     syntaxCheck(record),
     policyCheck(domain, record, applied.inherited),
@@ -143,6 +147,49 @@ export async function auditDmarc(resolver: Resolver, domain: string): Promise<Dm
     await externalRuaCheck(resolver, applied.domain, discovery.organizationalDomain, record),
   ];
   return { checks, records, discovery, effectivePolicy, record };
+}
+
+/** What a receiver that still follows RFC 7489 §6.6.3 applies: the domain's own record, else its PSL Organizational Domain's. */
+type LegacyDiscovery = { known: true; orgDomain: string; applied: { domain: string; record: DmarcRecord } | undefined } | { known: false; orgDomain: string; error: string };
+
+async function legacyDiscovery(resolver: Resolver, domain: string, walk: DmarcDiscovery): Promise<LegacyDiscovery> {
+  // Private suffixes (blogspot.com, github.io) count: they are part of the list those receivers load.
+  const orgDomain = getDomain(domain, { allowPrivateDomains: true }) ?? domain;
+  for (const name of orgDomain === domain ? [domain] : [domain, orgDomain]) {
+    const step = walk.steps.find((s) => s.name === `_dmarc.${name}`);
+    // The walk asked every level at once, so its answers are reused; only a name it skipped is asked here.
+    const answer: Lookup<string> = step && step.error === undefined ? { ok: true, status: 'ok', records: step.records } : await lookupTxt(resolver, `_dmarc.${name}`);
+    if (!answer.ok) return { known: false, orgDomain, error: answer.error };
+    const records = answer.records.filter(isDmarcRecord);
+    if (records.length === 1) return { known: true, orgDomain, applied: { domain: name, record: parseDmarc(records[0] as string) } };
+  }
+  return { known: true, orgDomain, applied: undefined };
+}
+
+/**
+ * RFC 9989 receivers find the policy by the DNS tree walk; most large mailbox providers still use RFC 7489's
+ * Public Suffix List lookup. Where the two land on different records the domain has two policies in practice.
+ */
+function discoveryCheck(domain: string, walked: DmarcDiscovery['applied'], legacy: LegacyDiscovery): Check {
+  const describe = (found: { domain: string; record: DmarcRecord } | undefined) => (found ? `the record at _dmarc.${found.domain} ("${found.record.text}")` : 'no record, so no DMARC policy');
+  const evidence = {
+    treeWalk: walked ? { at: `_dmarc.${walked.domain}`, record: walked.record.text } : null,
+    publicSuffixList: legacy.known ? (legacy.applied ? { at: `_dmarc.${legacy.applied.domain}`, record: legacy.applied.record.text } : null) : null,
+    pslOrganizationalDomain: legacy.orgDomain,
+  };
+  if (!legacy.known) return check('dmarc.discovery', 'error', `could not look up the record RFC 7489 receivers use: ${legacy.error}`, { evidence });
+  if ((walked?.record.text ?? null) === (legacy.applied?.record.text ?? null) && walked?.domain === legacy.applied?.domain) {
+    return check('dmarc.discovery', 'pass', `RFC 9989 (DNS tree walk) and RFC 7489 (Public Suffix List) receivers both apply ${describe(walked)}`, { evidence });
+  }
+  return check(
+    'dmarc.discovery',
+    'warn',
+    `receivers disagree on the policy for ${domain}: those following RFC 9989's DNS tree walk (mailauth 7 and other updated receivers) apply ${describe(walked)}; those still on RFC 7489's Public Suffix List lookup (most large mailbox providers today) take ${legacy.orgDomain} as the Organizational Domain and apply ${describe(legacy.applied)}`,
+    {
+      remediation: `Publish the policy you want at _dmarc.${domain} itself: a record at the domain is the one both kinds of receiver apply.`,
+      evidence,
+    },
+  );
 }
 
 function singleCheck(multiple: WalkStep[]): Check {

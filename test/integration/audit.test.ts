@@ -196,6 +196,15 @@ describe('domain audit against the test world DNS', () => {
     expect(find(lower, 'bimi.record').message).toContain('no DMARC record applies');
   });
 
+  it('shows both policies when the RFC 9989 tree walk and the RFC 7489 Public Suffix List lookup disagree', async () => {
+    const deep = find(await audit('deep.walk.audit.test'), 'dmarc.discovery');
+    expect(deep.status).toBe('warn');
+    expect(deep.message).toContain('apply the record at _dmarc.walk.audit.test ("v=DMARC1; p=reject; rua=mailto:d@walk.audit.test")');
+    expect(deep.message).toContain('take audit.test as the Organizational Domain and apply no record, so no DMARC policy');
+    expect(deep.evidence).toMatchObject({ treeWalk: { at: '_dmarc.walk.audit.test' }, publicSuffixList: null, pslOrganizationalDomain: 'audit.test' });
+    expect(statusOf(await audit('walk.audit.test'), 'dmarc.discovery')).toBe('pass');
+  });
+
   it('fails sending IPs without forward-confirmed reverse DNS', async () => {
     const a = await audit('good.audit.test', { selectors: ['s2048'], sendingIps: ['198.51.100.77', '198.51.100.78', '198.51.100.79'] });
     expect(a.checks.filter((c) => c.id === 'ptr.fcrdns').map((c) => [c.subject, c.status])).toEqual([

@@ -41,7 +41,7 @@ describe('auditDmarc', () => {
   it('applies the record at the domain itself', async () => {
     const resolver = fakeResolver({ 'TXT _dmarc.example.com': txt('v=DMARC1; p=reject; rua=mailto:d@example.com') });
     const result = await auditDmarc(resolver, 'example.com');
-    expect(result.checks.map((c) => c.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass', 'pass']);
+    expect(result.checks.map((c) => c.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass']);
     expect(result.effectivePolicy).toBe('reject');
   });
 
@@ -148,3 +148,43 @@ describe('policy tags receivers apply (RFC 9989 §4.10.1)', () => {
     expect(parseDmarc('V=DMARC1; p=reject').errors).toEqual([]);
   });
 });
+
+describe('DMARC discovery: RFC 9989 tree walk against RFC 7489 Public Suffix List lookup', () => {
+  const discovery = async (domain: string, zone: Record<string, unknown>) => byId((await auditDmarc(fakeResolver(zone as never), domain)).checks, 'dmarc.discovery');
+
+  it('passes when both methods apply the same record', async () => {
+    for (const [domain, zone] of [
+      ['example.com', { 'TXT _dmarc.example.com': txt('v=DMARC1; p=reject') }],
+      ['mail.example.com', { 'TXT _dmarc.example.com': txt('v=DMARC1; p=reject') }],
+      ['shop.example.co.uk', { 'TXT _dmarc.shop.example.co.uk': txt('v=DMARC1; p=none'), 'TXT _dmarc.co.uk': txt('v=DMARC1; p=reject; psd=y') }],
+      ['nothing.example.org', {}],
+    ] as const) {
+      expect((await discovery(domain, zone)).status, domain).toBe('pass');
+    }
+  });
+
+  it('shows both records and says which receivers use which when they differ', async () => {
+    const cases: Array<[string, Record<string, unknown>, string, string]> = [
+      // The walk stops at the nearest ancestor; the list jumps to the registrable domain.
+      ['a.b.example.com', { 'TXT _dmarc.b.example.com': txt('v=DMARC1; p=reject'), 'TXT _dmarc.example.com': txt('v=DMARC1; p=none') }, '_dmarc.b.example.com', '_dmarc.example.com'],
+      // A private PSL suffix is its own boundary for the list; the walk reaches the suffix's record.
+      ['foo.blogspot.com', { 'TXT _dmarc.blogspot.com': txt('v=DMARC1; p=reject') }, '_dmarc.blogspot.com', 'no record'],
+      // A public suffix operator's record (psd=y) is found only by the walk.
+      ['shop.example.co.uk', { 'TXT _dmarc.co.uk': txt('v=DMARC1; p=reject; psd=y') }, '_dmarc.co.uk', 'no record'],
+    ];
+    for (const [domain, zone, walked, listed] of cases) {
+      const found = await discovery(domain, zone);
+      expect(found.status, domain).toBe('warn');
+      expect(found.message, domain).toMatch(new RegExp(`RFC 9989's DNS tree walk .* apply the record at ${walked.replace(/\./g, '\\.')}`));
+      expect(found.message, domain).toContain(`RFC 7489's Public Suffix List lookup (most large mailbox providers today)`);
+      expect(found.message.split('RFC 7489')[1], domain).toContain(listed);
+      expect(found.remediation).toContain(`_dmarc.${domain}`);
+    }
+  });
+
+  it('says error when the record RFC 7489 receivers use cannot be looked up', async () => {
+    const found = await discovery('a.b.c.d.e.f.g.h.example.com', { 'TXT _dmarc.d.e.f.g.h.example.com': txt('v=DMARC1; p=reject'), 'TXT _dmarc.example.com': 'timeout' });
+    expect(found.status).toBe('error');
+  });
+});
+
