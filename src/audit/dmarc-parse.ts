@@ -36,6 +36,8 @@ export interface ReportUri {
   host: string | undefined;
   /** RFC 7489's `!size` limit, which RFC 9989 dropped. */
   sizeLimit: string | undefined;
+  /** False for a malformed URI (RFC 9989 §4.8): receivers send nothing there. */
+  valid: boolean;
 }
 
 const KNOWN = new Set(['v', 'p', 'sp', 'np', 'psd', 't', 'adkim', 'aspf', 'rua', 'ruf', 'fo', 'pct', 'rf', 'ri']);
@@ -129,8 +131,9 @@ function uris(value: string | undefined, tag: string, errors: string[]): ReportU
       const sizeLimit = bang > 0 && /^\d+[kmgt]?$/i.test(part.slice(bang + 1)) ? part.slice(bang + 1) : undefined;
       const uri = sizeLimit === undefined ? part : part.slice(0, bang);
       const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(uri)?.[1]?.toLowerCase() ?? '';
+      const valid = scheme !== '' && URI.test(uri);
       if (!scheme) errors.push(`${tag}: "${part}" is not a URI (expected mailto:address)`);
-      else if (!URI.test(uri)) errors.push(`${tag}: "${part}" is not a valid URI (RFC 3986: a "%" must start a two-digit hex escape)`);
+      else if (!valid) errors.push(`${tag}: "${part}" is not a valid URI (RFC 3986: a "%" must start a two-digit hex escape)`);
       let host: string | undefined;
       if (scheme === 'mailto') {
         const address = percentDecoded(uri.slice('mailto:'.length));
@@ -138,7 +141,7 @@ function uris(value: string | undefined, tag: string, errors: string[]): ReportU
         host = at > 0 ? address.slice(at + 1).toLowerCase().replace(/\.$/, '') : undefined;
         if (!host) errors.push(`${tag}: "${part}" has no mailbox domain`);
       }
-      return { uri, scheme, host, sizeLimit };
+      return { uri, scheme, host, sizeLimit, valid };
     });
 }
 

@@ -300,7 +300,13 @@ function policyCheck(domain: string, record: DmarcRecord, inherited: boolean): C
 }
 
 function ruaCheck(record: DmarcRecord): Check {
-  const evidence = { rua: record.rua.map((u) => u.uri), ruf: record.ruf.map((u) => u.uri) };
+  const evidence = { rua: record.rua.map((u) => u.uri), ruf: record.ruf.map((u) => u.uri), invalid: [...record.rua, ...record.ruf].filter((u) => !u.valid).map((u) => u.uri) };
+  if (record.rua.length > 0 && record.rua.every((u) => !u.valid)) {
+    return check('dmarc.rua', 'warn', `no usable aggregate report address: ${record.rua.map((u) => `"${u.uri}"`).join(', ')} ${record.rua.length > 1 ? 'are not valid URIs' : 'is not a valid URI'}, so receivers send no reports`, {
+      remediation: 'Write the address as a valid mailto: URI, percent-encoding only with two hex digits, e.g. "rua=mailto:dmarc-reports@example.com".',
+      evidence,
+    });
+  }
   if (record.rua.length === 0) {
     return check('dmarc.rua', 'warn', 'no aggregate report address (rua=): you cannot see who sends as your domain or whether it passes', {
       remediation: 'Add "rua=mailto:<a mailbox or DMARC report service>" to the record.',
@@ -324,7 +330,7 @@ function ruaCheck(record: DmarcRecord): Check {
 
 /** RFC 9989 §4.4 / RFC 7489 §7.1: a destination outside the Organizational Domain must agree to get reports. */
 async function externalRuaCheck(resolver: Resolver, policyDomain: string, orgDomain: string, record: DmarcRecord): Promise<Check> {
-  const hosts = [...new Set([...record.rua, ...record.ruf].map((u) => u.host).filter((h): h is string => h !== undefined))];
+  const hosts = [...new Set([...record.rua, ...record.ruf].filter((u) => u.valid).map((u) => u.host).filter((h): h is string => h !== undefined))];
   const external = hosts.filter((host) => host !== orgDomain && !host.endsWith(`.${orgDomain}`));
   if (external.length === 0) {
     return check('dmarc.external_rua', 'pass', hosts.length === 0 ? 'no report destinations' : 'every report destination is inside the organizational domain', {

@@ -25,8 +25,8 @@ describe('parseDmarc', () => {
     const record = parseDmarc('v=DMARC1; p=quarantine; sp=reject; np=reject; psd=n; t=y; pct=50; rf=afrf; adkim=s; rua=mailto:a@example.com!10m,mailto:b@example.net');
     expect(record).toMatchObject({ p: 'quarantine', sp: 'reject', np: 'reject', psd: 'n', testing: true, pct: 50, adkim: 's', aspf: 'r', removed: ['pct', 'rf'] });
     expect(record.rua).toEqual([
-      { uri: 'mailto:a@example.com', scheme: 'mailto', host: 'example.com', sizeLimit: '10m' },
-      { uri: 'mailto:b@example.net', scheme: 'mailto', host: 'example.net', sizeLimit: undefined },
+      { uri: 'mailto:a@example.com', scheme: 'mailto', host: 'example.com', sizeLimit: '10m', valid: true },
+      { uri: 'mailto:b@example.net', scheme: 'mailto', host: 'example.net', sizeLimit: undefined, valid: true },
     ]);
     expect(record.errors).toEqual([]);
   });

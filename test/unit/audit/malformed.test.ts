@@ -22,6 +22,10 @@ describe('malformed records are findings for their domain, never an aborted run'
     }
     expect(parseDmarc('v=DMARC1; p=reject; rua=mailto:dmarc%2Breports@example.com').rua[0]?.host).toBe('example.com');
     expect(parseDmarc('v=DMARC1; p=reject; rua=mailto:a%zz@example.com').rua[0]?.host).toBe('example.com');
+    for (const tag of ['rua=mailto:a%zz@example.com', 'rua=mailto:%', 'rua=mailto:a%2@example.com']) {
+      const record = parseDmarc(`v=DMARC1; p=reject; ${tag}`);
+      expect(record.rua.map((u) => u.valid), tag).toEqual([false]);
+    }
     // A well-formed escape that is not UTF-8 is a valid URI; it is kept as written rather than crashing.
     expect(parseDmarc('v=DMARC1; p=reject; rua=mailto:d@exa%C3mple.com').rua[0]?.host).toBe('exa%c3mple.com');
   });
@@ -54,6 +58,13 @@ describe('malformed records are findings for their domain, never an aborted run'
       expect(byId(audit.checks, 'spf.syntax').status, audit.domain).toBe('fail');
     }
     expect(byId(audits.at(-1)?.checks ?? [], 'dmarc.policy').status).toBe('pass');
+    // An invalid rua= is no report address: it is neither reported as working nor asked about.
+    const onlyBadRua = audits.filter((a) => /^rua=/.test(badReportUris[Number(a.domain.slice(1, 2))] ?? ''));
+    for (const audit of onlyBadRua) {
+      expect(byId(audit.checks, 'dmarc.rua'), audit.domain).toMatchObject({ status: 'warn', message: expect.stringContaining('no usable aggregate report address') });
+      expect(byId(audit.checks, 'dmarc.external_rua').status, audit.domain).toBe('pass');
+    }
+    expect(onlyBadRua.length).toBeGreaterThanOrEqual(4);
   });
 
   it('keeps an unexpected failure in one domain to that domain', async () => {
