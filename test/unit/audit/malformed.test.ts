@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseDmarc } from '../../../src/audit/dmarc-parse.js';
+import { renderReport } from '../../../src/audit/render.js';
 import { auditDomains } from '../../../src/audit/runner.js';
 import type { Check } from '../../../src/audit/types.js';
 import { DnsError, type Resolver } from '../../../src/dns/types.js';
@@ -80,6 +81,7 @@ describe('malformed records are findings for their domain, never an aborted run'
     const [a, b, c] = await auditDomains(targets, { resolver, fetchPolicy: async () => ({ status: 404, contentType: undefined, body: '' }), discoverSelectors: false, now: Date.now }, 1);
     expect(a?.checks).toEqual([expect.objectContaining({ id: 'audit.complete', status: 'error', message: expect.stringContaining('resolver bug') })]);
     expect(a?.records).toEqual({});
+    expect(renderReport([a as NonNullable<typeof a>], { colour: false })).toContain('ERR  audit.complete  the audit of a.example stopped on an internal error');
     expect(byId(b?.checks ?? [], 'dmarc.policy').status).toBe('pass');
     expect(byId(c?.checks ?? [], 'spf.present').status).toBe('error');
   });
