@@ -1,5 +1,4 @@
-import { getPolicyTags } from 'mailauth/lib/dmarc/get-dmarc-record.js';
-import { parseTagValueRecord } from 'mailauth/lib/tools.js';
+import { parseTagValueRecord } from './tag-value.js';
 
 export type Policy = 'none' | 'quarantine' | 'reject';
 
@@ -95,15 +94,29 @@ export function parseDmarc(text: string): DmarcRecord {
     errors,
     applied: undefined,
   };
-  const lower = (tag: string) => tags[tag]?.toLowerCase();
-  const applied = getPolicyTags({ p: lower('p'), sp: lower('sp'), np: lower('np'), rua: tags.rua });
-  if (applied) record.applied = { p: applied.p as Policy, sp: applied.sp as Policy | undefined, np: applied.np as Policy | undefined };
+  record.applied = appliedPolicies(tags);
   if (tags.pct !== undefined) {
     const pct = Number(tags.pct);
     if (!/^\d{1,3}$/.test(tags.pct) || pct > 100) errors.push(`pct=${tags.pct}: expected 0-100`);
     else record.pct = pct;
   }
   return record;
+}
+
+const OBSOLETE_SIZE = /![0-9]+[kmgt]?$/i;
+
+/**
+ * RFC 9989 §4.10.1, the rule mailauth 7's getPolicyTags applies (its module loads node:dns, so this is a
+ * portable copy that test/unit/audit/dmarc.test.ts compares with it): p=, sp= and np= as published when all
+ * are valid; when one is invalid, p=none if rua= lists a valid URI, otherwise no policy at all.
+ */
+function appliedPolicies(tags: Record<string, string | undefined>): DmarcRecord['applied'] {
+  const value = (tag: string) => tags[tag]?.toLowerCase();
+  const valid = (v: string | undefined): v is Policy | undefined => v === undefined || POLICIES.has(v);
+  const [p, sp, np] = [value('p'), value('sp'), value('np')];
+  if (p !== undefined && POLICIES.has(p) && valid(sp) && valid(np)) return { p: p as Policy, sp, np };
+  const reports = (tags.rua ?? '').split(',').some((uri) => URI.test(uri.trim().replace(OBSOLETE_SIZE, '')));
+  return reports ? { p: 'none', sp: undefined, np: undefined } : undefined;
 }
 
 /** RFC 9989 §4.8 dmarc-uri: an RFC 3986 URI, where "," and "!" must be percent-encoded. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditSpf } from '../../src/audit/spf.js';
 import type { Check } from '../../src/audit/types.js';
-import { createNodeResolver } from '../../src/dns/node-resolver.js';
+import { createAresResolver } from '../../src/node/ares-resolver.js';
 import { loadSpfSuite, type SuiteScenario } from '../support/spf-suite.js';
 import { startZoneDataDns, type ZoneDataDns } from '../support/zone-data-dns.js';
 
@@ -67,7 +67,7 @@ describe('the SPF audit against the RFC 7208 test suite', () => {
     const judged: Judged[] = [];
     for (const scenario of loadSpfSuite()) {
       dns.load(scenario.zone);
-      const resolver = createNodeResolver({ servers: [dns.server], timeoutMs: 300, tries: 1 });
+      const resolver = createAresResolver({ servers: [dns.server], timeoutMs: 300, tries: 1 });
       for (const [domain, { expected, scenarios }] of expectations(scenario)) {
         const { checks } = await auditSpf(resolver, domain);
         const why = checks.filter((c) => c.status === 'error' || c.status === 'fail').map((c) => `${c.id} ${c.status}: ${c.message.split('\n')[0]}`);

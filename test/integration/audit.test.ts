@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DKIM_IDS } from '../../src/audit/dkim.js';
 import { DMARC_IDS } from '../../src/audit/dmarc.js';
-import { createHttpsPolicyFetcher } from '../../src/audit/mta-sts-fetch.js';
+import { createHttpsPolicyFetcher } from '../../src/node/mta-sts-https.js';
 import { MTA_STS_IDS } from '../../src/audit/mta-sts.js';
 import { MX_IDS } from '../../src/audit/mx.js';
-import { auditDomain, type AuditTarget } from '../../src/audit/runner.js';
+import { auditDomain, type AuditTarget } from '../../src/audit/audit-domains.js';
 import { SPF_IDS } from '../../src/audit/spf.js';
 import type { Check, CheckStatus, DomainAudit } from '../../src/audit/types.js';
-import { resolverForRun } from '../../src/dns/index.js';
+import { createMailauthToolkit } from '../../src/node/mailauth-audit.js';
+import { resolverForRun } from '../../src/node/run-resolver.js';
 import { AUDIT_CA, startPolicyServer, type PolicyServer } from '../support/mta-sts-server.js';
 import { world } from '../world/context.js';
 
@@ -21,6 +22,7 @@ const policies: Record<string, string> = {
 };
 
 let server: PolicyServer;
+const toolkit = createMailauthToolkit();
 /** Every status each check id reached across the scenarios, to prove both outcomes are exercised. */
 const seen = new Map<string, Set<CheckStatus>>();
 
@@ -39,7 +41,7 @@ function resolver(dnsServer = world().dns.server, timeoutMs = 2000) {
 async function audit(domain: string, options: Partial<AuditTarget> & { dnsServer?: string; timeoutMs?: number; allowPrivateAddresses?: boolean } = {}): Promise<DomainAudit> {
   const r = resolver(options.dnsServer, options.timeoutMs);
   const fetchPolicy = createHttpsPolicyFetcher({ resolver: r, timeoutMs: 3000, port: server.port, ca: AUDIT_CA, allowPrivateAddresses: options.allowPrivateAddresses ?? true });
-  const result = await auditDomain({ domain, selectors: options.selectors ?? [], sendingIps: options.sendingIps ?? [] }, { resolver: r, fetchPolicy, discoverSelectors: true, now: Date.now });
+  const result = await auditDomain({ domain, selectors: options.selectors ?? [], sendingIps: options.sendingIps ?? [] }, { resolver: r, fetchPolicy, discoverSelectors: true, now: Date.now, toolkit });
   for (const c of result.checks) {
     if (!seen.has(c.id)) seen.set(c.id, new Set());
     seen.get(c.id)?.add(c.status);

@@ -1,8 +1,10 @@
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { parseDmarc, treeWalkTargets } from '../../../src/audit/dmarc-parse.js';
 import { auditDmarc, discoverDmarc } from '../../../src/audit/dmarc.js';
-import { auditDomain } from '../../../src/audit/runner.js';
+import { auditDomain } from '../../../src/audit/audit-domains.js';
 import type { Check } from '../../../src/audit/types.js';
+import { createMailauthToolkit } from '../../../src/node/mailauth-audit.js';
 import { fakeResolver, txt } from './fake-resolver.js';
 
 const byId = (checks: Check[], id: string) => checks.find((c) => c.id === id) as Check;
@@ -108,7 +110,7 @@ describe('auditDmarc', () => {
 describe('policy tags receivers apply (RFC 9989 §4.10.1)', () => {
   const bimiZone = (domain: string) => ({ [`TXT default._bimi.${domain}`]: txt(`v=BIMI1; l=https://${domain}/logo.svg; a=https://${domain}/vmc.pem`) });
   const auditOne = (domain: string, zone: Record<string, string[][]>) =>
-    auditDomain({ domain, selectors: [], sendingIps: [] }, { resolver: fakeResolver({ ...zone, ...bimiZone(domain) }), fetchPolicy: async () => ({ status: 404, contentType: undefined, body: '' }), discoverSelectors: false, now: Date.now });
+    auditDomain({ domain, selectors: [], sendingIps: [] }, { resolver: fakeResolver({ ...zone, ...bimiZone(domain) }), fetchPolicy: async () => ({ status: 404, contentType: undefined, body: '' }), discoverSelectors: false, now: Date.now, toolkit: createMailauthToolkit() });
 
   it('reads a record with an invalid sp= or np= beside p=reject as p=none when rua is valid, and BIMI does not pass on it', async () => {
     for (const tags of ['sp=rejekt', 'np=block', 'sp=', 'np=reject; sp=maybe', 'sp=none,reject']) {
@@ -185,6 +187,27 @@ describe('DMARC discovery: RFC 9989 tree walk against RFC 7489 Public Suffix Lis
   it('says error when the record RFC 7489 receivers use cannot be looked up', async () => {
     const found = await discovery('a.b.c.d.e.f.g.h.example.com', { 'TXT _dmarc.d.e.f.g.h.example.com': txt('v=DMARC1; p=reject'), 'TXT _dmarc.example.com': 'timeout' });
     expect(found.status).toBe('error');
+  });
+});
+
+describe('the policy rule for invalid tags matches mailauth 7', () => {
+  // mailauth's module loads node:dns, so the core carries a portable copy; this keeps the two in step.
+  const { getPolicyTags } = createRequire(import.meta.url)('mailauth/lib/dmarc/get-dmarc-record.js') as {
+    getPolicyTags(record: Record<string, string | undefined>): { p: string; sp?: string; np?: string } | null;
+  };
+  it('agrees on valid, invalid and missing policy tags with and without a usable rua', () => {
+    const policies = [undefined, 'none', 'quarantine', 'reject', 'REJECT', 'rejekt', ''];
+    const ruas = [undefined, 'mailto:d@example.com', 'mailto:a%zz@example.com', 'dmarc@example.com', 'mailto:d@example.com!10m', 'https://x.example/r,mailto:%'];
+    let compared = 0;
+    for (const p of policies) for (const sp of policies) for (const np of policies.slice(0, 4)) for (const rua of ruas) {
+      const text = ['v=DMARC1', p === undefined ? '' : `p=${p}`, sp === undefined ? '' : `sp=${sp}`, np === undefined ? '' : `np=${np}`, rua === undefined ? '' : `rua=${rua}`].filter(Boolean).join('; ');
+      const lower = (v: string | undefined) => v?.toLowerCase();
+      const theirs = getPolicyTags({ p: lower(p), sp: lower(sp), np: lower(np), rua });
+      const ours = parseDmarc(text).applied;
+      expect(ours ? { p: ours.p, ...(ours.sp ? { sp: ours.sp } : {}), ...(ours.np ? { np: ours.np } : {}) } : null, text).toEqual(theirs ? Object.fromEntries(Object.entries(theirs).filter(([, v]) => v !== undefined)) : null);
+      compared++;
+    }
+    expect(compared).toBe(7 * 7 * 4 * 6);
   });
 });
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseDmarc } from '../../../src/audit/dmarc-parse.js';
 import { renderReport } from '../../../src/audit/render.js';
-import { auditDomains } from '../../../src/audit/runner.js';
+import { auditDomains } from '../../../src/audit/audit-domains.js';
 import type { Check } from '../../../src/audit/types.js';
 import { DnsError, type Resolver } from '../../../src/dns/types.js';
+import { createMailauthToolkit } from '../../../src/node/mailauth-audit.js';
 import { fakeResolver, txt } from './fake-resolver.js';
 
 const byId = (checks: Check[], id: string) => checks.find((c) => c.id === id) as Check;
@@ -48,7 +49,7 @@ describe('malformed records are findings for their domain, never an aborted run'
     zone['TXT _dmarc.good.example'] = txt('v=DMARC1; p=reject; rua=mailto:d@good.example');
     const fetchPolicy = async () => ({ status: 200, contentType: 'text/plain', body: 'version: STSv1\nmode: enforce\nmx: %zz[\nmax_age: x' });
     const targets = [...domains, 'good.example'].map((domain) => ({ domain, selectors: ['default'], sendingIps: ['192.0.2.1'] }));
-    const audits = await auditDomains(targets, { resolver: fakeResolver(zone as never), fetchPolicy, discoverSelectors: false, now: Date.now }, 3);
+    const audits = await auditDomains(targets, { resolver: fakeResolver(zone as never), fetchPolicy, discoverSelectors: false, now: Date.now, toolkit: createMailauthToolkit() }, 3);
     expect(audits.map((a) => a.domain)).toEqual([...domains, 'good.example']);
     for (const audit of audits) {
       expect(audit.checks.some((c) => c.id === 'audit.complete'), audit.domain).toBe(false);
@@ -78,7 +79,7 @@ describe('malformed records are findings for their domain, never an aborted run'
       },
     };
     const targets = ['a.example', 'b.example', 'c.example'].map((domain) => ({ domain, selectors: [], sendingIps: [] }));
-    const [a, b, c] = await auditDomains(targets, { resolver, fetchPolicy: async () => ({ status: 404, contentType: undefined, body: '' }), discoverSelectors: false, now: Date.now }, 1);
+    const [a, b, c] = await auditDomains(targets, { resolver, fetchPolicy: async () => ({ status: 404, contentType: undefined, body: '' }), discoverSelectors: false, now: Date.now, toolkit: createMailauthToolkit() }, 1);
     expect(a?.checks).toEqual([expect.objectContaining({ id: 'audit.complete', status: 'error', message: expect.stringContaining('resolver bug') })]);
     expect(a?.records).toEqual({});
     expect(renderReport([a as NonNullable<typeof a>], { colour: false })).toContain('ERR  audit.complete  the audit of a.example stopped on an internal error');
