@@ -9,7 +9,8 @@ export const DMARC_IDS = ['dmarc.present', 'dmarc.discovery', 'dmarc.single', 'd
 /** One step of the tree walk as evidence: the name asked and what came back. */
 export interface WalkStep {
   name: string;
-  outcome: 'record' | 'none' | 'multiple' | 'error' | 'not needed';
+  /** `passed over`: a record the walk met that is not the Organizational Domain's, so it does not apply. */
+  outcome: 'record' | 'passed over' | 'none' | 'multiple' | 'error' | 'not needed';
   records: string[];
   /** Records that look meant as DMARC but that receivers skip, such as "v=dmarc1; ...". */
   ignored?: string[];
@@ -21,7 +22,7 @@ export interface DmarcDiscovery {
   steps: WalkStep[];
   /** Undefined when none applies, or when a DNS failure hides whether one does. */
   applied: { domain: string; record: DmarcRecord; inherited: boolean } | undefined;
-  /** True when a DNS failure at or before the applying level leaves the answer unknown. */
+  /** True when, without a record at the domain itself, a DNS failure on the walk leaves the answer unknown. */
   unknown: boolean;
   /** The RFC 9989 §4.10.2 Organizational Domain, from the same walk. */
   organizationalDomain: string;
@@ -37,60 +38,74 @@ export interface DmarcResult {
 }
 
 /**
- * Policy discovery by the RFC 9989 DNS tree walk. Every level is asked at once, because the names to ask
- * follow from the domain alone; the answers are then read nearest first, as the RFC walks.
+ * Policy discovery by the RFC 9989 DNS tree walk (§4.10), read the way mailauth 7 reads it: the domain's own
+ * record applies; without one, the walk goes up until a record carries psd=y or psd=n (or a lookup fails)
+ * and the record of the Organizational Domain applies, or else that of the public suffix above it. A record
+ * on an intermediate name is passed over. Every level is asked at once, because the names follow from the
+ * domain alone; the answers are then read nearest first.
  */
 export async function discoverDmarc(resolver: Resolver, domain: string): Promise<DmarcDiscovery> {
   const targets = treeWalkTargets(domain);
   const answers = await Promise.all(targets.map((target) => lookupTxt(resolver, `_dmarc.${target}`)));
-  const steps: WalkStep[] = [];
-  let applied: DmarcDiscovery['applied'];
-  let unknown = false;
-  targets.forEach((target, i) => {
-    const answer = answers[i] as Lookup<string>;
-    const name = `_dmarc.${target}`;
-    if (applied || unknown) {
-      steps.push({ name, outcome: 'not needed', records: answer.ok ? answer.records.filter(isDmarcRecord) : [], ...(answer.ok ? {} : { error: answer.error }) });
-      return;
-    }
-    if (!answer.ok) {
-      unknown = true;
-      steps.push({ name, outcome: 'error', records: [], error: answer.error });
-      return;
-    }
-    const records = answer.records.filter(isDmarcRecord);
-    const ignored = answer.records.filter(looksLikeDmarc);
-    const extra = ignored.length > 0 ? { ignored } : {};
-    if (records.length === 1) {
-      applied = { domain: target, record: parseDmarc(records[0] as string), inherited: i > 0 };
-      steps.push({ name, outcome: 'record', records, ...extra });
-    } else {
-      steps.push({ name, outcome: records.length > 1 ? 'multiple' : 'none', records, ...extra });
-    }
-  });
-  return { steps, applied, unknown, organizationalDomain: organizationalDomain(domain, targets, answers) };
-}
-
-/**
- * RFC 9989 §4.10.2: walking up, a record with psd=n marks the Organizational Domain and psd=y marks a public
- * suffix (so the name one label below it is the Organizational Domain); otherwise it is the shortest name
- * that publishes a record, or the domain itself when none does. Levels that failed are skipped: this only
- * decides which report destinations count as external.
- */
-function organizationalDomain(domain: string, targets: string[], answers: Array<Lookup<string>>): string {
-  let shortest: string | undefined;
+  const found: Found[] = [];
+  let failedAt: number | undefined;
+  let end = targets.length;
   for (let i = 0; i < targets.length; i++) {
     const answer = answers[i] as Lookup<string>;
-    if (!answer.ok) continue;
+    if (!answer.ok) {
+      failedAt = i;
+      end = i + 1;
+      break;
+    }
     const records = answer.records.filter(isDmarcRecord);
     if (records.length !== 1) continue;
     const record = parseDmarc(records[0] as string);
-    const target = targets[i] as string;
-    if (record.psd === 'n') return target;
-    if (record.psd === 'y') return i > 0 ? oneLabelBelow(domain, target) : target;
-    shortest = target;
+    found.push({ index: i, domain: targets[i] as string, record });
+    if (record.psd === 'y' || record.psd === 'n') {
+      end = i + 1;
+      break;
+    }
   }
-  return shortest ?? domain.toLowerCase();
+  const own = found[0]?.index === 0 ? found[0] : undefined;
+  const orgDomain = organizationalDomain(domain, found);
+  let applied: DmarcDiscovery['applied'];
+  if (own) applied = { domain: own.domain, record: own.record, inherited: false };
+  else if (failedAt === undefined) {
+    const last = found.at(-1);
+    const entry = found.find((f) => f.domain === orgDomain) ?? (last?.record.psd === 'y' ? last : undefined);
+    if (entry) applied = { domain: entry.domain, record: entry.record, inherited: true };
+  }
+  const steps = targets.map((target, i): WalkStep => {
+    const answer = answers[i] as Lookup<string>;
+    const name = `_dmarc.${target}`;
+    if (i >= end) return { name, outcome: 'not needed', records: answer.ok ? answer.records.filter(isDmarcRecord) : [], ...(answer.ok ? {} : { error: answer.error }) };
+    if (!answer.ok) return { name, outcome: 'error', records: [], error: answer.error };
+    const records = answer.records.filter(isDmarcRecord);
+    const ignored = answer.records.filter(looksLikeDmarc);
+    const extra = ignored.length > 0 ? { ignored } : {};
+    if (records.length === 1) return { name, outcome: applied?.domain === target ? 'record' : 'passed over', records, ...extra };
+    return { name, outcome: records.length > 1 ? 'multiple' : 'none', records, ...extra };
+  });
+  return { steps, applied, unknown: !own && failedAt !== undefined, organizationalDomain: orgDomain };
+}
+
+interface Found {
+  index: number;
+  domain: string;
+  record: DmarcRecord;
+}
+
+/**
+ * RFC 9989 §4.10.2: walking up, a record with psd=n marks the Organizational Domain and psd=y below the
+ * domain marks a public suffix (so the name one label below it is the Organizational Domain); otherwise it
+ * is the shortest name that publishes a record, or the domain itself when none does.
+ */
+function organizationalDomain(domain: string, found: Found[]): string {
+  for (const entry of found) {
+    if (entry.record.psd === 'n') return entry.domain;
+    if (entry.record.psd === 'y' && entry.index > 0) return oneLabelBelow(domain, entry.domain);
+  }
+  return found.at(-1)?.domain ?? domain.toLowerCase();
 }
 
 function oneLabelBelow(domain: string, suffix: string): string {

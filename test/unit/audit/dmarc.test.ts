@@ -52,7 +52,8 @@ describe('auditDmarc', () => {
     const result = await auditDmarc(resolver, 'news.mail.example.com');
     expect(byId(result.checks, 'dmarc.present').message).toContain('inherited from _dmarc.example.com');
     expect(result.effectivePolicy).toBe('quarantine');
-    expect(result.discovery.steps.map((s) => s.outcome)).toEqual(['none', 'none', 'record', 'not needed']);
+    // Without psd= the walk goes on to the top: a record above could still move the Organizational Domain.
+    expect(result.discovery.steps.map((s) => s.outcome)).toEqual(['none', 'none', 'record', 'none']);
     expect(result.discovery.organizationalDomain).toBe('example.com');
   });
 
@@ -167,8 +168,8 @@ describe('DMARC discovery: RFC 9989 tree walk against RFC 7489 Public Suffix Lis
 
   it('shows both records and says which receivers use which when they differ', async () => {
     const cases: Array<[string, Record<string, unknown>, string, string]> = [
-      // The walk stops at the nearest ancestor; the list jumps to the registrable domain.
-      ['a.b.example.com', { 'TXT _dmarc.b.example.com': txt('v=DMARC1; p=reject'), 'TXT _dmarc.example.com': txt('v=DMARC1; p=none') }, '_dmarc.b.example.com', '_dmarc.example.com'],
+      // psd=n makes b.example.com its own Organizational Domain for the walk; the list jumps to example.com.
+      ['a.b.example.com', { 'TXT _dmarc.b.example.com': txt('v=DMARC1; p=reject; psd=n'), 'TXT _dmarc.example.com': txt('v=DMARC1; p=none') }, '_dmarc.b.example.com', '_dmarc.example.com'],
       // A private PSL suffix is its own boundary for the list; the walk reaches the suffix's record.
       ['foo.blogspot.com', { 'TXT _dmarc.blogspot.com': txt('v=DMARC1; p=reject') }, '_dmarc.blogspot.com', 'no record'],
       // A public suffix operator's record (psd=y) is found only by the walk.
@@ -208,6 +209,50 @@ describe('the policy rule for invalid tags matches mailauth 7', () => {
       compared++;
     }
     expect(compared).toBe(7 * 7 * 4 * 6);
+  });
+});
+
+describe('policy discovery matches mailauth 7 (RFC 9989 §4.10)', () => {
+  it('applies the Organizational Domain record, passing over records on intermediate names', async () => {
+    const zone = { 'TXT _dmarc.b.example.com': txt('v=DMARC1; p=none'), 'TXT _dmarc.example.com': txt('v=DMARC1; p=reject') };
+    const passedOver = await discoverDmarc(fakeResolver(zone), 'a.b.example.com');
+    expect(passedOver.applied?.domain).toBe('example.com');
+    expect(passedOver.steps.map((s) => s.outcome)).toEqual(['none', 'passed over', 'record', 'none']);
+    const psdN = await discoverDmarc(fakeResolver({ ...zone, 'TXT _dmarc.b.example.com': txt('v=DMARC1; p=none; psd=n') }), 'a.b.example.com');
+    expect(psdN.applied?.domain).toBe('b.example.com');
+    expect(psdN.steps.at(-1)?.outcome).toBe('not needed');
+    const psd = await discoverDmarc(fakeResolver({ 'TXT _dmarc.co.uk': txt('v=DMARC1; p=reject; psd=y') }), 'shop.example.co.uk');
+    expect(psd).toMatchObject({ applied: { domain: 'co.uk' }, organizationalDomain: 'example.co.uk' });
+    const failed = await discoverDmarc(fakeResolver({ 'TXT _dmarc.example.com': txt('v=DMARC1; p=reject'), 'TXT _dmarc.com': 'servfail' }), 'a.example.com');
+    expect(failed).toMatchObject({ applied: undefined, unknown: true });
+  });
+
+  it('finds the same record as mailauth on every shape of tree', async () => {
+    // mailauth's module loads node:dns, so the core carries its own walk; this keeps the two in step.
+    const { discoverPolicy, createRecordLookup } = createRequire(import.meta.url)('mailauth/lib/dmarc/get-dmarc-record.js') as {
+      discoverPolicy(domain: string, lookup: unknown): Promise<{ record: false | { rr: string }; recordDomain: string | null; orgDomain: string | null }>;
+      createRecordLookup(resolver: unknown): unknown;
+    };
+    const { toMailauthResolver } = await import('../../../src/node/mailauth-resolver.js');
+    const levels = ['a.b.c.example.com', 'b.c.example.com', 'c.example.com', 'example.com', 'com'];
+    const records = [undefined, 'v=DMARC1; p=none', 'v=DMARC1; p=reject; psd=n', 'v=DMARC1; p=quarantine; psd=y', 'v=dmarc1; p=reject'];
+    let compared = 0;
+    // Every combination of records on the five levels of the walk (5^5).
+    for (let n = 0; n < records.length ** levels.length; n++) {
+      const zone: Record<string, string[][]> = {};
+      levels.forEach((level, i) => {
+        const record = records[Math.floor(n / records.length ** i) % records.length];
+        if (record) zone[`TXT _dmarc.${level}`] = txt(`${record}; rua=mailto:d@${level}`);
+      });
+      const resolver = fakeResolver(zone);
+      const theirs = await discoverPolicy(levels[0] as string, createRecordLookup(toMailauthResolver(resolver)));
+      const ours = await discoverDmarc(resolver, levels[0] as string);
+      const key = JSON.stringify(zone);
+      expect(ours.applied?.domain ?? null, key).toBe(theirs.record ? theirs.recordDomain : null);
+      if (theirs.orgDomain) expect(ours.organizationalDomain, key).toBe(theirs.orgDomain);
+      compared++;
+    }
+    expect(compared).toBe(3125);
   });
 });
 
