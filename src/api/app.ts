@@ -5,7 +5,7 @@ import type { Json } from '../audit/types.js';
 import type { ScheduledJob } from '../jobs/table.js';
 import type { Logger } from '../log.js';
 import type { Sql } from '../store/sql.js';
-import { authenticate, type ApiToken, type AuthVariables } from './auth.js';
+import { authenticate, type ApiToken, type AuthVariables } from './bearer-tokens.js';
 import { blocklistsRoutes } from './routes/blocklists.js';
 import { domainsRoutes } from './routes/domains.js';
 import { jobsRoutes } from './routes/jobs.js';
@@ -32,6 +32,8 @@ export interface AppOptions {
   nextRun?: (job: string) => number | null;
   /** Starts a job now without waiting for it, when the runtime runs jobs itself. */
   trigger?: (job: string) => 'started' | 'busy' | 'unknown';
+  /** Routes only one runtime serves (e.g. the pushed configuration on Workers), mounted under /api. */
+  runtimeRoutes?: ReadonlyArray<{ path: string; routes: Hono<{ Variables: AuthVariables }> }>;
 }
 
 export type AppDeps = Omit<AppOptions, 'now' | 'settings'> & { now: () => number; settings: Json };
@@ -83,6 +85,7 @@ export function createApp(options: AppOptions) {
     .route('/api/blocklists', blocklistsRoutes(deps))
     .route('/api', placementRoutes(deps));
 
+  for (const { path, routes } of deps.runtimeRoutes ?? []) app.route(`/api${path}`, routes);
   app.all('/api/*', (c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {
     if (error instanceof HTTPException) {

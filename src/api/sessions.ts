@@ -1,5 +1,5 @@
 import type { Sql } from '../store/sql.js';
-import type { Role } from './auth.js';
+import type { Role } from './bearer-tokens.js';
 
 /** How long a dashboard sign-in lasts before the token must be pasted again. */
 export const SESSION_TTL_MS = 12 * 3_600_000;

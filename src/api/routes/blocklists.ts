@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { listEvents, listHealth, listStatuses } from '../../blocklists/store.js';
 import { targetHistory } from '../../dashboard/blocklists.js';
 import type { AppDeps } from '../app.js';
-import type { AuthVariables } from '../auth.js';
+import type { AuthVariables } from '../bearer-tokens.js';
 import { instant, MAX_RANGE_MS, parseQuery, queryOf } from '../params.js';
 
 const DAY = 86_400_000;

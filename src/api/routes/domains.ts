@@ -5,7 +5,7 @@ import { listAuditedDomains, listAudits, listChanges } from '../../audit/store.j
 import { domainCards, latestAuditByArea } from '../../dashboard/domains.js';
 import { auditStatusChanges } from '../../dashboard/timeline.js';
 import type { AppDeps } from '../app.js';
-import type { AuthVariables } from '../auth.js';
+import type { AuthVariables } from '../bearer-tokens.js';
 import { parseQuery, queryOf, rangeQuery } from '../params.js';
 
 const range = z

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { listRuns } from '../../store/runs.js';
 import type { AppDeps } from '../app.js';
-import { requireRole, type AuthVariables } from '../auth.js';
+import { requireRole, type AuthVariables } from '../bearer-tokens.js';
 
 /** Every job with its schedule, next run, whether it is running now and its last run. */
 export async function jobStates(deps: AppDeps) {

@@ -3,7 +3,7 @@ import { listingsNow } from '../../dashboard/blocklists.js';
 import { domainCards } from '../../dashboard/domains.js';
 import { countWindow, inboxSeries, placementSplit } from '../../dashboard/placement.js';
 import type { AppDeps } from '../app.js';
-import type { AuthVariables } from '../auth.js';
+import type { AuthVariables } from '../bearer-tokens.js';
 import { queryOf, rangeQuery } from '../params.js';
 import { jobStates } from './jobs.js';
 

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { countWindow, inboxSeries, providerMatrix } from '../../dashboard/placement.js';
 import type { AppDeps } from '../app.js';
-import type { AuthVariables } from '../auth.js';
+import type { AuthVariables } from '../bearer-tokens.js';
 import { queryOf, rangeQuery } from '../params.js';
 
 /** Sending providers side by side: per mailbox provider rates with intervals and samples, latency, trend. */

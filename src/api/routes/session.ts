@@ -4,7 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import { validator } from 'hono/validator';
 import { z } from 'zod';
 import type { AppDeps } from '../app.js';
-import { isHttps, matchToken, SESSION_COOKIE, type AuthVariables } from '../auth.js';
+import { isHttps, matchToken, SESSION_COOKIE, type AuthVariables } from '../bearer-tokens.js';
 import { createSession, endSession, SESSION_TTL_MS } from '../sessions.js';
 
 const signIn = z.strictObject({ token: z.string().min(1, 'paste an API token') });

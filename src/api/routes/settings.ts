@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../app.js';
-import type { AuthVariables } from '../auth.js';
+import type { AuthVariables } from '../bearer-tokens.js';
 import { jobStates } from './jobs.js';
 
 /** The running configuration with its secrets redacted, and the job schedules. */

@@ -3,7 +3,7 @@ import { listChanges } from '../../audit/store.js';
 import { countWindow, inboxSeries } from '../../dashboard/placement.js';
 import { auditStatusChanges, listingEvents } from '../../dashboard/timeline.js';
 import type { AppDeps } from '../app.js';
-import type { AuthVariables } from '../auth.js';
+import type { AuthVariables } from '../bearer-tokens.js';
 import { queryOf, rangeQuery } from '../params.js';
 
 /** At most this many events of each kind on one timeline; the newest are kept. */
