@@ -59,6 +59,9 @@ async function signIn(page: Page, url: string, token: string): Promise<void> {
 
 const row = (page: Page, selector: string) => page.locator(selector);
 
+/** Waits for what the page shows; generous, because this machine may be busy with other builds. */
+const poll = <T>(read: () => Promise<T>, options: { timeout?: number } = {}) => expect.poll(read, { timeout: 15_000, ...options });
+
 beforeAll(async () => {
   browser = await launchChromium();
 });
@@ -98,7 +101,7 @@ describe('the dashboard against a server with a known history', () => {
     await page.goto(url);
     await page.getByLabel('API token').fill('not-a-token-at-all-000');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('not one of the server’s API tokens');
+    await poll(() => page.getByRole('alert').textContent()).toContain('not one of the server’s API tokens');
     await screenshot(page, '00-sign-in-wrong-token');
 
     await page.getByLabel('API token').fill(ADMIN);
@@ -118,24 +121,24 @@ describe('the dashboard against a server with a known history', () => {
 
     // Overview, 7 days: at Gmail acme-esp has 10 of 14 in the inbox and postbox 14 of 14: 24 of 28 (86%).
     const gmail = row(page, 'iw-overview tr[data-mailbox-provider="gmail"]');
-    await expect.poll(() => gmail.textContent()).toMatch(/gmail\s*28\s*86%/);
-    await expect.poll(() => page.locator('iw-overview [data-listings]').getAttribute('data-listings')).toBe('1');
-    await expect.poll(() => page.locator('iw-overview tr[data-domain="example.com"]').textContent()).toContain('SPF does not authorise postbox');
+    await poll(() => gmail.textContent()).toMatch(/gmail\s*28\s*86%/);
+    await poll(() => page.locator('iw-overview [data-listings]').getAttribute('data-listings')).toBe('1');
+    await poll(() => page.locator('iw-overview tr[data-domain="example.com"]').textContent()).toContain('SPF does not authorise postbox');
     await page.locator('iw-overview iw-chart').first().locator('canvas').waitFor();
     await screenshot(page, '01-overview');
 
     // Providers: acme-esp at Gmail 10/14 = 71% with its Wilson interval; postbox at Outlook 6/14 inbox, 8 spam.
     await page.getByRole('link', { name: 'Providers', exact: true }).click();
     const acmeGmail = row(page, 'iw-providers tr[data-cell="acme-esp/gmail"]');
-    await expect.poll(() => acmeGmail.textContent()).toMatch(/acme-esp\s*gmail\s*14\s*71%\s*45%–88%/);
-    await expect.poll(() => row(page, 'iw-providers tr[data-cell="postbox/outlook"]').textContent()).toMatch(/14\s*43%[\s\S]*57%/);
+    await poll(() => acmeGmail.textContent()).toMatch(/acme-esp\s*gmail\s*14\s*71%\s*45%–88%/);
+    await poll(() => row(page, 'iw-providers tr[data-cell="postbox/outlook"]').textContent()).toMatch(/14\s*43%[\s\S]*57%/);
     // Latency over days comes from the daily histograms: 4.0 s and 5.0 s seven times each give a p50 of 5.0 s.
-    await expect.poll(() => acmeGmail.textContent()).toContain('5.0 s');
+    await poll(() => acmeGmail.textContent()).toContain('5.0 s');
     await screenshot(page, '02-providers-7d');
 
     // The range picker: 30 days holds all ten tests, so acme-esp at Gmail is 15 of 20.
     await page.getByRole('link', { name: '30d', exact: true }).click();
-    await expect.poll(() => acmeGmail.textContent()).toMatch(/acme-esp\s*gmail\s*20\s*75%/);
+    await poll(() => acmeGmail.textContent()).toMatch(/acme-esp\s*gmail\s*20\s*75%/);
     expect(new URL(page.url()).searchParams.get('range')).toBe('30d');
     await page.locator('iw-providers select[aria-label="Provider A"]').selectOption('postbox');
     expect(new URL(page.url()).searchParams.get('a')).toBe('postbox');
@@ -144,60 +147,60 @@ describe('the dashboard against a server with a known history', () => {
     // Timeline: the SPF change, the regression it caused and the SpamCop listing, on one axis.
     await page.getByRole('link', { name: 'Timeline', exact: true }).click();
     const events = page.locator('iw-timeline tbody').first();
-    await expect.poll(() => events.textContent()).toContain('example.com: spf record changed');
-    await expect.poll(() => events.textContent()).toContain('example.com: audit regressed warn → fail');
-    await expect.poll(() => events.textContent()).toContain('198.51.100.7 listed on bl.spamcop.net');
+    await poll(() => events.textContent()).toContain('example.com: spf record changed');
+    await poll(() => events.textContent()).toContain('example.com: audit regressed warn → fail');
+    await poll(() => events.textContent()).toContain('198.51.100.7 listed on bl.spamcop.net');
     await screenshot(page, '04-timeline');
 
     // Tests: ten tests; the newest shows postbox at Outlook in spam with the receiver's softfail.
     await page.getByRole('link', { name: 'Tests', exact: true }).click();
-    await expect.poll(() => page.locator('iw-tests tr[data-test]').count()).toBe(10);
+    await poll(() => page.locator('iw-tests tr[data-test]').count()).toBe(10);
     await screenshot(page, '05-tests');
     await page.locator('iw-tests tr[data-test] a').first().click();
     const cell = page.locator('iw-test td[data-provider="postbox"][data-seed="outlook-1@seeds.test"]');
-    await expect.poll(() => cell.textContent()).toContain('Spam');
+    await poll(() => cell.textContent()).toContain('Spam');
     expect(await cell.textContent()).toContain('spf=softfail');
     await cell.locator('button').click();
-    await expect.poll(() => page.locator('iw-test pre.auth-results').first().textContent()).toContain('spf=softfail smtp.mailfrom=bounce@mail.example.com');
+    await poll(() => page.locator('iw-test pre.auth-results').first().textContent()).toContain('spf=softfail smtp.mailfrom=bounce@mail.example.com');
     expect(await page.locator('iw-test ol.hops').textContent()).toMatch(/app\.example\.com.*relay\.postbox\.test[\s\S]*relay\.postbox\.test.*mx\.seeds\.test/);
     await screenshot(page, '06-test-detail');
 
     // A deep link opened in a new tab of the same session: the domain page with the range in its URL.
     const deep = await newPage(context);
     await deep.goto(`${url}/domains/example.com?range=30d`);
-    await expect.poll(() => deep.locator('iw-domain [data-area="spf"]').textContent()).toContain('Add include:spf.postbox.test');
+    await poll(() => deep.locator('iw-domain [data-area="spf"]').textContent()).toContain('Add include:spf.postbox.test');
     const change = deep.locator('iw-domain [data-change="spf"]');
-    await expect.poll(() => change.textContent()).toContain('− v=spf1 include:_spf.acme-esp.test include:spf.postbox.test -all');
+    await poll(() => change.textContent()).toContain('− v=spf1 include:_spf.acme-esp.test include:spf.postbox.test -all');
     expect(await deep.locator('iw-domain tr[data-history]').count()).toBe(2);
     await screenshot(deep, '07-domain');
     await deep.getByRole('link', { name: 'Domains', exact: true }).click();
-    await expect.poll(() => deep.locator('iw-domains tr[data-domain]').count()).toBe(2);
+    await poll(() => deep.locator('iw-domains tr[data-domain]').count()).toBe(2);
     await screenshot(deep, '08-domains');
     await deep.close();
 
     // Blocklists: listed, clean, error and an unhealthy list, each with its own word; the listing's reason and delisting link.
     await page.getByRole('link', { name: 'Blocklists', exact: true }).click();
     const listed = page.locator('iw-blocklists td[data-target="198.51.100.7"][data-zone="bl.spamcop.net"]');
-    await expect.poll(() => listed.textContent()).toContain('listed');
+    await poll(() => listed.textContent()).toContain('listed');
     expect(await page.locator('iw-blocklists td[data-zone="b.barracudacentral.org"]').textContent()).toContain('error');
     expect(await page.locator('iw-blocklists [data-unhealthy="b.barracudacentral.org"]').textContent()).toContain('unhealthy');
     expect(await page.locator('iw-blocklists td[data-zone="zen.spamhaus.org"]').textContent()).toContain('clean');
     expect(await page.locator('iw-blocklists [data-listing] a').getAttribute('href')).toBe('https://www.spamcop.net/bl.shtml');
     await page.locator('iw-blocklists a', { hasText: '198.51.100.7' }).click();
     // 7 days hold the delisting and the new listing; 30 days the first listing too.
-    await expect.poll(() => page.locator('iw-blocklists tr[data-event]').count()).toBe(2);
+    await poll(() => page.locator('iw-blocklists tr[data-event]').count()).toBe(2);
     await page.getByRole('link', { name: '30d', exact: true }).click();
-    await expect.poll(() => page.locator('iw-blocklists tr[data-event]').count()).toBe(3);
+    await poll(() => page.locator('iw-blocklists tr[data-event]').count()).toBe(3);
     await screenshot(page, '09-blocklists');
 
     // Settings: secrets redacted; run housekeeping now and see its run finish.
     await page.getByRole('link', { name: 'Settings', exact: true }).click();
     const config = page.locator('iw-settings pre[data-config]');
-    await expect.poll(() => config.textContent()).toContain('[redacted]');
+    await poll(() => config.textContent()).toContain('[redacted]');
     expect(await config.textContent()).not.toContain(SMTP_SECRET);
     expect(await page.locator('iw-settings tr[data-job="housekeeping"]').textContent()).toMatch(/17 3 \* \* \*.*in /s);
     await page.getByRole('button', { name: 'Run housekeeping now' }).click();
-    await expect.poll(() => page.locator('iw-settings tr[data-job="housekeeping"] .last-run').textContent(), { timeout: 20_000 }).toMatch(/ok/);
+    await poll(() => page.locator('iw-settings tr[data-job="housekeeping"] .last-run').textContent(), { timeout: 20_000 }).toMatch(/ok/);
     await screenshot(page, '10-settings');
 
     // A write without the session's CSRF token is refused even with the cookie.
@@ -232,14 +235,14 @@ describe('the dashboard against a server with a known history', () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark', isMobile: true });
     const page = await newPage(context);
     await signIn(page, url, ADMIN);
-    await expect.poll(() => page.locator('iw-overview tr[data-mailbox-provider="gmail"]').count()).toBe(1);
+    await poll(() => page.locator('iw-overview tr[data-mailbox-provider="gmail"]').count()).toBe(1);
     const background = await page.evaluate<string>('getComputedStyle(document.documentElement).backgroundColor');
     expect(background).toBe('rgb(18, 22, 29)');
     const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(page, '11-overview-phone-dark');
     await page.goto(`${url}/providers?range=30d`);
-    await expect.poll(() => page.locator('iw-providers tr[data-cell]').count()).toBe(6);
+    await poll(() => page.locator('iw-providers tr[data-cell]').count()).toBe(6);
     await screenshot(page, '12-providers-phone-dark');
     await context.close();
   });
@@ -259,7 +262,7 @@ describe('the dashboard on a fresh install', () => {
     const page = await newPage(context);
     await signIn(page, url, ADMIN);
     const overview = page.locator('iw-overview .grid');
-    await expect.poll(() => overview.textContent()).toContain('No placement tests in this range');
+    await poll(() => overview.textContent()).toContain('No placement tests in this range');
     expect(await overview.textContent()).toContain('seeds:');
     expect(await overview.textContent()).toContain('No domains audited yet');
     expect(await overview.textContent()).toContain('No blocklist checks yet');
@@ -272,7 +275,7 @@ describe('the dashboard on a fresh install', () => {
       ['Blocklists', 'No blocklist checks yet'],
     ] as const) {
       await page.getByRole('link', { name: link, exact: true }).click();
-      await expect.poll(() => page.locator('main .empty h3').first().textContent()).toBe(text);
+      await poll(() => page.locator('main .empty h3').first().textContent()).toBe(text);
     }
     await screenshot(page, '21-empty-blocklists');
     await context.close();
