@@ -1,19 +1,13 @@
 import type { Command } from 'commander';
 import { configFor } from './context.js';
 
-export function registerConfig(program: Command): void {
-  const config = program.command('config').description('work with the configuration file');
-  config
-    .command('check')
-    .description('validate the configuration without touching the database or the network')
-    .action((_options, command: Command) => {
-      const { config: loaded, file } = configFor(command);
-      const where = file ?? 'no configuration file (defaults)';
-      process.stdout.write(
-        `${where}: ok — ${count(loaded.providers.length, 'provider')}, ${count(loaded.seeds.length, 'seed')}, ` +
-          `${count(loaded.domains.length, 'domain')}, database ${loaded.database}\n`,
-      );
-    });
+export function configCheckCommand(command: Command): void {
+  const { config: loaded, file } = configFor(command);
+  const where = file ?? 'no configuration file (defaults)';
+  process.stdout.write(
+    `${where}: ok — ${count(loaded.providers.length, 'provider')}, ${count(loaded.seeds.length, 'seed')}, ` +
+      `${count(loaded.domains.length, 'domain')}, database ${loaded.database}\n`,
+  );
 }
 
 function count(n: number, noun: string): string {
