@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 /**
@@ -16,6 +17,11 @@ export default defineConfig({
     rollupOptions: {
       output: { format: 'es', entryFileNames: 'cli.js', chunkFileNames: 'chunks/[name]-[hash].js' },
     },
+  },
+  resolve: {
+    // yaml's ES module build (the one its package serves outside Node; it uses no Node API) can be
+    // tree-shaken, where its CommonJS build would be bundled whole and evaluated behind CommonJS wrappers.
+    alias: [{ find: /^yaml$/, replacement: fileURLToPath(new URL('./node_modules/yaml/browser/index.js', import.meta.url)) }],
   },
   ssr: { noExternal: ['commander', 'zod', 'yaml', 'ipaddr.js', 'tldts', 'tldts-core'] },
 });
