@@ -39,7 +39,7 @@ export async function auditDomain(target: AuditTarget, deps: AuditDeps): Promise
   const domain = target.domain.toLowerCase().replace(/\.$/, '');
   const startedAt = deps.now();
   const spf = auditSpf(resolver, domain);
-  const dmarc = auditDmarc(resolver, domain);
+  const dmarc = auditDmarc(resolver, domain, deps.toolkit);
   const dkim = auditDkim(resolver, domain, target.selectors, deps.discoverSelectors, deps.toolkit);
   const mx = auditMx(resolver, domain);
   const sts = collectMtaSts(resolver, domain, deps.fetchPolicy);

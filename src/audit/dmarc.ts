@@ -1,6 +1,7 @@
 import type { Resolver } from '../dns/types.js';
 import { lookupTxt, snapshotOf, type Lookup } from './lookup.js';
 import { isDmarcRecord, parseDmarc, treeWalkTargets, type DmarcRecord, type Policy } from './dmarc-parse.js';
+import type { AuditToolkit, DmarcPolicyTags } from './toolkit.js';
 import { check, type Check, type Json, type RecordSet } from './types.js';
 
 export const DMARC_IDS = ['dmarc.present', 'dmarc.single', 'dmarc.syntax', 'dmarc.policy', 'dmarc.rua', 'dmarc.external_rua'] as const;
@@ -93,7 +94,7 @@ function oneLabelBelow(domain: string, suffix: string): string {
   return labels.slice(labels.length - suffix.split('.').length - 1).join('.');
 }
 
-export async function auditDmarc(resolver: Resolver, domain: string): Promise<DmarcResult> {
+export async function auditDmarc(resolver: Resolver, domain: string, toolkit: AuditToolkit): Promise<DmarcResult> {
   const discovery = await discoverDmarc(resolver, domain);
   const own = discovery.steps[0] as WalkStep;
   const records: Record<string, RecordSet> = { dmarc: { name: own.name, records: own.outcome === 'error' ? null : [...own.records].sort() } };
@@ -123,7 +124,8 @@ export async function auditDmarc(resolver: Resolver, domain: string): Promise<Dm
   }
 
   const record = applied.record;
-  const effectivePolicy = applied.inherited ? (record.sp ?? record.p) : record.p;
+  const tags = toolkit.dmarcPolicyTags(record.text);
+  const effectivePolicy = tags === null ? undefined : applied.inherited ? (tags.sp ?? tags.p) : tags.p;
   const where = applied.inherited ? `inherited from _dmarc.${applied.domain}` : `published at _dmarc.${applied.domain}`;
   const checks: Check[] = [
     check('dmarc.present', 'pass', `DMARC record ${where}${applied.inherited ? ` (its ${record.sp ? 'sp=' : 'p='} applies to ${domain})` : ''}`, {
@@ -131,7 +133,7 @@ export async function auditDmarc(resolver: Resolver, domain: string): Promise<Dm
     }),
     singleCheck(discovery.steps.filter((s) => s.outcome === 'multiple')),
     syntaxCheck(record),
-    policyCheck(domain, record, applied.inherited),
+    policyCheck(domain, record, applied.inherited, tags),
     ruaCheck(record),
     await externalRuaCheck(resolver, applied.domain, discovery.organizationalDomain, record),
   ];
@@ -168,8 +170,8 @@ function syntaxCheck(record: DmarcRecord): Check {
 const ENFORCEMENT_PATH =
   'Read the aggregate (rua) reports until every legitimate source passes SPF or DKIM aligned with your domain, then move to "p=quarantine" (optionally with "t=y" for a trial period) and finally "p=reject".';
 
-function policyCheck(domain: string, record: DmarcRecord, inherited: boolean): Check {
-  const effective = inherited ? (record.sp ?? record.p) : record.p;
+function policyCheck(domain: string, record: DmarcRecord, inherited: boolean, tags: DmarcPolicyTags | null): Check {
+  const effective = tags === null ? undefined : inherited ? (tags.sp ?? tags.p) : tags.p;
   const np = record.np ?? record.sp ?? record.p;
   const alignment = `alignment: DKIM ${record.adkim === 's' ? 'strict' : 'relaxed'}, SPF ${record.aspf === 's' ? 'strict' : 'relaxed'}`;
   const parts = [
@@ -192,6 +194,10 @@ function policyCheck(domain: string, record: DmarcRecord, inherited: boolean): C
   const notes: string[] = [];
   if (record.pct !== undefined) notes.push(`pct=${record.pct} was removed by RFC 9989; receivers following it ignore pct, older RFC 7489 receivers apply the policy to ${record.pct}% of failing mail`);
   for (const tag of record.removed.filter((t) => t !== 'pct')) notes.push(`${tag}= was removed by RFC 9989 and is ignored`);
+  // RFC 9989 §4.10.1: one invalid policy tag voids the others.
+  const invalid = record.errors.some((e) => /^(p|sp|np)=/.test(e));
+  if (tags === null) notes.push('receivers give this record no DMARC processing: it has no valid p= (or an invalid sp= or np=) and no rua= to report to');
+  else if (invalid || record.p === undefined) notes.push('receivers apply p=none: the record has an invalid or missing policy tag, and RFC 9989 then only keeps its reporting');
   const message = [...parts, ...notes].join('; ');
 
   if (effective === undefined || effective === 'none') {

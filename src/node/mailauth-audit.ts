@@ -1,6 +1,7 @@
 import type { DMARCResult, DNSResolver } from 'mailauth';
 import { bimi } from 'mailauth/lib/bimi/index.js';
 import { parsePolicy, validateMx } from 'mailauth/lib/mta-sts.js';
+import { getPolicyTags, parseDmarcRecord } from 'mailauth/lib/dmarc/get-dmarc-record.js';
 import { getPublicKey } from 'mailauth/lib/tools.js';
 import type { MTASTSPolicy } from 'mailauth';
 import type { AuditToolkit, DkimKey } from '../audit/toolkit.js';
@@ -23,6 +24,8 @@ export function createMailauthToolkit(): AuditToolkit {
       }
       return parsed;
     },
+    // RFC 9989's rules for records with an invalid p, sp or np, as mailauth 7 applies them to received mail.
+    dmarcPolicyTags: (record) => getPolicyTags(parseDmarcRecord(record)),
     parseMtaStsPolicy: (body) => parsePolicy(body),
     // The policy came from parsePolicy, so its mode is one mailauth knows.
     mxMatchesPolicy: (host, policy) => validateMx(host, policy as MTASTSPolicy).valid,
