@@ -3,7 +3,7 @@ import { checkBlocklists, configuredTargets } from '../blocklists/check.js';
 import { UnknownZoneError } from '../blocklists/lists.js';
 import { TargetError } from '../blocklists/targets.js';
 import type { CheckResult, ListHealth } from '../blocklists/types.js';
-import { resolverForRun } from '../node/run-resolver.js';
+import { createAresResolver } from '../node/ares-resolver.js';
 import { configFor } from './context.js';
 import { EXIT, UsageError } from './exit.js';
 
@@ -20,7 +20,9 @@ export async function blocklistsCommand(given: string[], options: BlocklistsOpti
   }
   const zones = options.zones?.split(',').map((zone) => zone.trim()).filter(Boolean);
   if (zones !== undefined && zones.length === 0) throw new UsageError('--zones: expected one or more zones, e.g. --zones zen.spamhaus.org');
-  const swept = await checkBlocklists({ config: config.blocklists, resolver: resolverForRun(config.dns), targets, zones }).catch((error: unknown) => {
+  // No answer cache: a sweep asks every question once (targets are deduplicated, test points asked once per
+  // list), so a cache would only hold tens of thousands of answers nobody asks for again.
+  const swept = await checkBlocklists({ config: config.blocklists, resolver: createAresResolver(config.dns), targets, zones }).catch((error: unknown) => {
     if (error instanceof TargetError) throw new UsageError(`target ${error.message}`);
     if (error instanceof UnknownZoneError) throw new UsageError(`--zones: ${error.message}`);
     throw error;
