@@ -5,6 +5,9 @@ export interface DkimKey {
   publicKey: string;
   /** Bits of an RSA key; undefined for ed25519. */
   modulusLength?: number;
+  keyType: 'rsa' | 'ed25519';
+  /** True when the record has no k= tag but the key is not RSA: k defaults to rsa (RFC 6376 §3.6.1). */
+  typeInferred: boolean;
 }
 
 /** An MTA-STS policy file as senders read it (RFC 8461 §3.2). */
@@ -12,13 +15,6 @@ export interface MtaStsPolicy {
   mode: string;
   maxAge?: number;
   mx?: string[];
-}
-
-/** The policy tags receivers apply from a DMARC record (RFC 9989 §4.10.1). */
-export interface DmarcPolicyTags {
-  p: 'none' | 'quarantine' | 'reject';
-  sp?: 'none' | 'quarantine' | 'reject';
-  np?: 'none' | 'quarantine' | 'reject';
 }
 
 /** What a BIMI lookup and validation came to; undefined when there was nothing to look up. */
@@ -42,11 +38,6 @@ export interface AuditToolkit {
   parseMtaStsPolicy(body: string): MtaStsPolicy;
   /** Whether an MX host matches one of the policy's mx patterns. */
   mxMatchesPolicy(host: string, policy: MtaStsPolicy): boolean;
-  /**
-   * The policy receivers apply from a DMARC record: its p, sp and np when all are valid; p=none when one is
-   * invalid but the record asks for aggregate reports; null when receivers give it no DMARC processing.
-   */
-  dmarcPolicyTags(record: string): DmarcPolicyTags | null;
   /** Looks up default._bimi.<domain> through the resolver and validates it as a receiver would at DMARC enforcement. */
   lookupBimi(resolver: Resolver, domain: string): Promise<BimiOutcome | undefined>;
 }

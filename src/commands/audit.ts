@@ -33,7 +33,7 @@ export async function auditCommand(domains: string[], options: AuditOptions, com
   const resolver = resolverForRun(config.dns);
   const deps = {
     resolver,
-    fetchPolicy: createHttpsPolicyFetcher({ resolver, timeoutMs: config.audit.policyTimeout }),
+    fetchPolicy: createHttpsPolicyFetcher({ resolver, timeoutMs: config.audit.policyTimeout, allowPrivateAddresses: config.audit.allowPrivateAddresses }),
     toolkit: createMailauthToolkit(),
     discoverSelectors: options.discover && config.audit.discoverSelectors,
     now: Date.now,

@@ -3,6 +3,7 @@ import { ConfigError } from '../config/errors.js';
 import { JOB_NAMES } from '../node/job-names.js';
 import type { AuditOptions } from './audit.js';
 import type { BlocklistsOptions } from './blocklists.js';
+import type { ConfigPushOptions } from './config.js';
 import { EXIT, UsageError } from './exit.js';
 import type { ServeOptions } from './serve.js';
 import type { TestOptions } from './test.js';
@@ -69,12 +70,17 @@ function buildProgram(): Command {
     .description('list the jobs and their schedules')
     .action(async (_options: unknown, command: Command) => (await import('./jobs.js')).jobsCommand(command));
 
-  program
-    .command('config')
-    .description('work with the configuration file')
+  const config = program.command('config').description('work with the configuration file');
+  config
     .command('check')
     .description('validate the configuration without touching the database or the network')
     .action(async (_options: unknown, command: Command) => (await import('./config.js')).configCheckCommand(command));
+  config
+    .command('push')
+    .description('send the configuration (secrets left out) to a server that has no config file, such as a Workers deployment')
+    .requiredOption('--server <url>', "the server's base URL, e.g. https://inboxwatch.example.workers.dev")
+    .option('--token <token>', 'an admin API token (default: $INBOXWATCH_TOKEN)')
+    .action(async (options: ConfigPushOptions, command: Command) => (await import('./config.js')).configPushCommand(options, command));
 
   program
     .command('migrate')

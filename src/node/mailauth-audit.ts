@@ -1,7 +1,6 @@
 import type { DMARCResult, DNSResolver } from 'mailauth';
 import { bimi } from 'mailauth/lib/bimi/index.js';
 import { parsePolicy, validateMx } from 'mailauth/lib/mta-sts.js';
-import { getPolicyTags, parseDmarcRecord } from 'mailauth/lib/dmarc/get-dmarc-record.js';
 import { getPublicKey } from 'mailauth/lib/tools.js';
 import type { MTASTSPolicy } from 'mailauth';
 import type { AuditToolkit, DkimKey } from '../audit/toolkit.js';
@@ -18,14 +17,18 @@ export function createMailauthToolkit(): AuditToolkit {
       let parsed = parsedKeys.get(record);
       if (parsed === undefined) {
         // The record is handed over rather than re-queried: mailauth reads it exactly as its verifier will.
-        parsed = getPublicKey('DKIM', name, 1, async () => [[record]]);
+        parsed = getPublicKey('DKIM', name, 1, async () => [[record]]).then((key) => ({
+          publicKey: key.publicKey,
+          modulusLength: key.modulusLength,
+          keyType: key.keyType,
+          // mailauth accepts such a key leniently and says so; strict receivers reject it.
+          typeInferred: key.warnings.includes('key-type-inferred'),
+        }));
         if (parsedKeys.size >= MAX_PARSED_KEYS) parsedKeys.delete(parsedKeys.keys().next().value as string);
         parsedKeys.set(record, parsed);
       }
       return parsed;
     },
-    // RFC 9989's rules for records with an invalid p, sp or np, as mailauth 7 applies them to received mail.
-    dmarcPolicyTags: (record) => getPolicyTags(parseDmarcRecord(record)),
     parseMtaStsPolicy: (body) => parsePolicy(body),
     // The policy came from parsePolicy, so its mode is one mailauth knows.
     mxMatchesPolicy: (host, policy) => validateMx(host, policy as MTASTSPolicy).valid,

@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 
 const SRC = fileURLToPath(new URL('../../src', import.meta.url));
 
-/** The runtimes' composition roots and adapters (Node, Workers), the CLI and its entry point: outside the core. */
+/**
+ * Outside the core: the runtimes' composition roots and adapters (Node; Workers, which runs with
+ * nodejs_compat and shares the mailauth adapters in src/node), the CLI and its entry point.
+ */
 const RUNTIME_SIDE = new Set(['node', 'worker', 'commands', 'cli.ts']);
 /** Packages that only run on Node (sockets, native code, node:* inside). */
 const NODE_ONLY_PACKAGES = ['mailauth', 'better-sqlite3', 'imapflow', 'nodemailer', 'mailparser', 'node-cron', 'undici', '@hono/node-server'];
