@@ -28,7 +28,7 @@ describe('migration 0006 on verdicts stored with whole-second latencies', () => 
          VALUES (?, ?, 1000, 'good', 'a', 'other', 'inbox', 2000, 'internaldate', 9000), (?, ?, 1000, 'good', 'b', 'other', 'missing', NULL, NULL, 9000)`,
         [a?.id ?? 0, test.id, b?.id ?? 0, test.id],
       );
-      expect(await migrate(db)).toEqual(['0006_latency_interval.sql']);
+      expect(await migrate(db)).toContain('0006_latency_interval.sql');
       const verdicts = await verdictsOf(db, test.id, { headers: false });
       expect(verdicts.find((v) => v.seed === 'a')).toMatchObject({ latencyMs: 2500, latencyErrorMs: 500, latencyLowMs: 2000, latencyHighMs: 3000 });
       expect(verdicts.find((v) => v.seed === 'b')).toMatchObject({ latencyMs: null, latencyErrorMs: null, latencyLowMs: null, latencyHighMs: null });
