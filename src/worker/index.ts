@@ -80,7 +80,7 @@ async function runScheduled(cron: string, env: WorkerEnv): Promise<void> {
 function workerJobs(): Job[] {
   return [
     createHousekeepingJob(),
-    createAuditJob({ policyFetcher: ({ timeoutMs }) => createFetchPolicyFetcher({ timeoutMs }), toolkit: createMailauthToolkit() }),
+    createAuditJob({ policyFetcher: createFetchPolicyFetcher, toolkit: createMailauthToolkit() }),
     createBlocklistsJob(),
   ];
 }
