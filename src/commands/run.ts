@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createJobRunner } from '../jobs/runner.js';
 import { findJob, JOBS } from '../jobs/table.js';
+import { startAlerts } from '../node/alerts/index.js';
 import { openStore } from '../store/index.js';
 import { markInterrupted } from '../store/runs.js';
 import { configFor, EXIT, loggerFor, UsageError } from './context.js';
@@ -18,7 +19,8 @@ export function registerRun(program: Command): void {
       const log = loggerFor(command);
       const db = await openStore(config.database);
       await markInterrupted(db, Date.now(), 'the process stopped before the run finished');
-      const runner = createJobRunner({ config, db, log });
+      const alerts = startAlerts({ config, db, log, retry: false });
+      const runner = createJobRunner({ config, db, log, afterRun: alerts.afterRun });
       const stop = () => void runner.shutdown(5_000).then(() => db.close()).then(() => process.exit(EXIT.failure));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);

@@ -13,6 +13,8 @@ export interface RunnerDeps {
   now?: () => number;
   /** Overrides the per-run resolver, e.g. for tests pointing at a local server. */
   resolver?: () => Resolver;
+  /** Runs after every recorded run, whatever its status: alert evaluation reads the facts the run stored. */
+  afterRun?: (job: Job, outcome: RunOutcome) => Promise<void>;
 }
 
 export interface RunOutcome {
@@ -57,7 +59,12 @@ export function createJobRunner(deps: RunnerDeps): JobRunner {
     // Claimed before the first await so a second caller in the same tick sees the job as running.
     const entry: ActiveRun = { runId: undefined, controller, done: Promise.resolve() };
     active.set(job.name, entry);
-    const execution = execute(job, trigger, entry).finally(() => active.delete(job.name));
+    const execution = execute(job, trigger, entry)
+      .then(async (outcome) => {
+        await afterRun(job, outcome);
+        return outcome;
+      })
+      .finally(() => active.delete(job.name));
     entry.done = execution;
     return execution;
   }
@@ -87,6 +94,15 @@ export function createJobRunner(deps: RunnerDeps): JobRunner {
       await finishRun(deps.db, runId, { status, at: now(), error: message });
       log.error('job failed', { job: job.name, run: runId, status, error: message });
       return { run: (await getRun(deps.db, runId)) as Run };
+    }
+  }
+
+  async function afterRun(job: Job, outcome: RunOutcome): Promise<void> {
+    if (!deps.afterRun) return;
+    try {
+      await deps.afterRun(job, outcome);
+    } catch (error) {
+      deps.log.error('after-run step failed', { job: job.name, run: outcome.run.id, error: error instanceof Error ? error.message : String(error) });
     }
   }
 

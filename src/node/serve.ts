@@ -11,6 +11,7 @@ import type { Logger } from '../log.js';
 import { openStore } from '../store/index.js';
 import { startPlacementService } from '../placement/service.js';
 import { markInterrupted } from '../store/runs.js';
+import { startAlerts } from './alerts/index.js';
 import { resolveTokens } from './tokens.js';
 
 const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -28,7 +29,8 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
   if (interrupted > 0) log.warn('marked runs left over from the last process as interrupted', { count: interrupted });
 
   const table = jobTable(config);
-  const runner = createJobRunner({ config, db, log });
+  const alerts = startAlerts({ config, db, log, retry: true });
+  const runner = createJobRunner({ config, db, log, afterRun: alerts.afterRun });
   const app = createApp({ db, tokens: resolveTokens(config, log), jobs: table, log, running: runner.running });
   if (existsSync(WEB_ROOT)) {
     app.use('/*', serveStatic({ root: WEB_ROOT }));
@@ -53,6 +55,7 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
         await scheduler.stop();
         await runner.shutdown(graceMs);
         await placement.stop();
+        await alerts.stop();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await db.close();
         log.info('inboxwatch stopped');
