@@ -8,10 +8,12 @@ export interface RenderedEmail {
 
 const VERB: Record<NotificationItem['kind'], string> = { firing: 'FIRING', repeat: 'STILL FIRING', resolved: 'RESOLVED' };
 
-const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
+/** Minute precision in UTC, as people read it: 2026-11-30 15:51 UTC. */
+const iso = (ms: number): string => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 function duration(ms: number): string {
   const minutes = Math.round(ms / 60_000);
+  if (minutes < 1) return 'under a minute';
   if (minutes < 60) return `${minutes} min`;
   const hours = Math.round(minutes / 6) / 10;
   if (hours < 48) return `${hours} h`;
@@ -116,6 +118,7 @@ function linkify(text: string): string {
 
 /** The JSON a webhook receives: stable field names, one entry per incident. */
 export function webhookBody(notification: Notification): Record<string, unknown> {
+  const iso = (ms: number): string => new Date(ms).toISOString();
   const base = { source: 'inboxwatch', kind: notification.kind, createdAt: iso(notification.createdAt), subject: subjectOf(notification) };
   switch (notification.kind) {
     case 'test':

@@ -84,7 +84,7 @@ const RATE: Record<RateRule['type'], { word: string; counts: (placement: string)
   missing_rate_above: { word: 'missing', counts: (p) => p === 'missing', bad: (r, t) => r > t, direction: 'above' },
 };
 
-const percent = (share: number): string => `${(share * 100).toFixed(share === 0 || share === 1 ? 0 : 1)}%`;
+const percent = (share: number): string => `${Number((share * 100).toFixed(1))}%`;
 
 function groupByProvider(verdicts: readonly VerdictFact[], provider: string | undefined, window: number): Map<string, VerdictFact[]> {
   const groups = new Map<string, { tests: number[]; verdicts: VerdictFact[] }>();

@@ -16,7 +16,9 @@ import type { Sql } from '../../src/store/sql.js';
 import { signatureValid, startHookReceiver, waitForMail, mailIn, type HookReceiver } from '../support/alerts.js';
 import { runCli } from '../support/cli.js';
 import { startDnsProxy, type DnsProxy } from '../support/dns-proxy.js';
-import { relay, seed, world } from '../world/context.js';
+import { placementJob } from '../../src/placement/job.js';
+import { provider, seedEntry } from '../support/placement.js';
+import { clearRecipientRule, relay, seed, setRecipientRule, world } from '../world/context.js';
 
 /** The alert recipient's mailbox: world seed 20, reserved for this file. */
 const RECIPIENT = 20;
@@ -108,7 +110,7 @@ describe('reputation alerts in the test world', () => {
     expect(mail!.text).toContain('127.0.0.2');
     expect(mail!.text).toContain('request removal at https://check.spamhaus.org/');
     expect(mail!.text).toContain('Dashboard: http://127.0.0.1:8080/#blocklists');
-    expect(mail!.text).toMatch(/Since: \d{4}-\d\d-\d\dT/);
+    expect(mail!.text).toMatch(/Since: \d{4}-\d\d-\d\d \d\d:\d\d UTC \(/);
     expect(mail!.html).toContain('<h2 style="font-size:18px;margin:4px 0 8px">LISTED: 192.0.2.4 on Spamhaus ZEN (XBL)</h2>');
     writeFileSync(join(tmpdir(), 'inboxwatch-alert-email.html'), mail!.html);
   });
@@ -169,5 +171,65 @@ describe('reputation alerts in the test world', () => {
     await alerts.stop();
     expect(hook.received).toHaveLength(4);
     expect(hook.received[3]!.json.alerts?.map((a) => `${a.status} ${a.key}`)).toEqual(['firing 192.0.2.2 zen.spamhaus.org']);
+  });
+});
+
+describe('placement alerts in the test world', () => {
+  let dir: string;
+  let db: Sql;
+  let hook: HookReceiver;
+
+  const config = (): Config =>
+    parseConfigText(
+      stringify({
+        database: join(dir, 'inboxwatch.db'),
+        dns: { servers: [world().dns.server], timeoutMs: 1000, tries: 2 },
+        providers: [provider('good')],
+        seeds: [seedEntry(RECIPIENT)],
+        placement: { timeout: '20s', lateAfter: '10s', pollInterval: '1s' },
+        alerts: {
+          allowPrivateUrls: true,
+          channels: [{ name: 'hook', type: 'webhook', url: hook.url, secret: SECRET, retries: 0 }],
+          rules: [{ type: 'inbox_rate_below', threshold: 0.8, window: 3, minSamples: 3, provider: 'good', channels: ['hook'] }],
+        },
+      }),
+      join(dir, 'inboxwatch.yaml'),
+      {},
+    );
+  const placementRun = async () => {
+    const alerts = startAlerts({ config: config(), db, log: silentLogger, retry: false });
+    const runner = createJobRunner({ config: config(), db, log: silentLogger, afterRun: alerts.afterRun });
+    const outcome = await runner.run(placementJob, 'manual');
+    expect(outcome.run.status).toBe('ok');
+    await alerts.stop();
+    return outcome.run.summary;
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'inboxwatch-alerts-placement-'));
+    hook = await startHookReceiver();
+    db = await openStore(join(dir, 'inboxwatch.db'));
+  });
+  afterAll(async () => {
+    await clearRecipientRule(seed(RECIPIENT).address);
+    await db.close();
+    await hook.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('fires inbox_rate_below once when the inbox rate over the last three tests drops under the threshold', async () => {
+    expect(await placementRun()).toContain('1 inbox of 1');
+    await setRecipientRule(seed(RECIPIENT).address, { spam: true });
+    expect(await placementRun()).toContain('1 spam of 1');
+    // Two of three samples: under minSamples, so nothing is decided yet.
+    expect(hook.received).toHaveLength(0);
+    await placementRun();
+    expect(hook.received).toHaveLength(1);
+    expect(signatureValid(hook.received[0]!, SECRET)).toBe(true);
+    expect(hook.received[0]!.json.alerts?.map((a) => `${a.status} ${a.type} ${a.key} ${a.title}`)).toEqual([
+      'firing inbox_rate_below good INBOX RATE 33.3%: good (below 80%)',
+    ]);
+    await placementRun();
+    expect(hook.received).toHaveLength(1);
   });
 });
