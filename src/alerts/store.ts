@@ -2,6 +2,7 @@ import { currentHealth, currentStatuses } from '../blocklists/store.js';
 import type { Sql, SqlValue, Statement } from '../store/sql.js';
 import type { AuditFact, AuthResult, CheckFact, Facts, RecordChangeFact, RunFact, SendFact, SeedFact, VerdictFact } from './facts.js';
 import type { IncidentDraft } from './incidents.js';
+import type { MetricsSnapshot } from './metrics.js';
 import type { AlertSeverity, Incident, IncidentState, Notification, RuleType } from './types.js';
 
 /** Cursors start this far back when a database first meets the alerts, so old history is not announced. */
@@ -397,4 +398,74 @@ export async function notificationsOfIncident(db: Sql, incidentId: number): Prom
     [incidentId],
   );
   return rows.map(toEntry);
+}
+
+// Metrics.
+
+/** The placement window `GET /metrics` reports rates over. */
+export const METRICS_PLACEMENT_WINDOW = 7 * 86_400_000;
+
+export async function metricsSnapshot(db: Sql, now: number): Promise<MetricsSnapshot> {
+  const [placements, incidents, listings, unhealthy, auditChecks, runs, lastRuns, outbox] = await Promise.all([
+    db.all<{ provider: string; mailbox_provider: string; placement: string; count: number }>(
+      'SELECT provider, mailbox_provider, placement, COUNT(*) AS count FROM verdicts WHERE test_started_at >= ? GROUP BY provider, mailbox_provider, placement ORDER BY 1, 2, 3',
+      [now - METRICS_PLACEMENT_WINDOW],
+    ),
+    db.all<{ rule: string; severity: string; count: number }>("SELECT rule, severity, COUNT(*) AS count FROM alert_incidents WHERE state = 'firing' GROUP BY rule, severity ORDER BY 1, 2"),
+    db.all<{ target: string; zone: string; list: string; severity: string | null }>("SELECT target, zone, list, severity FROM blocklist_status WHERE status = 'listed' ORDER BY 1, 2"),
+    db.all<{ zone: string }>('SELECT zone FROM blocklist_health WHERE healthy = 0 ORDER BY zone'),
+    db.all<{ domain: string; status: string; count: number }>(
+      `SELECT a.domain, c.status, COUNT(*) AS count FROM audits a JOIN audit_checks c ON c.audit_id = a.id
+        WHERE a.id = (SELECT id FROM audits a2 WHERE a2.domain = a.domain ORDER BY started_at DESC, id DESC LIMIT 1)
+        GROUP BY a.domain, c.status ORDER BY 1, 2`,
+    ),
+    db.all<{ job: string; status: string; count: number }>('SELECT job, status, COUNT(*) AS count FROM runs GROUP BY job, status ORDER BY 1, 2'),
+    db.all<{ job: string; status: string; started_at: number; finished_at: number }>(
+      `SELECT r.job, r.status, r.started_at, r.finished_at FROM runs r
+        WHERE r.id = (SELECT id FROM runs r2 WHERE r2.job = r.job AND r2.finished_at IS NOT NULL ORDER BY started_at DESC, id DESC LIMIT 1) ORDER BY 1`,
+    ),
+    db.all<{ status: string; count: number }>('SELECT status, COUNT(*) AS count FROM alert_outbox GROUP BY status ORDER BY 1'),
+  ]);
+  return {
+    placements: placements.map((p) => ({ provider: p.provider, mailboxProvider: p.mailbox_provider, placement: p.placement, count: p.count })),
+    placementWindowSeconds: METRICS_PLACEMENT_WINDOW / 1000,
+    incidents,
+    listings: listings.map((l) => ({ ...l, severity: l.severity ?? 'high' })),
+    unhealthyLists: unhealthy.map((u) => u.zone),
+    auditChecks,
+    runs,
+    lastRuns: lastRuns.map((r) => ({ job: r.job, status: r.status, durationSeconds: (r.finished_at - r.started_at) / 1000, finishedAt: r.finished_at })),
+    outbox,
+  };
+}
+
+// Digest.
+
+export interface DigestFacts {
+  placements: MetricsSnapshot['placements'];
+  listings: MetricsSnapshot['listings'];
+  findings: Array<{ domain: string; checkId: string; status: string; message: string }>;
+  incidents: Incident[];
+}
+
+export async function digestFacts(db: Sql, from: number): Promise<DigestFacts> {
+  const [placements, listings, findings, incidents] = await Promise.all([
+    db.all<{ provider: string; mailbox_provider: string; placement: string; count: number }>(
+      'SELECT provider, mailbox_provider, placement, COUNT(*) AS count FROM verdicts WHERE test_started_at >= ? GROUP BY provider, mailbox_provider, placement ORDER BY 1, 2, 3',
+      [from],
+    ),
+    db.all<{ target: string; zone: string; list: string; severity: string | null }>("SELECT target, zone, list, severity FROM blocklist_status WHERE status = 'listed' ORDER BY 1, 2"),
+    db.all<{ domain: string; check_id: string; status: string; message: string }>(
+      `SELECT a.domain, c.check_id, c.status, c.message FROM audits a JOIN audit_checks c ON c.audit_id = a.id
+        WHERE a.id = (SELECT id FROM audits a2 WHERE a2.domain = a.domain ORDER BY started_at DESC, id DESC LIMIT 1) AND c.status IN ('fail', 'warn')
+        ORDER BY a.domain, CASE c.status WHEN 'fail' THEN 0 ELSE 1 END, c.seq`,
+    ),
+    db.all<IncidentRow>("SELECT * FROM alert_incidents WHERE state = 'firing' OR (state = 'resolved' AND resolved_at >= ?) ORDER BY started_at DESC LIMIT 100", [from]),
+  ]);
+  return {
+    placements: placements.map((p) => ({ provider: p.provider, mailboxProvider: p.mailbox_provider, placement: p.placement, count: p.count })),
+    listings: listings.map((l) => ({ ...l, severity: l.severity ?? 'high' })),
+    findings: findings.map((f) => ({ domain: f.domain, checkId: f.check_id, status: f.status, message: f.message })),
+    incidents: incidents.map(toIncident),
+  };
 }

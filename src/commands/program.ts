@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAlerts } from './alerts.js';
 import { registerAudit } from './audit.js';
 import { registerBlocklists } from './blocklists.js';
 import { registerConfig } from './config.js';
@@ -23,6 +24,7 @@ registerAudit(program);
 registerBlocklists(program);
 registerRun(program);
 registerJobs(program);
+registerAlerts(program);
 registerConfig(program);
 registerMigrate(program);
 

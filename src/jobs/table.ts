@@ -1,3 +1,4 @@
+import { digestJob } from '../alerts/job.js';
 import { auditJob } from '../audit/job.js';
 import { blocklistsJob } from '../blocklists/job.js';
 import type { Config } from '../config/schema.js';
@@ -5,8 +6,8 @@ import { placementJob } from '../placement/job.js';
 import { housekeepingJob } from './housekeeping.js';
 import type { Job } from './types.js';
 
-/** Every job inboxwatch knows. Feature jobs (audit, blocklists, placement) register here. */
-export const JOBS: readonly Job[] = [housekeepingJob, auditJob, blocklistsJob, placementJob];
+/** Every job inboxwatch knows. Feature jobs (audit, blocklists, placement, the alerts digest) register here. */
+export const JOBS: readonly Job[] = [housekeepingJob, auditJob, blocklistsJob, placementJob, digestJob];
 
 export interface ScheduledJob {
   job: Job;
@@ -19,7 +20,7 @@ export interface ScheduledJob {
 export function jobTable(config: Config, jobs: readonly Job[] = JOBS): ScheduledJob[] {
   const schedules = config.schedules as Record<string, string | undefined>;
   return jobs.map((job) => {
-    const configured = schedules[job.name];
+    const configured = job.schedule?.(config) ?? schedules[job.name];
     const idleReason = job.idleReason?.(config);
     return { job, schedule: configured === 'off' || idleReason ? undefined : configured, idleReason };
   });
