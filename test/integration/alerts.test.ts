@@ -1,9 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { createApp } from '../../src/api/app.js';
+import { createAlertEngine } from '../../src/alerts/engine.js';
 import { listIncidents, listOutbox } from '../../src/alerts/store.js';
+import { nodeNotifiers } from '../../src/node/alerts/notifiers.js';
 import { blocklistsJob } from '../../src/blocklists/job.js';
 import { parseConfigText } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
@@ -171,6 +174,137 @@ describe('reputation alerts in the test world', () => {
     await alerts.stop();
     expect(hook.received).toHaveLength(4);
     expect(hook.received[3]!.json.alerts?.map((a) => `${a.status} ${a.key}`)).toEqual(['firing 192.0.2.2 zen.spamhaus.org']);
+  });
+
+  it('lists incidents over the API and lets an admin silence and acknowledge them', async () => {
+    const tokens = [
+      { name: 'ops', token: 'alerts-admin-token-0123456789', role: 'admin' as const },
+      { name: 'viewer', token: 'alerts-viewer-token-0123456789', role: 'viewer' as const },
+    ];
+    const app = createApp({ db, tokens, jobs: [], log: silentLogger, now: () => clock });
+    const call = (path: string, token: string, body?: unknown) =>
+      app.request(path, body === undefined ? { headers: { authorization: `Bearer ${token}` } } : { method: 'POST', body: JSON.stringify(body), headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
+    const listed = (await (await call('/api/alerts?state=firing', tokens[1]!.token)).json()) as { incidents: Array<{ id: number; title: string; evidence: unknown[] }> };
+    expect(listed.incidents.map((i) => i.title).sort()).toEqual([
+      'LISTED: 192.0.2.2 on Spamhaus ZEN (SBL)',
+      'LISTED: 192.0.2.3 on Spamhaus ZEN (SBL CSS)',
+      'LISTED: 192.0.2.4 on Spamhaus ZEN (XBL)',
+    ]);
+    expect(listed.incidents[0]).not.toHaveProperty('lastFact');
+    const id = listed.incidents.find((i) => i.title.includes('192.0.2.3'))!.id;
+    const shown = (await (await call(`/api/alerts/${id}`, tokens[1]!.token)).json()) as { notifications: Array<{ channel: string; status: string }> };
+    expect(shown.notifications.map((n) => `${n.channel} ${n.status}`).sort()).toEqual(['hook delivered', 'oncall delivered']);
+
+    expect((await call(`/api/alerts/${id}/ack`, tokens[1]!.token, {})).status).toBe(403);
+    const bad = await call(`/api/alerts/${id}/silence`, tokens[0]!.token, { for: 'soon' });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ error: 'for: expected a duration such as 30m, 2h or 1d' });
+    expect((await call(`/api/alerts/${id}/silence`, tokens[0]!.token, { until: clock - 1 })).status).toBe(400);
+    expect((await call('/api/alerts/9999/ack', tokens[0]!.token, {})).status).toBe(404);
+    const silenced = (await (await call(`/api/alerts/${id}/silence`, tokens[0]!.token, { for: '2h' })).json()) as { incident: { silencedUntil: number } };
+    expect(silenced.incident.silencedUntil).toBe(clock + 7_200_000);
+    const acked = (await (await call(`/api/alerts/${id}/ack`, tokens[0]!.token, {})).json()) as { incident: { ackedBy: string; ackedAt: number } };
+    expect(acked.incident).toMatchObject({ ackedBy: 'ops', ackedAt: clock });
+
+    // A silenced incident that clears resolves without a message.
+    proxy.hide.add('3.2.0.192.zen.spamhaus.org');
+    const before = hook.received.length;
+    await sweep(proxy.server);
+    proxy.hide.delete('3.2.0.192.zen.spamhaus.org');
+    expect(hook.received.length).toBe(before);
+    expect((await listIncidents(db, { state: 'resolved', limit: 20 })).map((i) => i.title)).toContain('LISTED: 192.0.2.3 on Spamhaus ZEN (SBL CSS)');
+  });
+
+  it('serves Prometheus metrics to a token holder', async () => {
+    const app = createApp({ db, tokens: [{ name: 'prom', token: 'alerts-metrics-token-0123456789', role: 'viewer' }], jobs: [], log: silentLogger });
+    expect((await app.request('/metrics')).status).toBe(401);
+    const response = await app.request('/metrics', { headers: { authorization: 'Bearer alerts-metrics-token-0123456789' } });
+    expect(response.headers.get('content-type')).toContain('text/plain; version=0.0.4');
+    const text = await response.text();
+    expect(text).toContain('# TYPE inboxwatch_blocklist_listed gauge');
+    expect(text).toContain('inboxwatch_blocklist_listed{target="192.0.2.2",zone="zen.spamhaus.org",list="Spamhaus ZEN",severity="high"} 1');
+    expect(text).toContain('inboxwatch_alert_incidents_open{rule="blocklist_listed",severity="critical"} 2');
+    expect(text).toMatch(/inboxwatch_job_runs\{job="blocklists",status="ok"\} \d+/);
+    expect(text).toContain('inboxwatch_alert_notifications{status="delivered"}');
+  });
+
+  it('sends a test notification through a channel from the CLI, and refuses an unknown channel', async () => {
+    const before = hook.received.length;
+    const sent = await runCli(['--config', configFile, 'alerts', 'test', 'hook'], { cwd: dir });
+    expect(sent.stdout).toBe('hook: test notification delivered\n');
+    expect(sent.code).toBe(0);
+    expect(hook.received.slice(before).map((h) => [h.json.kind, signatureValid(h, SECRET)])).toEqual([['test', true]]);
+
+    const mailed = await runCli(['--config', configFile, 'alerts', 'test', 'oncall'], { cwd: dir });
+    expect(mailed.code).toBe(0);
+    const mail = await waitForMail(RECIPIENT, 3);
+    expect(mail.at(-1)!.subject).toBe('[inboxwatch] Test notification for channel oncall');
+
+    const unknown = await runCli(['--config', configFile, 'alerts', 'test', 'pager'], { cwd: dir });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown channel "pager"; channels are oncall, hook');
+  });
+
+  it('queues and sends the digest on a `run digest`', async () => {
+    writeFileSync(configFile, stringify({ ...raw(proxy.server), alerts: { ...raw(proxy.server).alerts, digest: { schedule: '0 8 * * 1', channels: ['oncall'] } } }));
+    const result = await runCli(['--config', configFile, 'run', 'digest'], { cwd: dir });
+    expect(result.code).toBe(0);
+    const mail = await waitForMail(RECIPIENT, 4);
+    const digest = mail.at(-1)!;
+    expect(digest.subject).toMatch(/^\[inboxwatch\] Digest since \d{4}-\d\d-\d\d$/);
+    expect(digest.text).toContain('192.0.2.2 on Spamhaus ZEN (zen.spamhaus.org)');
+    expect(digest.text).toContain('FIRING since');
+    writeFileSync(join(tmpdir(), 'inboxwatch-digest-email.html'), digest.html);
+  });
+});
+
+describe('two processes on one database', () => {
+  let dir: string;
+  let hook: HookReceiver;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'inboxwatch-alerts-two-'));
+    hook = await startHookReceiver();
+  });
+  afterAll(async () => {
+    await hook.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('never send the same notification twice when both sweep and evaluate at once', async () => {
+    const file = join(dir, 'inboxwatch.yaml');
+    writeFileSync(
+      file,
+      stringify({
+        database: join(dir, 'inboxwatch.db'),
+        dns: { servers: [world().dns.server], timeoutMs: 300, tries: 1 },
+        blocklists: { ips: ['192.0.2.2', '192.0.2.5'], zones: ['zen.spamhaus.org'] },
+        alerts: {
+          allowPrivateUrls: true,
+          channels: [{ name: 'hook', type: 'webhook', url: hook.url, secret: SECRET }],
+          rules: [{ type: 'blocklist_listed', channels: ['hook'] }],
+        },
+      }),
+    );
+    await runCli(['--config', file, 'migrate'], { cwd: dir });
+    const runs = await Promise.all([1, 2, 3].map(() => runCli(['--config', file, 'run', 'blocklists'], { cwd: dir })));
+    // Each swept; a run may be reported interrupted, since `inboxwatch run` marks every other running run so at start-up.
+    for (const run of runs) expect(run.stdout).toMatch(/^blocklists #\d+: (ok|interrupted) in /);
+    expect(runs.map((r) => r.stderr).join('')).not.toMatch(/"level":"error"|not delivered/);
+    expect(hook.received.map((h) => h.json.alerts?.map((a) => `${a.status} ${a.key}`))).toEqual([['firing 192.0.2.2 zen.spamhaus.org']]);
+
+    // Many queued notifications, two senders draining the outbox at once: each goes out once.
+    const first = await openStore(join(dir, 'inboxwatch.db'));
+    const second = await openStore(join(dir, 'inboxwatch.db'));
+    const config = parseConfigText(readFileSync(file, 'utf8'), file, {});
+    const engines = [first, second].map((db, i) => createAlertEngine({ config, db, log: silentLogger, notifiers: nodeNotifiers(config), holder: `sender-${i}` }));
+    for (let n = 0; n < 12; n++) await engines[0]!.queue('hook', { kind: 'test', createdAt: Date.now(), dashboardUrl: engines[0]!.dashboardUrl, channel: `hook ${n}` });
+    const outcomes = await Promise.all(engines.map((engine) => engine.deliver()));
+    expect(outcomes[0]!.delivered + outcomes[1]!.delivered).toBe(12);
+    expect(outcomes.every((o) => o.delivered > 0)).toBe(true);
+    const channels = hook.received.slice(1).map((h) => (JSON.parse(h.body) as { channel: string }).channel);
+    expect(channels.sort()).toEqual(Array.from({ length: 12 }, (_, n) => `hook ${n}`).sort());
+    await first.close();
+    await second.close();
   });
 });
 
