@@ -25,7 +25,9 @@ export interface Step {
  * observations of new facts, fires after `for` bad, resolves after `resolveAfter` good. A pending incident
  * that sees good is dropped unannounced, so flapping below the threshold never reaches anyone.
  */
-export function applyObservation(current: IncidentDraft | undefined, observation: Observation, policy: RulePolicy, now: number): Step {
+export function applyObservation(previous: IncidentDraft | undefined, observation: Observation, policy: RulePolicy, now: number): Step {
+  // A resolved incident is history: what comes next starts afresh.
+  const current = previous?.state === 'resolved' ? undefined : previous;
   if (current && current.lastFact === observation.fact) return { next: current, notify: undefined };
   if (observation.state === 'good') {
     if (!current) return { next: undefined, notify: undefined };

@@ -236,7 +236,7 @@ export async function getIncident(db: Sql, id: number): Promise<Incident | undef
 }
 
 export async function nextIncidentId(db: Sql): Promise<number> {
-  const row = await db.first<{ id: number | null }>("SELECT MAX(seq) AS id FROM sqlite_sequence WHERE name = 'alert_incidents'");
+  const row = await db.first<{ id: number | null }>('SELECT MAX(id) AS id FROM alert_incidents');
   return (row?.id ?? 0) + 1;
 }
 
@@ -264,7 +264,7 @@ const incidentValues = (i: IncidentDraft): SqlValue[] => [
   i.ackedBy,
 ];
 
-/** Inserts with the id chosen by the evaluator (it holds the lease), or updates the row in place. */
+/** Inserts with the id chosen by the evaluator (it holds the lease, so MAX(id) + 1 is free), or updates the row in place. */
 export function saveIncidentStatement(incident: IncidentDraft & { id: number }, isNew: boolean): Statement {
   if (isNew) {
     return { sql: `INSERT INTO alert_incidents (id, ${INCIDENT_COLUMNS}) VALUES (?, ${INCIDENT_COLUMNS.split(',').map(() => '?').join(', ')})`, params: [incident.id, ...incidentValues(incident)] };
@@ -332,16 +332,20 @@ export function enqueueStatements(channel: string, notification: Notification, i
       params: [channel, notification.kind, JSON.stringify(notification), notification.createdAt, notification.createdAt],
     },
     ...incidentIds.map((id) => ({
-      sql: "INSERT INTO alert_incident_notifications (incident_id, outbox_id) SELECT ?, seq FROM sqlite_sequence WHERE name = 'alert_outbox'",
+      // AUTOINCREMENT ids only grow, so the row just inserted in this transaction holds the largest.
+      sql: 'INSERT INTO alert_incident_notifications (incident_id, outbox_id) SELECT ?, MAX(id) FROM alert_outbox',
       params: [id],
     })),
   ];
 }
 
 export async function enqueue(db: Sql, channel: string, notification: Notification): Promise<number> {
-  await db.batch(enqueueStatements(channel, notification, []));
-  const row = await db.first<{ seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'alert_outbox'");
-  return row?.seq ?? 0;
+  const [row] = await db.all<{ id: number }>(
+    "INSERT INTO alert_outbox (channel, kind, payload, created_at, status, next_attempt_at) VALUES (?, ?, ?, ?, 'pending', ?) RETURNING id",
+    [channel, notification.kind, JSON.stringify(notification), notification.createdAt, notification.createdAt],
+  );
+  if (!row) throw new Error('the outbox did not return the id of the queued notification');
+  return row.id;
 }
 
 /**
