@@ -200,7 +200,8 @@ export function createAlertEngine(deps: AlertEngineDeps): AlertEngine {
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         const attempts = entry.attempts + 1;
-        const retryAt = notifier && attempts < MAX_ATTEMPTS ? now() + backoff(attempts) : undefined;
+        // A test notification answers the person who asked, now; trying it again tomorrow would answer nobody.
+        const retryAt = notifier && entry.kind !== 'test' && attempts < MAX_ATTEMPTS ? now() + backoff(attempts) : undefined;
         await recordFailure(deps.db, entry.id, deps.holder, now(), message, retryAt);
         deps.log.warn('alert notification not delivered', { channel: entry.channel, outbox: entry.id, attempts, error: message, retry: retryAt !== undefined });
         outcome.failed++;

@@ -63,7 +63,7 @@ export function renderEmail(notification: Notification): RenderedEmail {
     }
     case 'digest': {
       const text = notification.sections.map((s) => [s.heading, ...s.lines.map((l) => `  ${l}`)].join('\n')).join('\n\n');
-      const html = notification.sections.map((s) => `<h2>${esc(s.heading)}</h2><ul>${s.lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`).join('');
+      const html = notification.sections.map((s) => `<h2 style="font-size:16px;margin:16px 0 4px">${esc(s.heading)}</h2><ul style="margin:0;padding-left:20px">${s.lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`).join('');
       return { subject, text: `${text}\n\nDashboard: ${notification.dashboardUrl}\n\n${footer}\n`, html: page(subject, `${html}<p><a href="${esc(notification.dashboardUrl)}">Open the dashboard</a></p>`, footer) };
     }
     case 'alert': {

@@ -39,7 +39,8 @@ export function createApp(deps: AppDeps) {
     }
   });
 
-  if (deps.metrics !== false) app.get('/metrics', bearerTokens(deps.tokens), metricsHandler(deps));
+  if (deps.metrics === false) app.get('/metrics', (c) => c.json({ error: 'metrics are served on alerts.metrics.bind' }, 404));
+  else app.get('/metrics', bearerTokens(deps.tokens), metricsHandler(deps));
   app.use('/api/*', bearerTokens(deps.tokens));
   app.route('/api/runs', runsRoutes(deps));
   app.route('/api/jobs', jobsRoutes(deps));
