@@ -17,7 +17,8 @@ import { startAlerts } from '../../src/node/alerts/index.js';
 import { openStore } from '../../src/store/index.js';
 import type { Sql } from '../../src/store/sql.js';
 import { signatureValid, startHookReceiver, waitForMail, mailIn, type HookReceiver } from '../support/alerts.js';
-import { runCli } from '../support/cli.js';
+import { runCli, startServe } from '../support/cli.js';
+import { freePort } from '../world/ports.js';
 import { startDnsProxy, type DnsProxy } from '../support/dns-proxy.js';
 import { placementJob } from '../../src/placement/job.js';
 import { provider, seedEntry } from '../support/placement.js';
@@ -305,6 +306,24 @@ describe('two processes on one database', () => {
     expect(channels.sort()).toEqual(Array.from({ length: 12 }, (_, n) => `hook ${n}`).sort());
     await first.close();
     await second.close();
+  });
+});
+
+describe('metrics on their own address', () => {
+  it('are served there without a token, and not on the API port', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'inboxwatch-alerts-metrics-'));
+    const port = await freePort();
+    writeFileSync(join(dir, 'inboxwatch.yaml'), stringify({ database: join(dir, 'inboxwatch.db'), alerts: { metrics: { bind: { host: '127.0.0.1', port } } } }));
+    const serve = await startServe({ cwd: dir });
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain('# TYPE inboxwatch_alert_incidents_open gauge');
+      expect((await fetch(`${serve.url}/metrics`)).status).toBe(404);
+    } finally {
+      await serve.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -113,3 +113,16 @@ describe('outbound URLs and configuration', () => {
     );
   });
 });
+
+describe('webhook bodies', () => {
+  it('carry machine-readable times in JSON and a mrkdwn section per incident for Slack', async () => {
+    const { webhookBody, slackBody } = await import('../../../src/alerts/render.js');
+    const item = { kind: 'resolved' as const, incidentId: 7, rule: 'r', ruleType: 'probe_failing' as const, severity: 'warning' as const, key: 'job audit', title: 'PROBE FAILING: job audit', summary: '', since: 0, resolvedAt: 60_000, evidence: [{ label: 'last error', value: 'a<b' }], actions: [], link: '/#runs' };
+    const n = { kind: 'alert' as const, createdAt: 60_000, dashboardUrl: 'https://iw.example', items: [item] };
+    expect(webhookBody(n)).toMatchObject({ kind: 'alert', createdAt: '1970-01-01T00:01:00.000Z', alerts: [{ status: 'resolved', incident: 7, resolvedAt: '1970-01-01T00:01:00.000Z', url: 'https://iw.example/#runs' }] });
+    const slack = slackBody(n) as { text: string; blocks: Array<{ text: { text: string } }> };
+    expect(slack.text).toBe('[inboxwatch] RESOLVED: PROBE FAILING: job audit');
+    expect(slack.blocks[0]?.text.text).toContain('• last error: `a&lt;b`');
+    expect(slack.blocks[0]?.text.text).toContain('<https://iw.example/#runs|Open in the dashboard>');
+  });
+});
