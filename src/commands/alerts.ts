@@ -4,7 +4,8 @@ import { createAlertEngine } from '../alerts/engine.js';
 import { attemptsOf, listIncidents } from '../alerts/store.js';
 import { silentLogger } from '../log.js';
 import { nodeNotifiers } from '../node/alerts/notifiers.js';
-import { openStore } from '../store/index.js';
+import { resolverForRun } from '../node/run-resolver.js';
+import { openStore } from '../node/sqlite-store.js';
 import { configFor, EXIT, UsageError } from './context.js';
 
 export function registerAlerts(program: Command): void {
@@ -22,7 +23,7 @@ export function registerAlerts(program: Command): void {
       const db = await openStore(config.database);
       try {
         // The command reports the outcome itself, so the engine's own warning stays quiet.
-        const engine = createAlertEngine({ config, db, log: silentLogger, notifiers: nodeNotifiers(config), holder: `${hostname()}:${process.pid}:cli` });
+        const engine = createAlertEngine({ config, db, log: silentLogger, notifiers: nodeNotifiers(config, resolverForRun(config.dns)), holder: `${hostname()}:${process.pid}:cli` });
         const id = await engine.queue(name, { kind: 'test', createdAt: Date.now(), dashboardUrl: engine.dashboardUrl, channel: name });
         const outcome = await engine.deliver(id);
         const [attempt] = await attemptsOf(db, id);

@@ -7,20 +7,20 @@ import { createApp } from '../../src/api/app.js';
 import { createAlertEngine } from '../../src/alerts/engine.js';
 import { listIncidents, listOutbox } from '../../src/alerts/store.js';
 import { nodeNotifiers } from '../../src/node/alerts/notifiers.js';
-import { blocklistsJob } from '../../src/blocklists/job.js';
-import { parseConfigText } from '../../src/config/load.js';
+import { parseConfigText } from '../../src/config/parse.js';
 import type { Config } from '../../src/config/schema.js';
-import { createJobRunner } from '../../src/jobs/runner.js';
-import type { Job } from '../../src/jobs/types.js';
+import { createJobRunner } from '../../src/jobs/job-runner.js';
+import { findJob } from '../../src/jobs/table.js';
 import { silentLogger } from '../../src/log.js';
 import { startAlerts } from '../../src/node/alerts/index.js';
-import { openStore } from '../../src/store/index.js';
+import { createNodeRuntime } from '../../src/node/root.js';
+import { resolverForRun } from '../../src/node/run-resolver.js';
+import { openStore } from '../../src/node/sqlite-store.js';
 import type { Sql } from '../../src/store/sql.js';
 import { signatureValid, startHookReceiver, waitForMail, mailIn, type HookReceiver } from '../support/alerts.js';
 import { runCli, startServe } from '../support/cli.js';
 import { freePort } from '../world/ports.js';
 import { startDnsProxy, type DnsProxy } from '../support/dns-proxy.js';
-import { placementJob } from '../../src/placement/job.js';
 import { provider, seedEntry } from '../support/placement.js';
 import { clearRecipientRule, relay, seed, setRecipientRule, world } from '../world/context.js';
 
@@ -66,9 +66,10 @@ describe('reputation alerts in the test world', () => {
   const sweep = async (dnsServer: string) => {
     clock += 1000;
     const config = configFor(dnsServer);
-    const alerts = startAlerts({ config, db, log: silentLogger, retry: false, now: () => clock });
-    const runner = createJobRunner({ config, db, log: silentLogger, now: () => clock, afterRun: alerts.afterRun });
-    const outcome = await runner.run(blocklistsJob as Job, 'manual');
+    const runtime = createNodeRuntime(config);
+    const alerts = startAlerts({ config, db, log: silentLogger, retry: false, now: () => clock, resolver: runtime.resolver() });
+    const runner = createJobRunner({ config, db, log: silentLogger, now: () => clock, resolver: runtime.resolver, afterRun: alerts.afterRun });
+    const outcome = await runner.run(findJob('blocklists', runtime.jobs)!, 'manual');
     expect(outcome.run.status).toBe('ok');
     await alerts.stop();
     return outcome;
@@ -169,7 +170,8 @@ describe('reputation alerts in the test world', () => {
     expect(queued).toMatchObject({ channel: 'hook', status: 'pending', attempts: 1, lastError: expect.stringContaining('HTTP 503') });
     hook.status = 200;
     clock += 31_000;
-    const alerts = startAlerts({ config: configFor(proxy.server), db, log: silentLogger, retry: false, now: () => clock });
+    const config = configFor(proxy.server);
+    const alerts = startAlerts({ config, db, log: silentLogger, retry: false, now: () => clock, resolver: resolverForRun(config.dns) });
     expect(await alerts.engine.deliver()).toEqual({ delivered: 1, failed: 0 });
     expect(await alerts.engine.deliver()).toEqual({ delivered: 0, failed: 0 });
     await alerts.stop();
@@ -297,7 +299,7 @@ describe('two processes on one database', () => {
     const first = await openStore(join(dir, 'inboxwatch.db'));
     const second = await openStore(join(dir, 'inboxwatch.db'));
     const config = parseConfigText(readFileSync(file, 'utf8'), file, {});
-    const engines = [first, second].map((db, i) => createAlertEngine({ config, db, log: silentLogger, notifiers: nodeNotifiers(config), holder: `sender-${i}` }));
+    const engines = [first, second].map((db, i) => createAlertEngine({ config, db, log: silentLogger, notifiers: nodeNotifiers(config, resolverForRun(config.dns)), holder: `sender-${i}` }));
     for (let n = 0; n < 12; n++) await engines[0]!.queue('hook', { kind: 'test', createdAt: Date.now(), dashboardUrl: engines[0]!.dashboardUrl, channel: `hook ${n}` });
     const outcomes = await Promise.all(engines.map((engine) => engine.deliver()));
     expect(outcomes[0]!.delivered + outcomes[1]!.delivered).toBe(12);
@@ -350,9 +352,10 @@ describe('placement alerts in the test world', () => {
       {},
     );
   const placementRun = async () => {
-    const alerts = startAlerts({ config: config(), db, log: silentLogger, retry: false });
-    const runner = createJobRunner({ config: config(), db, log: silentLogger, afterRun: alerts.afterRun });
-    const outcome = await runner.run(placementJob, 'manual');
+    const runtime = createNodeRuntime(config());
+    const alerts = startAlerts({ config: config(), db, log: silentLogger, retry: false, resolver: runtime.resolver() });
+    const runner = createJobRunner({ config: config(), db, log: silentLogger, resolver: runtime.resolver, afterRun: alerts.afterRun });
+    const outcome = await runner.run(findJob('placement', runtime.jobs)!, 'manual');
     expect(outcome.run.status).toBe('ok');
     await alerts.stop();
     return outcome.run.summary;

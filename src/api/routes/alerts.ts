@@ -5,7 +5,7 @@ import { acknowledgeIncident, getIncident, listIncidents, notificationsOfInciden
 import type { Incident } from '../../alerts/types.js';
 import { parseDuration } from '../../config/duration.js';
 import type { AppDeps } from '../app.js';
-import { requireRole, type AuthVariables } from '../auth.js';
+import { requireRole, type AuthVariables } from '../bearer-tokens.js';
 import { parseQuery } from '../params.js';
 
 const query = z.strictObject({

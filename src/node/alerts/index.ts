@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { createAlertEngine, type AlertEngine } from '../../alerts/engine.js';
 import type { Config } from '../../config/schema.js';
+import type { Resolver } from '../../dns/types.js';
 import type { Logger } from '../../log.js';
 import type { Sql } from '../../store/sql.js';
 import { nodeNotifiers } from './notifiers.js';
@@ -16,8 +17,8 @@ export interface NodeAlerts {
 const RETRY_POLL_MS = 30_000;
 
 /** The alert engine with Node's channels; `retry` keeps a timer sending whatever is due, for a long-lived process. */
-export function startAlerts(deps: { config: Config; db: Sql; log: Logger; retry: boolean; now?: () => number }): NodeAlerts {
-  const engine = createAlertEngine({ ...deps, notifiers: nodeNotifiers(deps.config), holder: `${hostname()}:${process.pid}:${Date.now()}` });
+export function startAlerts(deps: { config: Config; db: Sql; log: Logger; retry: boolean; resolver: Resolver; now?: () => number }): NodeAlerts {
+  const engine = createAlertEngine({ ...deps, notifiers: nodeNotifiers(deps.config, deps.resolver), holder: `${hostname()}:${process.pid}:${Date.now()}` });
   let sending: Promise<unknown> = Promise.resolve();
   const deliver = (): Promise<unknown> => {
     sending = sending.then(() => engine.deliver()).catch((error: Error) => deps.log.error('alert delivery failed', { error: error.message }));

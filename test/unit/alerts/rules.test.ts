@@ -5,7 +5,7 @@ import { renderEmail, subjectOf } from '../../../src/alerts/render.js';
 import { refuseUrl } from '../../../src/alerts/urls.js';
 import type { CurrentStatus } from '../../../src/blocklists/history.js';
 import { configSchema, type AlertRule } from '../../../src/config/schema.js';
-import { parseConfigText } from '../../../src/config/load.js';
+import { parseConfigText } from '../../../src/config/parse.js';
 
 const rule = (raw: Record<string, unknown>): AlertRule => configSchema.parse({ alerts: { rules: [raw] } }).alerts.rules[0] as AlertRule;
 const empty: Facts = { blocklistStatuses: [], blocklistHealth: [], latestRuns: [], seeds: [], sends: [], verdicts: [], audits: [], recordChanges: [] };

@@ -6,14 +6,15 @@ import { Hono } from 'hono';
 import { createApp } from '../api/app.js';
 import { metricsHandler } from '../api/routes/metrics.js';
 import type { Config } from '../config/schema.js';
-import { createJobRunner } from '../jobs/runner.js';
-import { startScheduler } from '../jobs/scheduler.js';
+import { createJobRunner } from '../jobs/job-runner.js';
 import { jobTable } from '../jobs/table.js';
+import { startScheduler } from './cron-scheduler.js';
 import type { Logger } from '../log.js';
-import { openStore } from '../store/index.js';
-import { startPlacementService } from '../placement/service.js';
 import { markInterrupted } from '../store/runs.js';
 import { startAlerts } from './alerts/index.js';
+import { startPlacementService } from './placement-service.js';
+import { createNodeRuntime } from './root.js';
+import { openStore } from './sqlite-store.js';
 import { resolveTokens } from './tokens.js';
 
 const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -30,9 +31,10 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
   const interrupted = await markInterrupted(db, Date.now(), 'the process stopped before the run finished');
   if (interrupted > 0) log.warn('marked runs left over from the last process as interrupted', { count: interrupted });
 
-  const table = jobTable(config);
-  const alerts = startAlerts({ config, db, log, retry: true });
-  const runner = createJobRunner({ config, db, log, afterRun: alerts.afterRun });
+  const runtime = createNodeRuntime(config);
+  const table = jobTable(config, runtime.jobs);
+  const alerts = startAlerts({ config, db, log, retry: true, resolver: runtime.resolver() });
+  const runner = createJobRunner({ config, db, log, resolver: runtime.resolver, afterRun: alerts.afterRun });
   const metricsBind = config.alerts.metrics.bind;
   const app = createApp({ db, tokens: resolveTokens(config, log), jobs: table, log, running: runner.running, metrics: metricsBind === undefined });
   if (existsSync(WEB_ROOT)) {
@@ -49,7 +51,7 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
   const metricsServer = metricsBind ? await listen(new Hono().get('/metrics', metricsHandler({ db })).fetch, metricsBind.host, metricsBind.port) : undefined;
   if (metricsBind) log.info('metrics are served without a token on their own address', { host: metricsBind.host, port: metricsBind.port });
   const scheduler = startScheduler(table, runner, log);
-  const placement = startPlacementService({ config, db, log });
+  const placement = startPlacementService({ config, db, log, runtime: runtime.placement, resolver: runtime.resolver() });
   log.info('inboxwatch is listening', { url, database: config.database });
 
   let closing: Promise<void> | undefined;
