@@ -55,6 +55,7 @@ export interface AlertEngine {
   dashboardUrl: string;
 }
 
+const KIND_ORDER: Record<NotificationItem['kind'], number> = { firing: 0, repeat: 1, resolved: 2 };
 const LEASE = 'evaluate';
 const LEASE_TTL = 60_000;
 const CLAIM_TTL = 5 * 60_000;
@@ -170,7 +171,10 @@ export function createAlertEngine(deps: AlertEngineDeps): AlertEngine {
     // Items of incidents created in this evaluation learn their ids from the drafts they were made from.
     const ids = new Map([...assigned].map(([draft, id]) => [`${draft.rule}\n${draft.key}`, id]));
     for (const [channel, items] of messages) {
-      const complete = items.map((item) => (item.incidentId === -1 ? { ...item, incidentId: ids.get(`${item.rule}\n${item.key}`) ?? -1 } : item));
+      const complete = items
+        .map((item) => (item.incidentId === -1 ? { ...item, incidentId: ids.get(`${item.rule}\n${item.key}`) ?? -1 } : item))
+        // New trouble first: it is what the subject line names.
+        .sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
       const notification: Notification = { kind: 'alert', createdAt: at, dashboardUrl, items: complete };
       statements.push(...enqueueStatements(channel, notification, [...new Set(complete.map((i) => i.incidentId))]));
       result.queued++;

@@ -55,7 +55,7 @@ function itemText(item: NotificationItem, dashboardUrl: string, now: number): st
 export function renderEmail(notification: Notification): RenderedEmail {
   const subject = subjectOf(notification);
   const now = notification.createdAt;
-  const footer = `Sent by inboxwatch at ${iso(now)}. Silence or acknowledge incidents in the dashboard or with POST /api/alerts/:id/silence and /ack.`;
+  const footer = `Sent by inboxwatch at ${iso(now)}. Silence an incident with POST /api/alerts/<incident>/silence, acknowledge it with POST /api/alerts/<incident>/ack.`;
   switch (notification.kind) {
     case 'test': {
       const text = `This is a test notification from inboxwatch for channel "${notification.channel}". If you can read it, the channel works.\n\nDashboard: ${notification.dashboardUrl}\n`;

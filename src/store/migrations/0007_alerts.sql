@@ -74,3 +74,6 @@ CREATE TABLE alert_leases (
   holder TEXT NOT NULL,
   until INTEGER NOT NULL
 );
+
+-- probe_failing reads each provider's latest test.
+CREATE INDEX messages_by_provider ON messages (provider, test_id);
