@@ -10,6 +10,7 @@ import {
   deleteIncidentStatement,
   enqueue,
   enqueueStatements,
+  latestFactIds,
   loadFacts,
   nextIncidentId,
   openIncidents,
@@ -179,12 +180,12 @@ export function createAlertEngine(deps: AlertEngineDeps): AlertEngine {
       statements.push(...enqueueStatements(channel, notification, [...new Set(complete.map((i) => i.incidentId))]));
       result.queued++;
     }
-    const lastAudit = facts.audits.at(-1);
-    if (lastAudit) statements.push(cursorStatement('audits', lastAudit.id));
-    else if (auditsAfter === undefined) statements.push(cursorStatement('audits', 0));
-    const lastChange = facts.recordChanges.at(-1);
-    if (lastChange) statements.push(cursorStatement('dns_changes', lastChange.id));
-    else if (changesAfter === undefined) statements.push(cursorStatement('dns_changes', 0));
+    // A first evaluation that found nothing recent still fixes its cursors, so older history is never announced later.
+    const latest = auditsAfter === undefined || changesAfter === undefined ? await latestFactIds(deps.db) : undefined;
+    const auditCursor = facts.audits.at(-1)?.id ?? (auditsAfter === undefined ? latest?.audits : undefined);
+    if (auditCursor !== undefined) statements.push(cursorStatement('audits', auditCursor));
+    const changeCursor = facts.recordChanges.at(-1)?.id ?? (changesAfter === undefined ? latest?.dnsChanges : undefined);
+    if (changeCursor !== undefined) statements.push(cursorStatement('dns_changes', changeCursor));
     if (statements.length > 0) await deps.db.batch(statements);
     if (result.fired.length > 0 || result.resolved.length > 0) deps.log.info('alerts evaluated', { fired: result.fired, resolved: result.resolved });
     return result;

@@ -11,7 +11,7 @@ export interface Facts {
   sends: SendFact[];
   /** Verdicts of the most recent completed tests, newest test first (as many tests as the widest rule window). */
   verdicts: VerdictFact[];
-  /** Audits stored since the rules last read, oldest first, each with the audit of its domain before it. */
+  /** Audits stored since the rules last read, oldest first, each with the audits of its domain before it. */
   audits: AuditFact[];
   /** DNS record changes stored since the rules last read, oldest first. */
   recordChanges: RecordChangeFact[];
@@ -72,7 +72,8 @@ export interface AuditFact {
   domain: string;
   finishedAt: number;
   checks: CheckFact[];
-  previous: { id: number; finishedAt: number; checks: CheckFact[] } | undefined;
+  /** Up to five earlier audits of the domain, newest first: a check that errored in between still has a last known status. */
+  earlier: Array<{ id: number; finishedAt: number; checks: CheckFact[] }>;
 }
 
 export interface RecordChangeFact {

@@ -205,7 +205,14 @@ function observeDns(rule: RuleOf<'dns_regression'>, facts: Facts, openKeys: Read
 
 function checkRegressions(audit: AuditFact): Observation[] {
   const observations: Observation[] = [];
-  const before = new Map((audit.previous?.checks ?? []).map((c) => [checkKey(audit.domain, c), c]));
+  // The last status each check had that was not an error, newest audit first.
+  const before = new Map<string, CheckFact>();
+  for (const earlier of audit.earlier) {
+    for (const c of earlier.checks) {
+      const key = checkKey(audit.domain, c);
+      if (c.status !== 'error' && !before.has(key)) before.set(key, c);
+    }
+  }
   for (const check of audit.checks) {
     const key = checkKey(audit.domain, check);
     const fact = `audit ${audit.id}`;

@@ -110,8 +110,8 @@ async function loadAudits(db: Sql, after: number | undefined, since: number): Pr
   );
   const facts: AuditFact[] = [];
   for (const row of rows) {
-    const previous = await db.first<{ id: number; finished_at: number }>(
-      'SELECT id, finished_at FROM audits WHERE domain = ? AND id < ? ORDER BY started_at DESC, id DESC LIMIT 1',
+    const earlier = await db.all<{ id: number; finished_at: number }>(
+      'SELECT id, finished_at FROM audits WHERE domain = ? AND id < ? ORDER BY started_at DESC, id DESC LIMIT 5',
       [row.domain, row.id],
     );
     facts.push({
@@ -119,7 +119,7 @@ async function loadAudits(db: Sql, after: number | undefined, since: number): Pr
       domain: row.domain,
       finishedAt: row.finished_at,
       checks: await checksOf(db, row.id),
-      previous: previous && { id: previous.id, finishedAt: previous.finished_at, checks: await checksOf(db, previous.id) },
+      earlier: await Promise.all(earlier.map(async (e) => ({ id: e.id, finishedAt: e.finished_at, checks: await checksOf(db, e.id) }))),
     });
   }
   return facts;
@@ -146,6 +146,14 @@ async function loadChanges(db: Sql, after: number | undefined, since: number): P
 }
 
 // Cursors and leases.
+
+/** The newest ids of the append-only tables the rules read by cursor (0 when empty). */
+export async function latestFactIds(db: Sql): Promise<{ audits: number; dnsChanges: number }> {
+  const row = await db.first<{ audits: number | null; changes: number | null }>(
+    'SELECT (SELECT MAX(id) FROM audits) AS audits, (SELECT MAX(id) FROM dns_changes) AS changes',
+  );
+  return { audits: row?.audits ?? 0, dnsChanges: row?.changes ?? 0 };
+}
 
 export async function readCursor(db: Sql, name: string): Promise<number | undefined> {
   return (await db.first<{ position: number }>('SELECT position FROM alert_cursors WHERE name = ?', [name]))?.position;

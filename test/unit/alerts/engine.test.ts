@@ -3,6 +3,8 @@ import { backoff, createAlertEngine } from '../../../src/alerts/engine.js';
 import { listOutbox } from '../../../src/alerts/store.js';
 import type { Notification, Notifier } from '../../../src/alerts/types.js';
 import type { CurrentStatus } from '../../../src/blocklists/history.js';
+import { saveAudit } from '../../../src/audit/store.js';
+import type { CheckStatus } from '../../../src/audit/types.js';
 import { recordSweep } from '../../../src/blocklists/store.js';
 import { configSchema } from '../../../src/config/schema.js';
 import { silentLogger } from '../../../src/log.js';
@@ -13,7 +15,10 @@ const HOUR = 3_600_000;
 const config = configSchema.parse({
   alerts: {
     channels: [{ name: 'a', type: 'webhook', url: 'https://hooks.example.net/a' }],
-    rules: [{ type: 'blocklist_listed', channels: ['a'], repeatInterval: '24h' }],
+    rules: [
+      { type: 'blocklist_listed', channels: ['a'], repeatInterval: '24h' },
+      { type: 'dns_regression', channels: ['a'] },
+    ],
   },
 });
 
@@ -93,5 +98,37 @@ describe('alert engine over a real SQLite store', () => {
     expect(await engine().deliver()).toEqual({ delivered: 1, failed: 0 });
     expect((await listOutbox(db, { limit: 5 })).map((o) => `${o.status} ${o.attempts}`)).toEqual(['delivered 2']);
     expect(titles()).toEqual(['firing LISTED: 192.0.2.1']);
+  });
+
+  it('reports a DMARC record that vanished and a check gone from pass to fail, with before and after, once', async () => {
+    const audit = async (dmarc: string[] | null, status: CheckStatus) => {
+      clock += HOUR;
+      await saveAudit(db, {
+        domain: 'example.com',
+        startedAt: clock,
+        finishedAt: clock,
+        checks: [{ id: 'dmarc.record', subject: null, status, message: status === 'pass' ? 'p=reject' : 'no DMARC record', remediation: null, evidence: {} }],
+        records: { dmarc: { name: '_dmarc.example.com', records: dmarc } },
+      });
+      const e = engine();
+      await e.evaluate();
+      await e.deliver();
+    };
+    await audit(['v=DMARC1; p=reject'], 'pass');
+    await audit(null, 'error'); // could not look: neither a removal nor a regression
+    expect(sent).toEqual([]);
+    await audit([], 'fail');
+    expect(titles()).toEqual(['firing DNS REGRESSION: example.com dmarc.record FAIL + firing DNS REMOVED: DMARC record of example.com']);
+    const items = sent[0]?.kind === 'alert' ? sent[0].items : [];
+    expect(items[1]?.evidence).toEqual([
+      { label: 'name', value: '_dmarc.example.com' },
+      { label: 'before', value: 'v=DMARC1; p=reject' },
+      { label: 'after', value: '(none)' },
+    ]);
+    await audit([], 'fail');
+    expect(sent).toHaveLength(1);
+    await audit(['v=DMARC1; p=reject'], 'pass');
+    // The check's recovery is announced; the record event resolved quietly on the audit before.
+    expect(titles().at(-1)).toBe('resolved DNS REGRESSION: example.com dmarc.record FAIL');
   });
 });

@@ -59,9 +59,9 @@ describe('rate rules', () => {
 });
 
 describe('dns_regression', () => {
-  it('fires on pass → fail, not on error, and carries before and after', () => {
+  it('fires on pass → fail (across an error in between), not on error, and carries before and after', () => {
     const check = (status: 'pass' | 'fail' | 'error', message: string) => ({ checkId: 'dmarc.policy', subject: null, status, message, remediation: null });
-    const audit = (status: 'fail' | 'error') => ({ id: 2, domain: 'example.com', finishedAt: 5, checks: [check(status, 'now')], previous: { id: 1, finishedAt: 1, checks: [check('pass', 'p=reject')] } });
+    const audit = (status: 'fail' | 'error') => ({ id: 2, domain: 'example.com', finishedAt: 5, checks: [check(status, 'now')], earlier: [{ id: 1, finishedAt: 1, checks: [check('error', 'timeout')] }, { id: 0, finishedAt: 0, checks: [check('pass', 'p=reject')] }] });
     const r = rule({ type: 'dns_regression' });
     const [o] = observe(r, { ...empty, audits: [audit('fail')] }, new Set());
     expect(o).toMatchObject({ state: 'bad', evidence: [{ label: 'before', value: 'pass: p=reject' }, { label: 'after', value: 'fail: now' }] });
