@@ -23,6 +23,8 @@ export interface AppDeps {
   now?: () => number;
   /** `GET /metrics` on this app, behind an API token; off when the runtime serves metrics on their own bind. */
   metrics?: boolean;
+  /** Routes only one runtime serves (e.g. the pushed configuration on Workers), mounted under /api. */
+  runtimeRoutes?: ReadonlyArray<{ path: string; routes: Hono<{ Variables: AuthVariables }> }>;
 }
 
 /** The HTTP API, free of Node- and Workers-only imports so both runtimes serve the same app. */
@@ -48,6 +50,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/blocklists', blocklistsRoutes(deps));
   app.route('/api/alerts', alertsRoutes(deps));
   app.route('/api', placementRoutes(deps));
+  for (const { path, routes } of deps.runtimeRoutes ?? []) app.route(`/api${path}`, routes);
   app.all('/api/*', (c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));
 
   app.onError((error, c) => {
