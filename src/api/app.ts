@@ -4,10 +4,12 @@ import type { ScheduledJob } from '../jobs/table.js';
 import type { Logger } from '../log.js';
 import type { Sql } from '../store/sql.js';
 import { bearerTokens, type ApiToken, type AuthVariables } from './bearer-tokens.js';
+import { alertsRoutes } from './routes/alerts.js';
 import { blocklistsRoutes } from './routes/blocklists.js';
 import { domainsRoutes } from './routes/domains.js';
 import { jobsRoutes } from './routes/jobs.js';
 import { placementRoutes } from './routes/placement.js';
+import { metricsHandler } from './routes/metrics.js';
 import { runsRoutes } from './routes/runs.js';
 
 /** What the API needs from its runtime; the Node server and the Worker each supply it. */
@@ -18,6 +20,9 @@ export interface AppDeps {
   log: Logger;
   /** Names of jobs running in this process, when the runtime runs jobs itself. */
   running?: () => string[];
+  now?: () => number;
+  /** `GET /metrics` on this app, behind an API token; off when the runtime serves metrics on their own bind. */
+  metrics?: boolean;
   /** Routes only one runtime serves (e.g. the pushed configuration on Workers), mounted under /api. */
   runtimeRoutes?: ReadonlyArray<{ path: string; routes: Hono<{ Variables: AuthVariables }> }>;
 }
@@ -36,11 +41,14 @@ export function createApp(deps: AppDeps) {
     }
   });
 
+  if (deps.metrics === false) app.get('/metrics', (c) => c.json({ error: 'metrics are served on alerts.metrics.bind' }, 404));
+  else app.get('/metrics', bearerTokens(deps.tokens), metricsHandler(deps));
   app.use('/api/*', bearerTokens(deps.tokens));
   app.route('/api/runs', runsRoutes(deps));
   app.route('/api/jobs', jobsRoutes(deps));
   app.route('/api/domains', domainsRoutes(deps));
   app.route('/api/blocklists', blocklistsRoutes(deps));
+  app.route('/api/alerts', alertsRoutes(deps));
   app.route('/api', placementRoutes(deps));
   for (const { path, routes } of deps.runtimeRoutes ?? []) app.route(`/api${path}`, routes);
   app.all('/api/*', (c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));

@@ -8,7 +8,8 @@ export function configCheckCommand(command: Command): void {
   const where = file ?? 'no configuration file (defaults)';
   process.stdout.write(
     `${where}: ok — ${count(loaded.providers.length, 'provider')}, ${count(loaded.seeds.length, 'seed')}, ` +
-      `${count(loaded.domains.length, 'domain')}, database ${loaded.database}\n`,
+      `${count(loaded.domains.length, 'domain')}, ${count(loaded.alerts.rules.length, 'alert rule')}, ` +
+      `${count(loaded.alerts.channels.length, 'alert channel')}, database ${loaded.database}\n`,
   );
 }
 

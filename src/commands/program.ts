@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/errors.js';
 import { JOB_NAMES } from '../node/job-names.js';
 import type { AuditOptions } from './audit.js';
+import type { AlertsListOptions } from './alerts.js';
 import type { BlocklistsOptions } from './blocklists.js';
 import type { ConfigPushOptions } from './config.js';
 import { EXIT, UsageError } from './exit.js';
@@ -81,6 +82,19 @@ function buildProgram(): Command {
     .requiredOption('--server <url>', "the server's base URL, e.g. https://inboxwatch.example.workers.dev")
     .option('--token <token>', 'an admin API token (default: $INBOXWATCH_TOKEN)')
     .action(async (options: ConfigPushOptions, command: Command) => (await import('./config.js')).configPushCommand(options, command));
+
+  const alerts = program.command('alerts').description('reputation alerts: check channels, list incidents');
+  alerts
+    .command('test')
+    .description('send a test notification through one channel, now, and say whether it arrived')
+    .argument('<channel>', 'a channel name from alerts.channels')
+    .action(async (name: string, _options: unknown, command: Command) => (await import('./alerts.js')).alertsTestCommand(name, command));
+  alerts
+    .command('list')
+    .description('print incidents, newest first')
+    .option('--open', 'only firing incidents')
+    .option('--json', 'print JSON')
+    .action(async (options: AlertsListOptions, command: Command) => (await import('./alerts.js')).alertsListCommand(options, command));
 
   program
     .command('migrate')

@@ -3,6 +3,7 @@ import { createJobRunner } from '../jobs/job-runner.js';
 import { findJob } from '../jobs/table.js';
 import { JOB_NAMES } from '../node/job-names.js';
 import { createNodeRuntime } from '../node/root.js';
+import { startAlerts } from '../node/alerts/index.js';
 import { openStore } from '../node/sqlite-store.js';
 import { markInterrupted } from '../store/runs.js';
 import { configFor, loggerFor } from './context.js';
@@ -16,7 +17,8 @@ export async function runCommand(name: string, options: { json?: boolean }, comm
   const log = loggerFor(command);
   const db = await openStore(config.database);
   await markInterrupted(db, Date.now(), 'the process stopped before the run finished');
-  const runner = createJobRunner({ config, db, log, resolver: runtime.resolver });
+  const alerts = startAlerts({ config, db, log, retry: false, resolver: runtime.resolver() });
+  const runner = createJobRunner({ config, db, log, resolver: runtime.resolver, afterRun: alerts.afterRun });
   const stop = () => void runner.shutdown(5_000).then(() => db.close()).then(() => process.exit(EXIT.failure));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -13,6 +13,7 @@ import {
   type TestReport,
 } from '../placement/index.js';
 import { unfinishedTests } from '../placement/store.js';
+import { startAlerts } from '../node/alerts/index.js';
 import { openStore } from '../node/sqlite-store.js';
 import { configFor, loggerFor } from './context.js';
 import { EXIT, UsageError } from './exit.js';
@@ -52,6 +53,10 @@ export async function testCommand(options: TestOptions, command: Command): Promi
     const outcomes = await Promise.all(tests.map((test) => completePlacementTest(ctx, test, { onProgress: live?.update })));
     live?.done();
     const reports = (await Promise.all(outcomes.map((o) => testReport(db, o.test.id)))).filter((r): r is TestReport => r !== undefined);
+    // The verdicts just stored are facts like a scheduled run's: the alert rules read them now.
+    await startAlerts({ config, db, log, retry: false, resolver })
+      .afterRun()
+      .catch((error: Error) => log.error('alert evaluation failed', { error: error.message }));
     const single = !options.resume && reports.length === 1;
     if (options.json) process.stdout.write(`${JSON.stringify(single ? reports[0] : reports, null, 2)}\n`);
     else for (const report of reports) process.stdout.write(humanReport(report));

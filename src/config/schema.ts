@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { refuseUrl } from '../alerts/urls.js';
 import { ipFamily } from '../dns/address.js';
 import { CATALOGUE } from './blocklist-catalogue.js';
 import { isValidCron } from './cron.js';
@@ -202,6 +203,98 @@ const audit = z.strictObject({
   allowPrivateAddresses: z.boolean().default(false),
 });
 
+const alertName = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, 'expected a name of letters, digits, dots, dashes and underscores');
+const consecutive = (fallback: number) => z.number().int().min(1).max(100).default(fallback);
+
+/** What every rule shares: where it notifies, how loud, and how it damps flapping. */
+const ruleCommon = {
+  /** Incidents are keyed by rule name; defaults to the type, so two rules of one type need names. */
+  name: alertName.optional(),
+  channels: z.array(z.string().min(1)).default([]),
+  severity: z.enum(['critical', 'warning', 'info']).default('warning'),
+  /** Consecutive good evaluations before a firing incident resolves. */
+  resolveAfter: consecutive(1),
+  /** While firing (and not acknowledged), notify again this often. */
+  repeatInterval: duration.default(86_400_000),
+};
+const mailboxProviderName = z.enum(['gmail', 'outlook', 'yahoo', 'icloud', 'other']);
+const rateRule = <T extends string>(type: T) =>
+  z.strictObject({
+    type: z.literal(type),
+    ...ruleCommon,
+    for: consecutive(1),
+    /** A share between 0 and 1, e.g. 0.8 for 80 %. */
+    threshold: z.number().min(0).max(1),
+    /** The last N completed placement tests. */
+    window: z.number().int().min(1).max(1000).default(5),
+    /** Fewer observed messages than this in the window says nothing either way. */
+    minSamples: z.number().int().min(1).default(3),
+    provider: z.string().min(1).optional(),
+    mailboxProvider: mailboxProviderName.optional(),
+  });
+
+const alertRule = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('blocklist_listed'),
+    ...ruleCommon,
+    for: consecutive(1),
+    target: z.string().min(1).optional(),
+    zone: domainName.optional(),
+    /** Policy listings (e.g. Spamhaus PBL) say nothing about reputation; notify on them only when asked. */
+    includePolicy: z.boolean().default(false),
+  }),
+  rateRule('inbox_rate_below'),
+  rateRule('spam_rate_above'),
+  rateRule('missing_rate_above'),
+  z.strictObject({
+    type: z.literal('auth_failing'),
+    ...ruleCommon,
+    for: consecutive(1),
+    window: z.number().int().min(1).max(1000).default(5),
+    provider: z.string().min(1).optional(),
+    methods: z.array(z.enum(['spf', 'dkim', 'dmarc'])).min(1).default(['spf', 'dkim', 'dmarc']),
+  }),
+  z.strictObject({ type: z.literal('dns_regression'), ...ruleCommon, for: consecutive(1), domain: domainName.optional() }),
+  z.strictObject({
+    type: z.literal('probe_failing'),
+    ...ruleCommon,
+    /** Consecutive failing runs (or sweeps, or logins) before it fires. */
+    for: consecutive(3),
+    job: z.string().min(1).optional(),
+  }),
+]);
+
+const emailChannel = z.strictObject({
+  name: alertName,
+  type: z.literal('email'),
+  smtp,
+  from: z.string().min(3),
+  to: z.array(z.email()).min(1),
+});
+const webhookChannel = z.strictObject({
+  name: alertName,
+  type: z.literal('webhook'),
+  url: z.url({ protocol: /^https?$/, error: 'expected an http or https URL' }),
+  /** Signs each body (HMAC-SHA256, header X-Inboxwatch-Signature). A secret. */
+  secret: z.string().min(16, 'webhook secrets must be at least 16 characters').optional(),
+  format: z.enum(['json', 'slack']).default('json'),
+  timeout: duration.default(10_000),
+  /** Further immediate attempts (1 s, 2 s, 4 s … apart) before the outbox tries again later. */
+  retries: z.number().int().min(0).max(10).default(2),
+});
+
+const alerts = z.strictObject({
+  /** Webhooks and links may point at private or loopback addresses. */
+  allowPrivateUrls: z.boolean().default(false),
+  /** Base of the links in notifications; defaults to http://server.host:server.port. */
+  dashboardUrl: z.url({ protocol: /^https?$/, error: 'expected an http or https URL' }).optional(),
+  channels: z.array(z.discriminatedUnion('type', [emailChannel, webhookChannel])).default([]),
+  rules: z.array(alertRule).default([]),
+  digest: z.strictObject({ schedule: cron, channels: z.array(z.string().min(1)).min(1) }).optional(),
+  /** `GET /metrics` on the API port with an API token; `bind` serves it without a token on its own address instead. */
+  metrics: z.strictObject({ bind: z.strictObject({ host: hostname.default('127.0.0.1'), port }).optional() }).default({}),
+});
+
 /** `off` leaves a job to on-demand runs only. */
 const schedule = z.union([z.literal('off'), cron]);
 const schedules = z.strictObject({
@@ -223,6 +316,7 @@ export const configSchema = z
     placement: placement.default(() => placement.parse({})),
     audit: audit.default(() => audit.parse({})),
     schedules: schedules.default(() => schedules.parse({})),
+    alerts: alerts.default(() => alerts.parse({})),
     retention: z
       .strictObject({
         runs: duration.default(90 * 86_400_000),
@@ -251,6 +345,7 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['blocklists', 'ips', i], message: `range has ${size} addresses; at most ${MAX_RANGE_ADDRESSES} are swept (split it or narrow it)` });
       }
     });
+    checkAlerts(config.alerts, ctx);
     const zones = new Set([...knownZones(), ...config.blocklists.custom.map((list) => list.zone.toLowerCase())]);
     config.blocklists.custom.forEach((list, i) => {
       if (knownZones().includes(list.zone.toLowerCase())) {
@@ -266,7 +361,43 @@ export const configSchema = z
     }
   });
 
+type AlertsInput = z.output<typeof alerts>;
+
+/** Names are unique, rules and the digest name channels that exist, and URLs point where they may. */
+function checkAlerts(config: AlertsInput, ctx: z.RefinementCtx): void {
+  const channels = new Set<string>();
+  config.channels.forEach((channel, i) => {
+    if (channels.has(channel.name)) ctx.addIssue({ code: 'custom', path: ['alerts', 'channels', i, 'name'], message: `duplicate channel name "${channel.name}"` });
+    channels.add(channel.name);
+    if (channel.type === 'webhook') {
+      const refusal = refuseUrl(channel.url, config.allowPrivateUrls);
+      if (refusal) ctx.addIssue({ code: 'custom', path: ['alerts', 'channels', i, 'url'], message: refusal });
+    }
+  });
+  const rules = new Set<string>();
+  config.rules.forEach((rule, i) => {
+    const name = rule.name ?? rule.type;
+    if (rules.has(name)) {
+      ctx.addIssue({ code: 'custom', path: ['alerts', 'rules', i, rule.name ? 'name' : 'type'], message: `a second rule named "${name}"; give each rule of one type its own name` });
+    }
+    rules.add(name);
+    rule.channels.forEach((channel, j) => {
+      if (!channels.has(channel)) ctx.addIssue({ code: 'custom', path: ['alerts', 'rules', i, 'channels', j], message: `unknown channel "${channel}"` });
+    });
+  });
+  config.digest?.channels.forEach((channel, j) => {
+    if (!channels.has(channel)) ctx.addIssue({ code: 'custom', path: ['alerts', 'digest', 'channels', j], message: `unknown channel "${channel}"` });
+  });
+  if (config.dashboardUrl) {
+    const refusal = refuseUrl(config.dashboardUrl, true);
+    if (refusal) ctx.addIssue({ code: 'custom', path: ['alerts', 'dashboardUrl'], message: refusal });
+  }
+}
+
 export type Config = z.output<typeof configSchema>;
+export type AlertsConfig = Config['alerts'];
+export type AlertRule = AlertsConfig['rules'][number];
+export type AlertChannel = AlertsConfig['channels'][number];
 export type ProviderConfig = Config['providers'][number];
 export type SeedConfig = Config['seeds'][number];
 export type DnsConfig = Config['dns'];

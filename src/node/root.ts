@@ -1,3 +1,4 @@
+import { digestJob } from '../alerts/job.js';
 import { createAuditJob } from '../audit/job.js';
 import { createBlocklistsJob } from '../blocklists/job.js';
 import type { Config } from '../config/schema.js';
@@ -36,5 +37,6 @@ export function nodeJobs(placement: PlacementRuntime): Job[] {
     createAuditJob({ policyFetcher: createHttpsPolicyFetcher, toolkit: createMailauthToolkit() }),
     createBlocklistsJob(),
     createPlacementJob(placement),
+    digestJob,
   ];
 }

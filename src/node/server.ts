@@ -2,13 +2,16 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { serve as serveHttp, type ServerType } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
 import { createApp } from '../api/app.js';
+import { metricsHandler } from '../api/routes/metrics.js';
 import type { Config } from '../config/schema.js';
 import { createJobRunner } from '../jobs/job-runner.js';
 import { jobTable } from '../jobs/table.js';
 import { startScheduler } from './cron-scheduler.js';
 import type { Logger } from '../log.js';
 import { markInterrupted } from '../store/runs.js';
+import { startAlerts } from './alerts/index.js';
 import { startPlacementService } from './placement-service.js';
 import { createNodeRuntime } from './root.js';
 import { openStore } from './sqlite-store.js';
@@ -30,8 +33,10 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
 
   const runtime = createNodeRuntime(config);
   const table = jobTable(config, runtime.jobs);
-  const runner = createJobRunner({ config, db, log, resolver: runtime.resolver });
-  const app = createApp({ db, tokens: resolveTokens(config, log), jobs: table, log, running: runner.running });
+  const alerts = startAlerts({ config, db, log, retry: true, resolver: runtime.resolver() });
+  const runner = createJobRunner({ config, db, log, resolver: runtime.resolver, afterRun: alerts.afterRun });
+  const metricsBind = config.alerts.metrics.bind;
+  const app = createApp({ db, tokens: resolveTokens(config, log), jobs: table, log, running: runner.running, metrics: metricsBind === undefined });
   if (existsSync(WEB_ROOT)) {
     app.use('/*', serveStatic({ root: WEB_ROOT }));
     app.get('/*', serveStatic({ path: 'index.html', root: WEB_ROOT }));
@@ -43,6 +48,8 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
+  const metricsServer = metricsBind ? await listen(new Hono().get('/metrics', metricsHandler({ db })).fetch, metricsBind.host, metricsBind.port) : undefined;
+  if (metricsBind) log.info('metrics are served without a token on their own address', { host: metricsBind.host, port: metricsBind.port });
   const scheduler = startScheduler(table, runner, log);
   const placement = startPlacementService({ config, db, log, runtime: runtime.placement, resolver: runtime.resolver() });
   log.info('inboxwatch is listening', { url, database: config.database });
@@ -55,7 +62,9 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
         await scheduler.stop();
         await runner.shutdown(graceMs);
         await placement.stop();
+        await alerts.stop();
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        if (metricsServer) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
         await db.close();
         log.info('inboxwatch stopped');
       })();
