@@ -2,12 +2,14 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ScheduledJob } from '../jobs/table.js';
 import type { Logger } from '../log.js';
+import type { IngestOutcome } from '../reports/ingest.js';
 import type { Sql } from '../store/sql.js';
 import { bearerTokens, type ApiToken, type AuthVariables } from './auth.js';
 import { blocklistsRoutes } from './routes/blocklists.js';
 import { domainsRoutes } from './routes/domains.js';
 import { jobsRoutes } from './routes/jobs.js';
 import { placementRoutes } from './routes/placement.js';
+import { reportsRoutes } from './routes/reports.js';
 import { runsRoutes } from './routes/runs.js';
 
 /** What the API needs from its runtime; the Node server and the Worker each supply it. */
@@ -18,6 +20,8 @@ export interface AppDeps {
   log: Logger;
   /** Names of jobs running in this process, when the runtime runs jobs itself. */
   running?: () => string[];
+  /** Report uploads, where the runtime takes them in. */
+  reports?: { import(name: string, bytes: Uint8Array): Promise<IngestOutcome[]>; maxUploadBytes: number };
 }
 
 /** The HTTP API, free of Node- and Workers-only imports so both runtimes serve the same app. */
@@ -39,6 +43,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/jobs', jobsRoutes(deps));
   app.route('/api/domains', domainsRoutes(deps));
   app.route('/api/blocklists', blocklistsRoutes(deps));
+  app.route('/api/reports', reportsRoutes(deps));
   app.route('/api', placementRoutes(deps));
   app.all('/api/*', (c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));
 

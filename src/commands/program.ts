@@ -5,13 +5,14 @@ import { registerConfig } from './config.js';
 import { EXIT, UsageError } from './context.js';
 import { registerJobs } from './jobs.js';
 import { registerMigrate } from './migrate.js';
+import { registerReports } from './reports.js';
 import { registerRun } from './run.js';
 import { registerServe } from './serve.js';
 import { registerTest } from './test.js';
 import { ConfigError } from '../config/errors.js';
 
 const program = new Command('inboxwatch')
-  .description('deliverability monitor: seed placement, DNS authentication audits, blocklists')
+  .description('deliverability monitor: seed placement, DNS authentication audits, blocklists, DMARC reports')
   .option('-c, --config <file>', 'configuration file (default: $INBOXWATCH_CONFIG or ./inboxwatch.yaml)')
   .option('-v, --verbose', 'log debug detail')
   .showHelpAfterError()
@@ -21,6 +22,7 @@ registerServe(program);
 registerTest(program);
 registerAudit(program);
 registerBlocklists(program);
+registerReports(program);
 registerRun(program);
 registerJobs(program);
 registerConfig(program);

@@ -1,12 +1,13 @@
 import { auditJob } from '../audit/job.js';
 import { blocklistsJob } from '../blocklists/job.js';
 import type { Config } from '../config/schema.js';
+import { reportsJob } from '../node/reports/service.js';
 import { placementJob } from '../placement/job.js';
 import { housekeepingJob } from './housekeeping.js';
 import type { Job } from './types.js';
 
-/** Every job inboxwatch knows. Feature jobs (audit, blocklists, placement) register here. */
-export const JOBS: readonly Job[] = [housekeepingJob, auditJob, blocklistsJob, placementJob];
+/** Every job inboxwatch knows. Feature jobs (audit, blocklists, placement, reports) register here. */
+export const JOBS: readonly Job[] = [housekeepingJob, auditJob, blocklistsJob, placementJob, reportsJob];
 
 export interface ScheduledJob {
   job: Job;

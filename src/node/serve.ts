@@ -11,6 +11,10 @@ import type { Logger } from '../log.js';
 import { openStore } from '../store/index.js';
 import { startPlacementService } from '../placement/service.js';
 import { markInterrupted } from '../store/runs.js';
+import { resolverForRun } from '../dns/index.js';
+import { limitsOf } from '../reports/limits.js';
+import { importBytes } from './reports/files.js';
+import { startReportMailbox } from './reports/service.js';
 import { resolveTokens } from './tokens.js';
 
 const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -29,7 +33,15 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
 
   const table = jobTable(config);
   const runner = createJobRunner({ config, db, log });
-  const app = createApp({ db, tokens: resolveTokens(config, log), jobs: table, log, running: runner.running });
+  const reportDeps = { db, log, resolver: resolverForRun(config.dns), limits: limitsOf(config.reports), now: Date.now };
+  const app = createApp({
+    db,
+    tokens: resolveTokens(config, log),
+    jobs: table,
+    log,
+    running: runner.running,
+    reports: { import: (name, bytes) => importBytes(reportDeps, name, bytes, 'upload'), maxUploadBytes: config.reports.limits.maxCompressed },
+  });
   if (existsSync(WEB_ROOT)) {
     app.use('/*', serveStatic({ root: WEB_ROOT }));
     app.get('/*', serveStatic({ path: 'index.html', root: WEB_ROOT }));
@@ -43,6 +55,7 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
   const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
   const scheduler = startScheduler(table, runner, log);
   const placement = startPlacementService({ config, db, log });
+  const reportMailbox = startReportMailbox({ config, db, log });
   log.info('inboxwatch is listening', { url, database: config.database });
 
   let closing: Promise<void> | undefined;
@@ -53,6 +66,7 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
         await scheduler.stop();
         await runner.shutdown(graceMs);
         await placement.stop();
+        await reportMailbox?.stop();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await db.close();
         log.info('inboxwatch stopped');

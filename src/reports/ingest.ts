@@ -4,7 +4,7 @@ import type { Sql } from '../store/sql.js';
 import { decodeReport } from './decode.js';
 import { enrichSource } from './enrich.js';
 import { parseFailureReport } from './failure.js';
-import { intakeSeen, recordIntake, saveSource, sourcesNeedingLookup, storeAggregate, storeFailure, storeTls, type IntakeSource, type IntakeStatus } from './store.js';
+import { failedSources, intakeSeen, recordIntake, saveSource, sourcesNeedingLookup, storeAggregate, storeFailure, storeTls, type IntakeSource, type IntakeStatus } from './store.js';
 import { ReportError, type Report, type ReportKind } from './types.js';
 import type { Limits } from './unpack.js';
 
@@ -67,7 +67,7 @@ export async function ingest(deps: IngestDeps, incoming: Incoming): Promise<Inge
     const keep = !error.unsafe && bytes.length <= deps.limits.maxCompressedBytes;
     await recordIntake(deps.db, { ...intake, status: 'rejected', kind: null, storedId: null, error: error.message, content: keep ? bytes : null });
     deps.log.warn('report rejected', { file: incoming.name, source: incoming.source, error: error.message });
-    return rejected(incoming.name, error.message);
+    return rejectedOutcome(incoming.name, error.message);
   }
   const stored =
     report.kind === 'aggregate' ? await storeAggregate(deps.db, report, receivedAt) : report.kind === 'tls' ? await storeTls(deps.db, report, receivedAt) : await storeFailure(deps.db, report, receivedAt);
@@ -84,7 +84,17 @@ function sourceIps(report: Report): string[] {
 
 /** Looks up each IP not yet known, a few at a time; a failure is stored as such and retried later. */
 async function enrichNew(deps: IngestDeps, ips: readonly string[]): Promise<void> {
-  const pending = await sourcesNeedingLookup(deps.db, ips, deps.now() - RETRY_LOOKUP_MS);
+  await enrichAll(deps, await sourcesNeedingLookup(deps.db, ips, deps.now() - RETRY_LOOKUP_MS));
+}
+
+/** Looks the sources up again whose last lookup failed over an hour ago; returns how many were tried. */
+export async function retryFailedLookups(deps: IngestDeps): Promise<number> {
+  const ips = await failedSources(deps.db, deps.now() - RETRY_LOOKUP_MS);
+  await enrichAll(deps, ips);
+  return ips.length;
+}
+
+async function enrichAll(deps: IngestDeps, pending: readonly string[]): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < pending.length) {
@@ -95,7 +105,7 @@ async function enrichNew(deps: IngestDeps, ips: readonly string[]): Promise<void
   await Promise.all(Array.from({ length: Math.min(8, pending.length) }, worker));
 }
 
-function rejected(file: string, error: string): IngestOutcome {
+export function rejectedOutcome(file: string, error: string): IngestOutcome {
   return { file, status: 'rejected', kind: null, org: null, reportId: null, domain: null, begin: null, end: null, records: null, messages: null, error };
 }
 

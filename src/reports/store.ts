@@ -465,3 +465,9 @@ export async function saveMailboxState(db: Sql, mailbox: string, state: { uidVal
     [mailbox, state.uidValidity, state.lastUid],
   );
 }
+
+/** Sources whose reverse lookup failed before `before`: the scheduled run tries them again. */
+export async function failedSources(db: Sql, before: number): Promise<string[]> {
+  const rows = await db.all<{ ip: string }>("SELECT ip FROM report_sources WHERE status = 'error' AND checked_at < ? ORDER BY checked_at LIMIT 500", [before]);
+  return rows.map((r) => r.ip);
+}
