@@ -1,6 +1,6 @@
 import { parseAggregate } from './aggregate.js';
 import { parseFailureReport } from './failure.js';
-import { sniff } from './sniff.js';
+import { isFeedbackPart, sniff } from './sniff.js';
 import { parseTlsReport } from './tls.js';
 import { ReportError, type Report } from './types.js';
 import { unpack, type Limits } from './unpack.js';
@@ -18,7 +18,7 @@ export function decodeReport(bytes: Uint8Array, limits: Limits): Report {
   const body = utf8.decode(inner);
   if (kind === 'xml') return parseAggregate(body);
   if (kind === 'json') return parseTlsReport(body);
-  if (kind === 'email' && /^feedback-type:/im.test(body)) return parseFailureReport(body);
+  if (kind === 'email' && isFeedbackPart(body)) return parseFailureReport(body);
   if (kind === 'email') throw new ReportError('a mail message, not a report file: it must be split into its parts first');
   throw new ReportError('not a report: expected gzip, zip, XML or JSON content');
 }

@@ -15,3 +15,9 @@ export function sniff(bytes: Uint8Array): Container {
   if (HEADER_LINE.test(head)) return 'email';
   return 'unknown';
 }
+
+/** A bare RFC 6591 message/feedback-report part, as opposed to a whole message carrying one. */
+export function isFeedbackPart(text: string): boolean {
+  const head = text.replace(/\r\n/g, '\n').split('\n\n')[0] ?? '';
+  return /^feedback-type:/im.test(head) && !/^content-type:/im.test(head);
+}

@@ -34,7 +34,8 @@ export async function storeAggregate(db: Sql, report: AggregateReport, receivedA
           record.envelopeFrom, record.envelopeTo, dkim, spf],
       });
     }
-    for (const d of record.dkim) if (d.selector) selectors.add(`${d.domain}\u0000${d.selector}`);
+    // Only passing signatures: a forger's made-up selector must not become a key we audit.
+    for (const d of record.dkim) if (d.selector && d.result === 'pass') selectors.add(`${d.domain}\u0000${d.selector}`);
   }
   for (const pair of selectors) {
     const [domain, selector] = pair.split('\u0000') as [string, string];

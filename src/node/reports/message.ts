@@ -1,5 +1,5 @@
 import { simpleParser } from 'mailparser';
-import { sniff } from '../../reports/sniff.js';
+import { isFeedbackPart, sniff } from '../../reports/sniff.js';
 import type { Incoming } from '../../reports/ingest.js';
 import type { IntakeSource } from '../../reports/store.js';
 
@@ -25,6 +25,6 @@ export async function reportsInMessage(raw: Uint8Array, name: string, source: In
 
 /** A file as given: a report, or a saved message (.eml) holding reports. */
 export async function reportsInFile(bytes: Uint8Array, name: string, source: IntakeSource): Promise<Incoming[]> {
-  if (sniff(bytes) === 'email' && !/^feedback-type:/im.test(new TextDecoder('latin1').decode(bytes.subarray(0, 4096)))) return reportsInMessage(bytes, name, source);
+  if (sniff(bytes) === 'email' && !isFeedbackPart(new TextDecoder('latin1').decode(bytes.subarray(0, 16_384)))) return reportsInMessage(bytes, name, source);
   return [{ name, source, bytes }];
 }
