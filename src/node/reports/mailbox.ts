@@ -70,7 +70,9 @@ export function createReportMailbox(deps: IngestDeps & { config: ReportsConfig; 
 
   async function readNew(): Promise<IngestOutcome[]> {
     news = false;
-    const c = await connect();
+    const c = await connect().catch((error: unknown) => {
+      throw new Error(describeImapError(error).message, { cause: error });
+    });
     const box = c.mailbox;
     if (!box) throw new Error(`mailbox ${mailbox} is not open`);
     const uidValidity = String(box.uidValidity);
@@ -129,7 +131,7 @@ export function createReportMailbox(deps: IngestDeps & { config: ReportsConfig; 
         await waitForNews(await connect());
       } catch (error) {
         if (closed) break;
-        deps.log.warn('could not read the report mailbox', { mailbox, error: describeImapError(error).message });
+        deps.log.warn('could not read the report mailbox', { mailbox, error: (error as Error).message });
         client?.close();
         client = undefined;
         await new Promise<void>((resolve) => {
