@@ -472,3 +472,9 @@ export async function failedSources(db: Sql, before: number): Promise<string[]> 
   const rows = await db.all<{ ip: string }>("SELECT ip FROM report_sources WHERE status = 'error' AND checked_at < ? ORDER BY checked_at LIMIT 500", [before]);
   return rows.map((r) => r.ip);
 }
+
+/** The stored content of a file that failed to parse, for inspection; undefined when none is kept. */
+export async function rejectedContent(db: Sql, id: number): Promise<{ name: string; content: Uint8Array } | undefined> {
+  const row = await db.first<{ name: string; content: Uint8Array | null }>("SELECT name, content FROM report_intake WHERE id = ? AND status = 'rejected'", [id]);
+  return row?.content ? { name: row.name, content: row.content } : undefined;
+}

@@ -127,6 +127,11 @@ describe('DMARC reports: stored once, enriched, viewed, audited', () => {
     expect(list.aggregate.map((r) => [r.reportId, r.messages])).toEqual([['weekly-1@example.net', 1005], ['w-1', 70]]);
     expect(list.tls).toHaveLength(1);
     expect((await get('/api/reports/sources')).status).toBe(400);
+    const broken = list.rejected.find((r) => r.name === 'broken.xml') as unknown as { id: number };
+    const content = await get(`/api/reports/rejected/${broken.id}`);
+    expect(await content.text()).toContain('<source_ip>300.1.1.1</source_ip>');
+    const bomb = list.rejected.find((r) => r.name === 'bomb.zip') as unknown as { id: number };
+    expect((await get(`/api/reports/rejected/${bomb.id}`)).status).toBe(404);
     expect(await (await get('/api/reports?from=5&to=1')).json()).toEqual({ error: 'from: must not be after to' });
   });
 

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
+import { rejectedContent } from '../../reports/store.js';
 import { reportsView, sourcesView } from '../../reports/views.js';
 import type { AppDeps } from '../app.js';
 import { requireRole, type AuthVariables } from '../auth.js';
@@ -29,6 +30,12 @@ export function reportsRoutes(deps: AppDeps) {
   return new Hono<{ Variables: AuthVariables }>()
     .get('/', async (c) => c.json(await reportsView(deps.db, withDefaults(parseQuery(listQuery, c.req.query()), now()))))
     .get('/sources', async (c) => c.json(await sourcesView(deps.db, withDefaults(parseQuery(sourcesQuery, c.req.query()), now()))))
+    .get('/rejected/:id', async (c) => {
+      const { id } = parseQuery(z.strictObject({ id: z.coerce.number().int().min(1) }), { id: c.req.param('id') });
+      const kept = await rejectedContent(deps.db, id);
+      if (!kept) throw new HTTPException(404, { message: `no kept content for rejected file ${id}` });
+      return c.body(kept.content as Uint8Array<ArrayBuffer>, 200, { 'content-type': 'application/octet-stream' });
+    })
     .post(
       '/',
       requireRole('admin'),
