@@ -79,3 +79,22 @@ describe('inboxwatch reports import', () => {
     );
   });
 });
+
+describe('the report folder', () => {
+  it('takes in new files on each scheduled run and skips those it has seen', async () => {
+    const { dir, file } = workspace();
+    const { mkdirSync, writeFileSync: write } = await import('node:fs');
+    const folder = join(dir, 'incoming');
+    mkdirSync(folder);
+    write(join(folder, 'a.xml.gz'), gzip(report));
+    write(join(folder, 'tls.json'), tlsReportJson());
+    write(join(folder, 'junk.bin'), new Uint8Array([1, 2, 3]));
+    file('inboxwatch.yaml', `database: ${join(dir, 'inboxwatch.db')}\nreports:\n  folder: ${folder}\n`);
+    const first = await runCli(['run', 'reports', '--json'], { cwd: dir, env });
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ run: { status: 'ok', summary: '2 reports stored, 0 duplicates, 1 rejected' } });
+    write(join(folder, 'b.zip'), zip('b.xml', report));
+    const second = await runCli(['run', 'reports', '--json'], { cwd: dir, env });
+    expect(JSON.parse(second.stdout)).toMatchObject({ run: { status: 'ok', summary: '0 reports stored, 1 duplicates, 0 rejected' } });
+  });
+});
