@@ -11,6 +11,8 @@ import { reportsJob } from '../../src/node/reports/service.js';
 import { limitsOf } from '../../src/reports/limits.js';
 import { openStore } from '../../src/store/index.js';
 import type { Sql } from '../../src/store/sql.js';
+import { writeFileSync } from 'node:fs';
+import { startServe } from '../support/cli.js';
 import { aggregateXml, failureReportMessage, gzip, reportMessage, zip } from '../support/reports.js';
 import { seed, world } from '../world/context.js';
 
@@ -100,5 +102,43 @@ describe('the report mailbox over IMAP (Dovecot)', () => {
     expect(result.summary).toBe('1 reports stored, 0 duplicates, 0 rejected');
     const wrong = { ...config, reports: { ...config.reports, imap: { ...config.reports.imap!, pass: 'wrong-password' } } };
     await expect(reportsJob.run({ ...context, config: wrong })).rejects.toThrow(/could not read mailbox INBOX: .*(Authentication|login)/i);
+  });
+
+  it('under serve: the mailbox is watched and uploads are taken over HTTP', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iw-reports-serve-'));
+    const token = 'admin-token-reports-0123';
+    writeFileSync(
+      join(dir, 'inboxwatch.yaml'),
+      [
+        `database: ${join(dir, 'inboxwatch.db')}`,
+        `dns: { servers: ["${world().dns.server}"], timeoutMs: 1000, tries: 2 }`,
+        'server:',
+        `  tokens: [{ name: ops, token: "${token}", role: admin }]`,
+        'reports:',
+        `  imap: { host: ${world().imap.host}, port: ${world().imap.port}, secure: false, user: "${address()}", pass: "\${REPORT_PASS}" }`,
+        '  pollInterval: 60s',
+        '',
+      ].join('\n'),
+    );
+    const server = await startServe({ cwd: dir, env: { REPORT_PASS: seed(MAILBOX).password } });
+    try {
+      const headers = { authorization: `Bearer ${token}` };
+      await deliver(reportMessage(address(), { name: 'serve.xml.gz', bytes: gzip(xml('serve-1')) }, 'serve-1'));
+      const listed = await until(
+        'serve to store the mailed report',
+        async () => {
+          const body = (await (await fetch(`${server.url}/api/reports?from=0`, { headers })).json()) as { aggregate: Array<{ reportId: string }> };
+          return body.aggregate.some((r) => r.reportId === 'serve-1') ? body : undefined;
+        },
+        15_000,
+      );
+      expect(listed.aggregate.map((r) => r.reportId)).toContain('serve-1');
+      const upload = await fetch(`${server.url}/api/reports?name=upload.zip`, { method: 'POST', headers, body: zip('u.xml', xml('upload-1')) });
+      expect(upload.status).toBe(200);
+      expect(await upload.json()).toMatchObject({ files: [{ file: 'upload.zip', status: 'stored', reportId: 'upload-1' }] });
+      expect(server.log()).not.toContain(seed(MAILBOX).password);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
   });
 });
