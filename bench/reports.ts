@@ -15,7 +15,7 @@ import { silentLogger } from '../src/log.js';
 import { decodeReport } from '../src/reports/decode.js';
 import { ingest } from '../src/reports/ingest.js';
 import { DEFAULT_LIMITS } from '../src/reports/unpack.js';
-import { openStore } from '../src/store/index.js';
+import { openStore } from '../src/node/sqlite-store.js';
 import { aggregateXml, type RecordSpec } from '../test/support/reports.js';
 
 const ROUNDS = Number(process.argv[2] ?? 1);

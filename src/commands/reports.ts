@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { resolverForRun } from '../dns/index.js';
+import { resolverForRun } from '../node/run-resolver.js';
 import { importFile } from '../node/reports/files.js';
 import { rejectedOutcome, type IngestOutcome } from '../reports/ingest.js';
 import { limitsOf } from '../reports/limits.js';
-import { openStore } from '../store/index.js';
+import { openStore } from '../node/sqlite-store.js';
 import { configFor, EXIT, loggerFor } from './context.js';
 
 export function registerReports(program: Command): void {

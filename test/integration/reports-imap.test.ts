@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema, type Config } from '../../src/config/schema.js';
-import { resolverForRun } from '../../src/dns/index.js';
+import { resolverForRun } from '../../src/node/run-resolver.js';
 import { silentLogger } from '../../src/log.js';
 import { createReportMailbox } from '../../src/node/reports/mailbox.js';
-import { reportsJob } from '../../src/node/reports/service.js';
+import { createNodeReportsJob, createReportsRuntime } from '../../src/node/reports/service.js';
 import { limitsOf } from '../../src/reports/limits.js';
-import { openStore } from '../../src/store/index.js';
+import { openStore } from '../../src/node/sqlite-store.js';
 import type { Sql } from '../../src/store/sql.js';
 import { writeFileSync } from 'node:fs';
 import { startServe } from '../support/cli.js';
@@ -98,6 +98,7 @@ describe('the report mailbox over IMAP (Dovecot)', () => {
   it('the scheduled job reads the mailbox too, and a wrong password fails the run', async () => {
     await deliver(reportMessage(address(), { name: 'job.xml', bytes: new TextEncoder().encode(xml('job-1')), contentType: 'text/xml' }, 'job-1'));
     const context = { config, db, resolver: resolverForRun(config.dns), log: silentLogger, signal: new AbortController().signal, now: Date.now };
+    const reportsJob = createNodeReportsJob(createReportsRuntime());
     const result = await reportsJob.run(context);
     expect(result.summary).toBe('1 reports stored, 0 duplicates, 0 rejected');
     const wrong = { ...config, reports: { ...config.reports, imap: { ...config.reports.imap!, pass: 'wrong-password' } } };

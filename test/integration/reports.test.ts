@@ -6,14 +6,15 @@ import { createApp } from '../../src/api/app.js';
 import { createAuditJob } from '../../src/audit/job.js';
 import { listAudits } from '../../src/audit/store.js';
 import { configSchema } from '../../src/config/schema.js';
-import { resolverForRun } from '../../src/dns/index.js';
+import { resolverForRun } from '../../src/node/run-resolver.js';
 import { silentLogger } from '../../src/log.js';
+import { createMailauthToolkit } from '../../src/node/mailauth-audit.js';
 import { importBytes } from '../../src/node/reports/files.js';
 import { ingest, type IngestDeps } from '../../src/reports/ingest.js';
 import { listRejected, selectorsSeen } from '../../src/reports/store.js';
 import { DEFAULT_LIMITS } from '../../src/reports/unpack.js';
 import type { SourcesView } from '../../src/reports/views.js';
-import { openStore } from '../../src/store/index.js';
+import { openStore } from '../../src/node/sqlite-store.js';
 import type { Sql } from '../../src/store/sql.js';
 import { aggregateXml, billionLaughs, failureReportMessage, gzip, tlsReportJson, zip, zipBomb, type RecordSpec } from '../support/reports.js';
 import { world } from '../world/context.js';
@@ -163,7 +164,7 @@ describe('DMARC reports: stored once, enriched, viewed, audited', () => {
       reports: { address: 'seed21@seeds.inboxwatch.test' },
     });
     // No MTA-STS record is published under reports.test, so no policy is ever fetched.
-    const job = createAuditJob({ fetcher: () => async () => ({ status: 404, contentType: undefined, body: '' }) });
+    const job = createAuditJob({ policyFetcher: () => async () => ({ status: 404, contentType: undefined, body: '' }), toolkit: createMailauthToolkit() });
     // The stored reports arrived "now"; two days and a bit later the quiet domain has still sent none.
     const at = now() + 1000;
     await job.run({ config, db, resolver: deps.resolver, log: silentLogger, signal: new AbortController().signal, now: () => at });

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { rejectedContent } from '../../reports/store.js';
 import { reportsView, sourcesView } from '../../reports/views.js';
 import type { AppDeps } from '../app.js';
-import { requireRole, type AuthVariables } from '../auth.js';
+import { requireRole, type AuthVariables } from '../bearer-tokens.js';
 import { parseQuery } from '../params.js';
 
 const DAY = 86_400_000;
