@@ -478,3 +478,9 @@ export async function rejectedContent(db: Sql, id: number): Promise<{ name: stri
   const row = await db.first<{ name: string; content: Uint8Array | null }>("SELECT name, content FROM report_intake WHERE id = ? AND status = 'rejected'", [id]);
   return row?.content ? { name: row.name, content: row.content } : undefined;
 }
+
+/** The policy domains reports have been stored for. */
+export async function reportedDomains(db: Sql): Promise<string[]> {
+  const rows = await db.all<{ domain: string }>('SELECT DISTINCT domain FROM dmarc_reports ORDER BY domain');
+  return rows.map((r) => r.domain);
+}

@@ -10,6 +10,7 @@ import { resolverForRun } from '../../src/node/run-resolver.js';
 import { silentLogger } from '../../src/log.js';
 import { createMailauthToolkit } from '../../src/node/mailauth-audit.js';
 import { importBytes } from '../../src/node/reports/files.js';
+import { dmarcFacts } from '../../src/reports/facts.js';
 import { ingest, type IngestDeps } from '../../src/reports/ingest.js';
 import { listRejected, selectorsSeen } from '../../src/reports/store.js';
 import { DEFAULT_LIMITS } from '../../src/reports/unpack.js';
@@ -176,5 +177,34 @@ describe('DMARC reports: stored once, enriched, viewed, audited', () => {
     expect(quiet).toMatchObject({ status: 'warn', message: 'rua sends aggregate reports to seed21@seeds.inboxwatch.test, but none has arrived there' });
     await job.run({ config, db, resolver: deps.resolver, log: silentLogger, signal: new AbortController().signal, now: () => now() + 3 * DAY });
     expect((await checks('reports.test')).find((c) => c.id === 'dmarc.reports_received')).toMatchObject({ status: 'warn', message: expect.stringMatching(/none has arrived in 48 h/) });
+  });
+});
+
+describe('facts for alert rules', () => {
+  it('gives per domain the last arrival, the newest day beside its baseline, and new failing sources', async () => {
+    const db = await openStore(':memory:');
+    const resolver = resolverForRun({ servers: [world().dns.server], timeoutMs: 1000, tries: 2, cacheMaxTtl: 0 });
+    let clock = Date.UTC(2026, 0, 10);
+    const deps: IngestDeps = { db, log: silentLogger, resolver, limits: DEFAULT_LIMITS, now: () => clock };
+    try {
+      for (let d = 0; d < 5; d++) {
+        const begin = BEGIN + d * 86_400;
+        const records: RecordSpec[] = [{ ...SES, count: 100 }];
+        // The last day: pass rate falls and a new source appears that fails DMARC.
+        if (d === 4) records.push({ ...FORGER, count: 100 });
+        clock = (begin + 86_400 + 3600) * 1000;
+        await ingest(deps, { name: `d${d}.xml`, source: 'cli', bytes: encode(aggregateXml({ reportId: `day-${d}`, begin: String(begin), end: String(begin + 86_399), records })) });
+      }
+      const [facts] = await dmarcFacts(db, { now: clock });
+      expect(facts).toMatchObject({
+        domain: 'reports.test',
+        lastReportAt: clock,
+        recent: { day: (BEGIN + 4 * 86_400) * 1000, messages: 200, passed: 100 },
+        baseline: { days: 4, messages: 400, passed: 400 },
+        newFailingSources: [{ ip: '203.0.113.9', firstDay: (BEGIN + 4 * 86_400) * 1000, failed: 100 }],
+      });
+    } finally {
+      await db.close();
+    }
   });
 });
