@@ -8,16 +8,33 @@ export type IntakeStatus = 'stored' | 'duplicate' | 'rejected';
 /** Stores an aggregate report unless one with the same (org, report id, policy domain, begin, end) is kept. */
 export async function storeAggregate(db: Sql, report: AggregateReport, receivedAt: number): Promise<{ status: 'stored' | 'duplicate'; id: number }> {
   const key = [report.org, report.reportId, report.policy.domain, report.begin, report.end];
-  const existing = await db.first<{ id: number }>('SELECT id FROM dmarc_reports WHERE org = ? AND report_id = ? AND domain = ? AND begin_at = ? AND end_at = ?', key);
+  const find = () => db.first<{ id: number }>('SELECT id FROM dmarc_reports WHERE org = ? AND report_id = ? AND domain = ? AND begin_at = ? AND end_at = ?', key);
+  const existing = await find();
   if (existing) return { status: 'duplicate', id: existing.id };
+  // The report and its rows go in one batch, so the rows carry the report's id as a literal: the next one.
+  // Another writer taking that id first fails the whole batch, which is then tried once more.
+  for (let attempt = 0; ; attempt++) {
+    const next = await db.first<{ id: number }>('SELECT COALESCE(MAX(id), 0) + 1 AS id FROM dmarc_reports');
+    const id = next?.id ?? 1;
+    try {
+      await db.batch(aggregateStatements(report, id, receivedAt));
+      return { status: 'stored', id };
+    } catch (error) {
+      const raced = await find();
+      if (raced) return { status: 'duplicate', id: raced.id };
+      if (attempt >= 1) throw error;
+    }
+  }
+}
+
+function aggregateStatements(report: AggregateReport, id: number, receivedAt: number): Statement[] {
   const p = report.policy;
   const messages = report.records.reduce((sum, r) => sum + r.count, 0);
-  const reportId = '(SELECT id FROM dmarc_reports WHERE org = ? AND report_id = ? AND domain = ? AND begin_at = ? AND end_at = ?)';
   const statements: Statement[] = [
     {
-      sql: `INSERT INTO dmarc_reports (org, email, report_id, domain, begin_at, end_at, schema, generator, errors, adkim, aspf, p, sp, np, pct, fo, testing,
-              discovery_method, records, messages, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      params: [report.org, report.email, report.reportId, p.domain, report.begin, report.end, report.schema, report.generator, JSON.stringify(report.errors),
+      sql: `INSERT INTO dmarc_reports (id, org, email, report_id, domain, begin_at, end_at, schema, generator, errors, adkim, aspf, p, sp, np, pct, fo, testing,
+              discovery_method, records, messages, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      params: [id, report.org, report.email, report.reportId, p.domain, report.begin, report.end, report.schema, report.generator, JSON.stringify(report.errors),
         p.adkim, p.aspf, p.p, p.sp, p.np, p.pct, p.fo, p.testing === null ? null : Number(p.testing), p.discoveryMethod, report.records.length, messages, receivedAt],
     },
   ];
@@ -29,8 +46,8 @@ export async function storeAggregate(db: Sql, report: AggregateReport, receivedA
     for (const share of splitByDay(report.begin, report.end, record.count)) {
       statements.push({
         sql: `INSERT INTO dmarc_rows (report, domain, day, source_ip, count, disposition, dkim_aligned, spf_aligned, overrides, header_from, envelope_from, envelope_to, dkim, spf)
-              VALUES (${reportId}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        params: [...key, p.domain, share.day, record.sourceIp, share.count, record.disposition, record.dkimAligned, record.spfAligned, overrides, record.headerFrom,
+              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        params: [id, p.domain, share.day, record.sourceIp, share.count, record.disposition, record.dkimAligned, record.spfAligned, overrides, record.headerFrom,
           record.envelopeFrom, record.envelopeTo, dkim, spf],
       });
     }
@@ -45,16 +62,7 @@ export async function storeAggregate(db: Sql, report: AggregateReport, receivedA
       params: [domain, selector, report.end, report.end],
     });
   }
-  try {
-    await db.batch(statements);
-  } catch (error) {
-    // Another ingester stored the same report between our look and our write.
-    const raced = await db.first<{ id: number }>('SELECT id FROM dmarc_reports WHERE org = ? AND report_id = ? AND domain = ? AND begin_at = ? AND end_at = ?', key);
-    if (raced) return { status: 'duplicate', id: raced.id };
-    throw error;
-  }
-  const stored = await db.first<{ id: number }>('SELECT id FROM dmarc_reports WHERE org = ? AND report_id = ? AND domain = ? AND begin_at = ? AND end_at = ?', key);
-  return { status: 'stored', id: stored?.id ?? 0 };
+  return statements;
 }
 
 /** Stores an SMTP TLS report unless it is already kept (same org, report id, first policy domain and span). */

@@ -66,7 +66,6 @@ CREATE TABLE dmarc_rows (
   spf TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX dmarc_rows_by_domain ON dmarc_rows (domain, day, source_ip);
-CREATE INDEX dmarc_rows_by_source ON dmarc_rows (source_ip, day);
 CREATE INDEX dmarc_rows_by_report ON dmarc_rows (report);
 
 -- DKIM selectors receivers saw signing for a domain: the audit checks their keys too.
