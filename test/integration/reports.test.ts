@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app.js';
+import { parseAggregate } from '../../src/reports/aggregate.js';
 import { createAuditJob } from '../../src/audit/job.js';
 import { listAudits } from '../../src/audit/store.js';
 import { configSchema } from '../../src/config/schema.js';
@@ -12,7 +13,7 @@ import { createMailauthToolkit } from '../../src/node/mailauth-audit.js';
 import { importBytes } from '../../src/node/reports/files.js';
 import { dmarcFacts } from '../../src/reports/facts.js';
 import { ingest, type IngestDeps } from '../../src/reports/ingest.js';
-import { listRejected, selectorsSeen } from '../../src/reports/store.js';
+import { listRejected, selectorsSeen, storeAggregate } from '../../src/reports/store.js';
 import { DEFAULT_LIMITS } from '../../src/reports/unpack.js';
 import type { SourcesView } from '../../src/reports/views.js';
 import { openStore } from '../../src/node/sqlite-store.js';
@@ -203,6 +204,29 @@ describe('facts for alert rules', () => {
         baseline: { days: 4, messages: 400, passed: 400 },
         newFailingSources: [{ ip: '203.0.113.9', firstDay: (BEGIN + 4 * 86_400) * 1000, failed: 100 }],
       });
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe('two writers at once', () => {
+  it('stores the same report once and two different reports both, whichever takes an id first', async () => {
+    const db = await openStore(':memory:');
+    try {
+      const same = parseAggregate(aggregateXml({ reportId: 'race-1', records: [SES] }));
+      const results = await Promise.all([storeAggregate(db, same, 1), storeAggregate(db, same, 2)]);
+      expect(results.map((r) => r.status).sort()).toEqual(['duplicate', 'stored']);
+      const other = parseAggregate(aggregateXml({ reportId: 'race-2', records: [SES] }));
+      const third = parseAggregate(aggregateXml({ reportId: 'race-3', records: [SES, OWN] }));
+      const both = await Promise.all([storeAggregate(db, other, 3), storeAggregate(db, third, 3)]);
+      expect(both.map((r) => r.status)).toEqual(['stored', 'stored']);
+      expect(await db.all('SELECT report_id, records FROM dmarc_reports ORDER BY id')).toEqual([
+        { report_id: 'race-1', records: 1 },
+        { report_id: 'race-2', records: 1 },
+        { report_id: 'race-3', records: 2 },
+      ]);
+      expect((await db.first<{ n: number }>('SELECT COUNT(*) AS n FROM dmarc_rows'))?.n).toBe(4);
     } finally {
       await db.close();
     }
