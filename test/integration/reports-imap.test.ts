@@ -95,6 +95,23 @@ describe('the report mailbox over IMAP (Dovecot)', () => {
     expect((await db.first<{ n: number }>('SELECT COUNT(*) AS n FROM dmarc_reports'))?.n).toBe(1);
   });
 
+  it('skips a message too large to hold an acceptable report without downloading it, and reads on past it', async () => {
+    const small = { ...config.reports, limits: { ...config.reports.limits, maxCompressed: 4000 } };
+    await deliver(`From: someone@example.net\r\nSubject: huge\r\n\r\n${'x'.repeat(76).concat('\r\n').repeat(200)}`);
+    await deliver(reportMessage(address(), { name: 'small.xml.gz', bytes: gzip(xml('after-big')) }, 'after-big'));
+    const intake = async () => (await db.first<{ n: number }>('SELECT COUNT(*) AS n FROM report_intake'))?.n ?? -1;
+    const before = await intake();
+    const mailbox = createReportMailbox({ ...deps(), config: small, limits: limitsOf(small) });
+    try {
+      const outcomes = await mailbox.pass();
+      expect(outcomes.map((o) => [o.status, o.reportId])).toEqual([['stored', 'after-big']]);
+    } finally {
+      await mailbox.close();
+    }
+    // The large message left no trace but the log line: only the report after it was taken in.
+    expect(await intake()).toBe(before + 1);
+  });
+
   it('the scheduled job reads the mailbox too, and a wrong password fails the run', async () => {
     await deliver(reportMessage(address(), { name: 'job.xml', bytes: new TextEncoder().encode(xml('job-1')), contentType: 'text/xml' }, 'job-1'));
     const context = { config, db, resolver: resolverForRun(config.dns), log: silentLogger, signal: new AbortController().signal, now: Date.now };

@@ -80,16 +80,19 @@ export function createReportMailbox(deps: IngestDeps & { config: ReportsConfig; 
     const after = state && state.uidValidity === uidValidity ? state.lastUid : 0;
     const outcomes: IngestOutcome[] = [];
     const uids = ((await c.search({ uid: `${after + 1}:*` }, { uid: true })) || []).filter((uid) => uid > after).sort((a, b) => a - b);
+    // Sizes first, so a message too large to hold an acceptable report is never downloaded.
+    const sizes = new Map(uids.length === 0 ? [] : (await c.fetchAll(uids.join(','), { uid: true, size: true }, { uid: true })).map((m) => [m.uid, m.size ?? 0]));
     for (const uid of uids) {
-      const message = await c.fetchOne(String(uid), { uid: true, source: true, size: true }, { uid: true });
-      if (!message || !message.source) continue;
       const name = `imap:${mailbox}/${uid}`;
-      const size = message.size ?? message.source.length;
+      const size = sizes.get(uid) ?? 0;
+      // Base64 makes an attachment a third larger; twice the limit holds no report we would accept.
       if (size > deps.limits.maxCompressedBytes * 2) {
-        // Base64 makes an attachment a third larger; twice the limit is no report we would accept.
         deps.log.warn('report message over the size limit skipped', { uid, size });
       } else {
-        for (const incoming of await reportsInMessage(message.source, name, 'imap')) outcomes.push(await ingest(deps, incoming));
+        const message = await c.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
+        if (message && message.source) {
+          for (const incoming of await reportsInMessage(message.source, name, 'imap')) outcomes.push(await ingest(deps, incoming));
+        }
       }
       await saveMailboxState(deps.db, key, { uidValidity, lastUid: uid });
     }
