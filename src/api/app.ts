@@ -22,6 +22,8 @@ export interface AppDeps {
   running?: () => string[];
   /** Report uploads, where the runtime takes them in. */
   reports?: { import(name: string, bytes: Uint8Array): Promise<IngestOutcome[]>; maxUploadBytes: number };
+  /** Routes only one runtime serves (e.g. the pushed configuration on Workers), mounted under /api. */
+  runtimeRoutes?: ReadonlyArray<{ path: string; routes: Hono<{ Variables: AuthVariables }> }>;
 }
 
 /** The HTTP API, free of Node- and Workers-only imports so both runtimes serve the same app. */
@@ -45,6 +47,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/blocklists', blocklistsRoutes(deps));
   app.route('/api/reports', reportsRoutes(deps));
   app.route('/api', placementRoutes(deps));
+  for (const { path, routes } of deps.runtimeRoutes ?? []) app.route(`/api${path}`, routes);
   app.all('/api/*', (c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));
 
   app.onError((error, c) => {

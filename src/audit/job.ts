@@ -11,7 +11,7 @@ import { countStatuses } from './types.js';
 
 export interface AuditJobDeps {
   /** Makes the run's MTA-STS policy fetcher; the runtime supplies its HTTPS client. */
-  policyFetcher: (context: { resolver: Resolver; timeoutMs: number }) => PolicyFetcher;
+  policyFetcher: (context: { resolver: Resolver; timeoutMs: number; allowPrivateAddresses: boolean }) => PolicyFetcher;
   toolkit: AuditToolkit;
 }
 
@@ -25,7 +25,7 @@ export function createAuditJob(deps: AuditJobDeps): Job {
       // Selectors receivers saw in DMARC reports are audited too, so keys nobody configured are checked.
       const targets = await Promise.all(config.domains.map(async (d) => targetFor(config, d.name, { selectors: await selectorsSeen(db, d.name.toLowerCase().replace(/\.$/, '')) })));
       if (targets.length === 0) return { summary: 'no domains configured', details: { domains: [] } };
-      const fetchPolicy = deps.policyFetcher({ resolver, timeoutMs: config.audit.policyTimeout });
+      const fetchPolicy = deps.policyFetcher({ resolver, timeoutMs: config.audit.policyTimeout, allowPrivateAddresses: config.audit.allowPrivateAddresses });
       const audits = await auditDomains(targets, { resolver, fetchPolicy, toolkit: deps.toolkit, discoverSelectors: config.audit.discoverSelectors, now }, config.audit.concurrency, signal);
       const arrivals = await lastReportArrivals(db);
       const reportAddress = config.reports.address;
