@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ScheduledJob } from '../jobs/table.js';
 import type { Logger } from '../log.js';
+import type { IngestOutcome } from '../reports/ingest.js';
 import type { Sql } from '../store/sql.js';
 import { bearerTokens, type ApiToken, type AuthVariables } from './bearer-tokens.js';
 import { alertsRoutes } from './routes/alerts.js';
@@ -10,6 +11,7 @@ import { domainsRoutes } from './routes/domains.js';
 import { jobsRoutes } from './routes/jobs.js';
 import { placementRoutes } from './routes/placement.js';
 import { metricsHandler } from './routes/metrics.js';
+import { reportsRoutes } from './routes/reports.js';
 import { runsRoutes } from './routes/runs.js';
 
 /** What the API needs from its runtime; the Node server and the Worker each supply it. */
@@ -23,6 +25,8 @@ export interface AppDeps {
   now?: () => number;
   /** `GET /metrics` on this app, behind an API token; off when the runtime serves metrics on their own bind. */
   metrics?: boolean;
+  /** Report uploads, where the runtime takes them in. */
+  reports?: { import(name: string, bytes: Uint8Array): Promise<IngestOutcome[]>; maxUploadBytes: number };
   /** Routes only one runtime serves (e.g. the pushed configuration on Workers), mounted under /api. */
   runtimeRoutes?: ReadonlyArray<{ path: string; routes: Hono<{ Variables: AuthVariables }> }>;
 }
@@ -49,6 +53,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/domains', domainsRoutes(deps));
   app.route('/api/blocklists', blocklistsRoutes(deps));
   app.route('/api/alerts', alertsRoutes(deps));
+  app.route('/api/reports', reportsRoutes(deps));
   app.route('/api', placementRoutes(deps));
   for (const { path, routes } of deps.runtimeRoutes ?? []) app.route(`/api${path}`, routes);
   app.all('/api/*', (c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));

@@ -15,7 +15,7 @@ import type { TestOptions } from './test.js';
  */
 function buildProgram(): Command {
   const program = new Command('inboxwatch')
-    .description('deliverability monitor: seed placement, DNS authentication audits, blocklists')
+    .description('deliverability monitor: seed placement, DNS authentication audits, blocklists, DMARC reports')
     .option('-c, --config <file>', 'configuration file (default: $INBOXWATCH_CONFIG or ./inboxwatch.yaml)')
     .option('-v, --verbose', 'log debug detail')
     .showHelpAfterError()
@@ -58,6 +58,14 @@ function buildProgram(): Command {
     .option('--zones <zones>', 'comma-separated list zones to use instead of the configured set')
     .option('--json', 'print the results as JSON')
     .action(async (targets: string[], options: BlocklistsOptions, command: Command) => (await import('./blocklists.js')).blocklistsCommand(targets, options, command));
+
+  const reports = program.command('reports').description('DMARC aggregate, failure and SMTP TLS reports');
+  reports
+    .command('import')
+    .description('import report files (gzip, zip, XML, JSON) or saved messages holding them (exit 0 all taken in, 1 some rejected)')
+    .argument('<file...>', 'report files or .eml messages')
+    .option('--json', 'print one entry per report as JSON')
+    .action(async (files: string[], options: { json?: boolean }, command: Command) => (await import('./reports.js')).reportsImportCommand(files, options, command));
 
   program
     .command('run')

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { refuseUrl } from '../alerts/urls.js';
 import { ipFamily } from '../dns/address.js';
+import { DEFAULT_LIMITS } from '../reports/unpack.js';
 import { CATALOGUE } from './blocklist-catalogue.js';
 import { isValidCron } from './cron.js';
 import { parseDuration } from './duration.js';
@@ -295,6 +296,43 @@ const alerts = z.strictObject({
   metrics: z.strictObject({ bind: z.strictObject({ host: hostname.default('127.0.0.1'), port }).optional() }).default({}),
 });
 
+/** Bytes, as a number or with a unit: 512KiB, 20MiB, 1GiB (KB/MB/GB are read the same way). */
+const size = z.union([z.number().int().positive(), z.string()]).transform((value, ctx) => {
+  if (typeof value === 'number') return value;
+  const match = /^\s*(\d+)\s*(b|kib|kb|k|mib|mb|m|gib|gb|g)?\s*$/i.exec(value);
+  if (!match) {
+    ctx.addIssue({ code: 'custom', message: `expected a size such as 20MiB, got ${JSON.stringify(value)}` });
+    return z.NEVER;
+  }
+  const unit = (match[2] ?? 'b').toLowerCase()[0] as 'b' | 'k' | 'm' | 'g';
+  return Number(match[1]) * { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[unit];
+});
+
+const reportLimits = z.strictObject({
+  maxCompressed: size.default(DEFAULT_LIMITS.maxCompressedBytes),
+  maxUncompressed: size.default(DEFAULT_LIMITS.maxUncompressedBytes),
+  /** Decompressed ÷ compressed size above which a file is refused as a decompression bomb. */
+  maxRatio: z.number().min(2).max(100_000).default(DEFAULT_LIMITS.maxRatio),
+});
+
+/** DMARC aggregate, failure and SMTP TLS reports: where they arrive and how much a file may hold. */
+const reports = z
+  .strictObject({
+    /** The address `rua=` points at; defaults to imap.user when that is an address. */
+    address: z.email().optional(),
+    /** The report mailbox, read with IDLE by `serve` and on each scheduled run. */
+    imap: imap.optional(),
+    mailbox: z.string().min(1).default('INBOX'),
+    /** A local directory of report files (or saved messages), imported on each scheduled run. */
+    folder: z.string().min(1).optional(),
+    /** How often the mailbox is read again when IDLE reports nothing (a server may drop IDLE silently). */
+    pollInterval: duration.default(300_000),
+    /** A domain whose rua points at `address` but sent no report for this long gets an audit finding. */
+    missingAfter: duration.default(48 * 3_600_000),
+    limits: reportLimits.default(() => reportLimits.parse({})),
+  })
+  .transform((r) => ({ ...r, address: r.address ?? (r.imap && z.email().safeParse(r.imap.user).success ? r.imap.user : undefined) }));
+
 /** `off` leaves a job to on-demand runs only. */
 const schedule = z.union([z.literal('off'), cron]);
 const schedules = z.strictObject({
@@ -302,6 +340,7 @@ const schedules = z.strictObject({
   audit: schedule.default('15 * * * *'),
   blocklists: schedule.default('*/30 * * * *'),
   housekeeping: schedule.default('17 3 * * *'),
+  reports: schedule.default('*/15 * * * *'),
 });
 
 export const configSchema = z
@@ -315,6 +354,7 @@ export const configSchema = z
     blocklists: blocklists.default(() => blocklists.parse({})),
     placement: placement.default(() => placement.parse({})),
     audit: audit.default(() => audit.parse({})),
+    reports: reports.default(() => reports.parse({})),
     schedules: schedules.default(() => schedules.parse({})),
     alerts: alerts.default(() => alerts.parse({})),
     retention: z
@@ -339,6 +379,9 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['seeds', i, 'imap'], message: 'needs either pass or oauth2' });
       }
     });
+    if (config.reports.imap && config.reports.imap.pass === undefined && config.reports.imap.oauth2 === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['reports', 'imap'], message: 'needs either pass or oauth2' });
+    }
     config.blocklists.ips.forEach((ip, i) => {
       const size = rangeSize(ip);
       if (size > MAX_RANGE_ADDRESSES) {
@@ -404,6 +447,7 @@ export type DnsConfig = Config['dns'];
 export type AuditConfig = Config['audit'];
 export type BlocklistsConfig = Config['blocklists'];
 export type CustomListConfig = BlocklistsConfig['custom'][number];
+export type ReportsConfig = Config['reports'];
 
 /** Addresses in an `ipOrCidr` value (already validated), capped so a /0 does not overflow. */
 function rangeSize(value: string): number {

@@ -12,7 +12,10 @@ import { startScheduler } from './cron-scheduler.js';
 import type { Logger } from '../log.js';
 import { markInterrupted } from '../store/runs.js';
 import { startAlerts } from './alerts/index.js';
+import { limitsOf } from '../reports/limits.js';
 import { startPlacementService } from './placement-service.js';
+import { importBytes } from './reports/files.js';
+import { startReportMailbox } from './reports/service.js';
 import { createNodeRuntime } from './root.js';
 import { openStore } from './sqlite-store.js';
 import { resolveTokens } from './tokens.js';
@@ -36,7 +39,16 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
   const alerts = startAlerts({ config, db, log, retry: true, resolver: runtime.resolver() });
   const runner = createJobRunner({ config, db, log, resolver: runtime.resolver, afterRun: alerts.afterRun });
   const metricsBind = config.alerts.metrics.bind;
-  const app = createApp({ db, tokens: resolveTokens(config, log), jobs: table, log, running: runner.running, metrics: metricsBind === undefined });
+  const reportDeps = { db, log, resolver: runtime.resolver(), limits: limitsOf(config.reports), now: Date.now };
+  const app = createApp({
+    db,
+    tokens: resolveTokens(config, log),
+    jobs: table,
+    log,
+    running: runner.running,
+    metrics: metricsBind === undefined,
+    reports: { import: (name, bytes) => importBytes(reportDeps, name, bytes, 'upload'), maxUploadBytes: config.reports.limits.maxCompressed },
+  });
   if (existsSync(WEB_ROOT)) {
     app.use('/*', serveStatic({ root: WEB_ROOT }));
     app.get('/*', serveStatic({ path: 'index.html', root: WEB_ROOT }));
@@ -52,6 +64,7 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
   if (metricsBind) log.info('metrics are served without a token on their own address', { host: metricsBind.host, port: metricsBind.port });
   const scheduler = startScheduler(table, runner, log);
   const placement = startPlacementService({ config, db, log, runtime: runtime.placement, resolver: runtime.resolver() });
+  const reportMailbox = startReportMailbox({ config, db, log, resolver: runtime.resolver(), runtime: runtime.reports });
   log.info('inboxwatch is listening', { url, database: config.database });
 
   let closing: Promise<void> | undefined;
@@ -63,6 +76,7 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
         await runner.shutdown(graceMs);
         await placement.stop();
         await alerts.stop();
+        await reportMailbox?.stop();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         if (metricsServer) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
         await db.close();
