@@ -4,14 +4,18 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { Json } from '../audit/types.js';
 import type { ScheduledJob } from '../jobs/table.js';
 import type { Logger } from '../log.js';
+import type { IngestOutcome } from '../reports/ingest.js';
 import type { Sql } from '../store/sql.js';
 import { authenticate, type ApiToken, type AuthVariables } from './bearer-tokens.js';
+import { alertsRoutes } from './routes/alerts.js';
 import { blocklistsRoutes } from './routes/blocklists.js';
 import { domainsRoutes } from './routes/domains.js';
 import { jobsRoutes } from './routes/jobs.js';
 import { overviewRoutes } from './routes/overview.js';
+import { metricsHandler } from './routes/metrics.js';
 import { placementRoutes } from './routes/placement.js';
 import { providersRoutes } from './routes/providers.js';
+import { reportsRoutes } from './routes/reports.js';
 import { runsRoutes } from './routes/runs.js';
 import { sessionRoutes, signInRoutes } from './routes/session.js';
 import { settingsRoutes } from './routes/settings.js';
@@ -32,6 +36,9 @@ export interface AppOptions {
   nextRun?: (job: string) => number | null;
   /** Starts a job now without waiting for it, when the runtime runs jobs itself. */
   trigger?: (job: string) => 'started' | 'busy' | 'unknown';
+  reports?: { import(name: string, bytes: Uint8Array): Promise<IngestOutcome[]>; maxUploadBytes: number };
+  /** `GET /metrics` on this app, behind an API token; off when the runtime serves metrics on their own bind. */
+  metrics?: boolean;
   /** Routes only one runtime serves (e.g. the pushed configuration on Workers), mounted under /api. */
   runtimeRoutes?: ReadonlyArray<{ path: string; routes: Hono<{ Variables: AuthVariables }> }>;
 }
@@ -83,7 +90,12 @@ export function createApp(options: AppOptions) {
     .route('/api/jobs', jobsRoutes(deps))
     .route('/api/domains', domainsRoutes(deps))
     .route('/api/blocklists', blocklistsRoutes(deps))
+    .route('/api/alerts', alertsRoutes(deps))
+    .route('/api/reports', reportsRoutes(deps))
     .route('/api', placementRoutes(deps));
+  const auth = authenticate({ tokens: deps.tokens, db: deps.db, now: deps.now });
+  if (deps.metrics === false) app.get('/metrics', (c) => c.json({ error: 'metrics are served on alerts.metrics.bind' }, 404));
+  else app.get('/metrics', auth, metricsHandler(deps));
 
   for (const { path, routes } of deps.runtimeRoutes ?? []) app.route(`/api${path}`, routes);
   app.all('/api/*', (c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));

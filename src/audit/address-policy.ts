@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import type { Resolver } from '../dns/types.js';
 
 /**
  * Why the audit will not connect to an address a domain's DNS hands it, or undefined for a globally routable
@@ -26,3 +27,18 @@ const RANGE_NAMES: Record<string, string> = {
   carrierGradeNat: 'shared (carrier-grade NAT)',
   reserved: 'reserved',
 };
+
+/**
+ * For a runtime whose HTTP client resolves the host itself (Workers' fetch): every A and AAAA address the
+ * run's resolver gives for the host, judged before the fetch. The client may still get a different answer,
+ * so this is a screen rather than the exact check the Node fetcher makes on the address it connects to.
+ * Returns the first refused address with its range, or undefined; a DNS failure is thrown as is.
+ */
+export async function refusedHostAddress(resolver: Resolver, host: string): Promise<{ address: string; range: string } | undefined> {
+  const answers = await Promise.all((['A', 'AAAA'] as const).map((type) => resolver.query(host, type)));
+  for (const address of answers.flatMap((a) => a.records)) {
+    const range = refusedAddressRange(address);
+    if (range) return { address, range };
+  }
+  return undefined;
+}

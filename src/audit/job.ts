@@ -1,4 +1,6 @@
 import type { Resolver } from '../dns/types.js';
+import { reportArrivalCheck } from '../reports/arrivals.js';
+import { lastReportArrivals, selectorsSeen } from '../reports/store.js';
 import type { Job } from '../jobs/types.js';
 import { auditDomains } from './audit-domains.js';
 import type { PolicyFetcher } from './mta-sts.js';
@@ -20,10 +22,19 @@ export function createAuditJob(deps: AuditJobDeps): Job {
     description: 'audit the DNS authentication of every configured domain and record record-set changes',
     idleReason: (config) => (config.domains.length === 0 ? 'no domains configured' : undefined),
     async run({ config, db, resolver, log, signal, now }) {
-      const targets = config.domains.map((d) => targetFor(config, d.name));
+      // Selectors receivers saw in DMARC reports are audited too, so keys nobody configured are checked.
+      const targets = await Promise.all(config.domains.map(async (d) => targetFor(config, d.name, { selectors: await selectorsSeen(db, d.name.toLowerCase().replace(/\.$/, '')) })));
       if (targets.length === 0) return { summary: 'no domains configured', details: { domains: [] } };
       const fetchPolicy = deps.policyFetcher({ resolver, timeoutMs: config.audit.policyTimeout, allowPrivateAddresses: config.audit.allowPrivateAddresses });
       const audits = await auditDomains(targets, { resolver, fetchPolicy, toolkit: deps.toolkit, discoverSelectors: config.audit.discoverSelectors, now }, config.audit.concurrency, signal);
+      const arrivals = await lastReportArrivals(db);
+      const reportAddress = config.reports.address;
+      if (reportAddress !== undefined) {
+        for (const audit of audits) {
+          const arrival = reportArrivalCheck({ audit, address: reportAddress, lastArrival: arrivals.get(audit.domain), now: now(), missingAfter: config.reports.missingAfter });
+          if (arrival) audit.checks.push(arrival);
+        }
+      }
       const details = [];
       let findings = 0;
       let undetermined = 0;

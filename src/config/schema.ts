@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { refuseUrl } from '../alerts/urls.js';
 import { ipFamily } from '../dns/address.js';
+import { DEFAULT_LIMITS } from '../reports/unpack.js';
 import { CATALOGUE } from './blocklist-catalogue.js';
 import { isValidCron } from './cron.js';
 import { parseDuration } from './duration.js';
@@ -202,6 +204,135 @@ const audit = z.strictObject({
   allowPrivateAddresses: z.boolean().default(false),
 });
 
+const alertName = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, 'expected a name of letters, digits, dots, dashes and underscores');
+const consecutive = (fallback: number) => z.number().int().min(1).max(100).default(fallback);
+
+/** What every rule shares: where it notifies, how loud, and how it damps flapping. */
+const ruleCommon = {
+  /** Incidents are keyed by rule name; defaults to the type, so two rules of one type need names. */
+  name: alertName.optional(),
+  channels: z.array(z.string().min(1)).default([]),
+  severity: z.enum(['critical', 'warning', 'info']).default('warning'),
+  /** Consecutive good evaluations before a firing incident resolves. */
+  resolveAfter: consecutive(1),
+  /** While firing (and not acknowledged), notify again this often. */
+  repeatInterval: duration.default(86_400_000),
+};
+const mailboxProviderName = z.enum(['gmail', 'outlook', 'yahoo', 'icloud', 'other']);
+const rateRule = <T extends string>(type: T) =>
+  z.strictObject({
+    type: z.literal(type),
+    ...ruleCommon,
+    for: consecutive(1),
+    /** A share between 0 and 1, e.g. 0.8 for 80 %. */
+    threshold: z.number().min(0).max(1),
+    /** The last N completed placement tests. */
+    window: z.number().int().min(1).max(1000).default(5),
+    /** Fewer observed messages than this in the window says nothing either way. */
+    minSamples: z.number().int().min(1).default(3),
+    provider: z.string().min(1).optional(),
+    mailboxProvider: mailboxProviderName.optional(),
+  });
+
+const alertRule = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('blocklist_listed'),
+    ...ruleCommon,
+    for: consecutive(1),
+    target: z.string().min(1).optional(),
+    zone: domainName.optional(),
+    /** Policy listings (e.g. Spamhaus PBL) say nothing about reputation; notify on them only when asked. */
+    includePolicy: z.boolean().default(false),
+  }),
+  rateRule('inbox_rate_below'),
+  rateRule('spam_rate_above'),
+  rateRule('missing_rate_above'),
+  z.strictObject({
+    type: z.literal('auth_failing'),
+    ...ruleCommon,
+    for: consecutive(1),
+    window: z.number().int().min(1).max(1000).default(5),
+    provider: z.string().min(1).optional(),
+    methods: z.array(z.enum(['spf', 'dkim', 'dmarc'])).min(1).default(['spf', 'dkim', 'dmarc']),
+  }),
+  z.strictObject({ type: z.literal('dns_regression'), ...ruleCommon, for: consecutive(1), domain: domainName.optional() }),
+  z.strictObject({
+    type: z.literal('probe_failing'),
+    ...ruleCommon,
+    /** Consecutive failing runs (or sweeps, or logins) before it fires. */
+    for: consecutive(3),
+    job: z.string().min(1).optional(),
+  }),
+]);
+
+const emailChannel = z.strictObject({
+  name: alertName,
+  type: z.literal('email'),
+  smtp,
+  from: z.string().min(3),
+  to: z.array(z.email()).min(1),
+});
+const webhookChannel = z.strictObject({
+  name: alertName,
+  type: z.literal('webhook'),
+  url: z.url({ protocol: /^https?$/, error: 'expected an http or https URL' }),
+  /** Signs each body (HMAC-SHA256, header X-Inboxwatch-Signature). A secret. */
+  secret: z.string().min(16, 'webhook secrets must be at least 16 characters').optional(),
+  format: z.enum(['json', 'slack']).default('json'),
+  timeout: duration.default(10_000),
+  /** Further immediate attempts (1 s, 2 s, 4 s … apart) before the outbox tries again later. */
+  retries: z.number().int().min(0).max(10).default(2),
+});
+
+const alerts = z.strictObject({
+  /** Webhooks and links may point at private or loopback addresses. */
+  allowPrivateUrls: z.boolean().default(false),
+  /** Base of the links in notifications; defaults to http://server.host:server.port. */
+  dashboardUrl: z.url({ protocol: /^https?$/, error: 'expected an http or https URL' }).optional(),
+  channels: z.array(z.discriminatedUnion('type', [emailChannel, webhookChannel])).default([]),
+  rules: z.array(alertRule).default([]),
+  digest: z.strictObject({ schedule: cron, channels: z.array(z.string().min(1)).min(1) }).optional(),
+  /** `GET /metrics` on the API port with an API token; `bind` serves it without a token on its own address instead. */
+  metrics: z.strictObject({ bind: z.strictObject({ host: hostname.default('127.0.0.1'), port }).optional() }).default({}),
+});
+
+/** Bytes, as a number or with a unit: 512KiB, 20MiB, 1GiB (KB/MB/GB are read the same way). */
+const size = z.union([z.number().int().positive(), z.string()]).transform((value, ctx) => {
+  if (typeof value === 'number') return value;
+  const match = /^\s*(\d+)\s*(b|kib|kb|k|mib|mb|m|gib|gb|g)?\s*$/i.exec(value);
+  if (!match) {
+    ctx.addIssue({ code: 'custom', message: `expected a size such as 20MiB, got ${JSON.stringify(value)}` });
+    return z.NEVER;
+  }
+  const unit = (match[2] ?? 'b').toLowerCase()[0] as 'b' | 'k' | 'm' | 'g';
+  return Number(match[1]) * { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[unit];
+});
+
+const reportLimits = z.strictObject({
+  maxCompressed: size.default(DEFAULT_LIMITS.maxCompressedBytes),
+  maxUncompressed: size.default(DEFAULT_LIMITS.maxUncompressedBytes),
+  /** Decompressed ÷ compressed size above which a file is refused as a decompression bomb. */
+  maxRatio: z.number().min(2).max(100_000).default(DEFAULT_LIMITS.maxRatio),
+});
+
+/** DMARC aggregate, failure and SMTP TLS reports: where they arrive and how much a file may hold. */
+const reports = z
+  .strictObject({
+    /** The address `rua=` points at; defaults to imap.user when that is an address. */
+    address: z.email().optional(),
+    /** The report mailbox, read with IDLE by `serve` and on each scheduled run. */
+    imap: imap.optional(),
+    mailbox: z.string().min(1).default('INBOX'),
+    /** A local directory of report files (or saved messages), imported on each scheduled run. */
+    folder: z.string().min(1).optional(),
+    /** How often the mailbox is read again when IDLE reports nothing (a server may drop IDLE silently). */
+    pollInterval: duration.default(300_000),
+    /** A domain whose rua points at `address` but sent no report for this long gets an audit finding. */
+    missingAfter: duration.default(48 * 3_600_000),
+    limits: reportLimits.default(() => reportLimits.parse({})),
+  })
+  .transform((r) => ({ ...r, address: r.address ?? (r.imap && z.email().safeParse(r.imap.user).success ? r.imap.user : undefined) }));
+
 /** `off` leaves a job to on-demand runs only. */
 const schedule = z.union([z.literal('off'), cron]);
 const schedules = z.strictObject({
@@ -209,6 +340,7 @@ const schedules = z.strictObject({
   audit: schedule.default('15 * * * *'),
   blocklists: schedule.default('*/30 * * * *'),
   housekeeping: schedule.default('17 3 * * *'),
+  reports: schedule.default('*/15 * * * *'),
 });
 
 export const configSchema = z
@@ -222,7 +354,9 @@ export const configSchema = z
     blocklists: blocklists.default(() => blocklists.parse({})),
     placement: placement.default(() => placement.parse({})),
     audit: audit.default(() => audit.parse({})),
+    reports: reports.default(() => reports.parse({})),
     schedules: schedules.default(() => schedules.parse({})),
+    alerts: alerts.default(() => alerts.parse({})),
     retention: z
       .strictObject({
         runs: duration.default(90 * 86_400_000),
@@ -245,12 +379,16 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['seeds', i, 'imap'], message: 'needs either pass or oauth2' });
       }
     });
+    if (config.reports.imap && config.reports.imap.pass === undefined && config.reports.imap.oauth2 === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['reports', 'imap'], message: 'needs either pass or oauth2' });
+    }
     config.blocklists.ips.forEach((ip, i) => {
       const size = rangeSize(ip);
       if (size > MAX_RANGE_ADDRESSES) {
         ctx.addIssue({ code: 'custom', path: ['blocklists', 'ips', i], message: `range has ${size} addresses; at most ${MAX_RANGE_ADDRESSES} are swept (split it or narrow it)` });
       }
     });
+    checkAlerts(config.alerts, ctx);
     const zones = new Set([...knownZones(), ...config.blocklists.custom.map((list) => list.zone.toLowerCase())]);
     config.blocklists.custom.forEach((list, i) => {
       if (knownZones().includes(list.zone.toLowerCase())) {
@@ -266,13 +404,50 @@ export const configSchema = z
     }
   });
 
+type AlertsInput = z.output<typeof alerts>;
+
+/** Names are unique, rules and the digest name channels that exist, and URLs point where they may. */
+function checkAlerts(config: AlertsInput, ctx: z.RefinementCtx): void {
+  const channels = new Set<string>();
+  config.channels.forEach((channel, i) => {
+    if (channels.has(channel.name)) ctx.addIssue({ code: 'custom', path: ['alerts', 'channels', i, 'name'], message: `duplicate channel name "${channel.name}"` });
+    channels.add(channel.name);
+    if (channel.type === 'webhook') {
+      const refusal = refuseUrl(channel.url, config.allowPrivateUrls);
+      if (refusal) ctx.addIssue({ code: 'custom', path: ['alerts', 'channels', i, 'url'], message: refusal });
+    }
+  });
+  const rules = new Set<string>();
+  config.rules.forEach((rule, i) => {
+    const name = rule.name ?? rule.type;
+    if (rules.has(name)) {
+      ctx.addIssue({ code: 'custom', path: ['alerts', 'rules', i, rule.name ? 'name' : 'type'], message: `a second rule named "${name}"; give each rule of one type its own name` });
+    }
+    rules.add(name);
+    rule.channels.forEach((channel, j) => {
+      if (!channels.has(channel)) ctx.addIssue({ code: 'custom', path: ['alerts', 'rules', i, 'channels', j], message: `unknown channel "${channel}"` });
+    });
+  });
+  config.digest?.channels.forEach((channel, j) => {
+    if (!channels.has(channel)) ctx.addIssue({ code: 'custom', path: ['alerts', 'digest', 'channels', j], message: `unknown channel "${channel}"` });
+  });
+  if (config.dashboardUrl) {
+    const refusal = refuseUrl(config.dashboardUrl, true);
+    if (refusal) ctx.addIssue({ code: 'custom', path: ['alerts', 'dashboardUrl'], message: refusal });
+  }
+}
+
 export type Config = z.output<typeof configSchema>;
+export type AlertsConfig = Config['alerts'];
+export type AlertRule = AlertsConfig['rules'][number];
+export type AlertChannel = AlertsConfig['channels'][number];
 export type ProviderConfig = Config['providers'][number];
 export type SeedConfig = Config['seeds'][number];
 export type DnsConfig = Config['dns'];
 export type AuditConfig = Config['audit'];
 export type BlocklistsConfig = Config['blocklists'];
 export type CustomListConfig = BlocklistsConfig['custom'][number];
+export type ReportsConfig = Config['reports'];
 
 /** Addresses in an `ipOrCidr` value (already validated), capped so a /0 does not overflow. */
 function rangeSize(value: string): number {

@@ -12,6 +12,8 @@ export interface RunnerDeps {
   now?: () => number;
   /** Makes each run's resolver (and its cache); the runtime's composition root decides which kind. */
   resolver: () => Resolver;
+  /** Runs after every recorded run, whatever its status: alert evaluation reads the facts the run stored. */
+  afterRun?: (job: Job, outcome: RunOutcome) => Promise<void>;
 }
 
 export interface RunOutcome {
@@ -56,7 +58,12 @@ export function createJobRunner(deps: RunnerDeps): JobRunner {
     // Claimed before the first await so a second caller in the same tick sees the job as running.
     const entry: ActiveRun = { runId: undefined, controller, done: Promise.resolve() };
     active.set(job.name, entry);
-    const execution = execute(job, trigger, entry).finally(() => active.delete(job.name));
+    const execution = execute(job, trigger, entry)
+      .then(async (outcome) => {
+        await afterRun(job, outcome);
+        return outcome;
+      })
+      .finally(() => active.delete(job.name));
     entry.done = execution;
     return execution;
   }
@@ -86,6 +93,15 @@ export function createJobRunner(deps: RunnerDeps): JobRunner {
       await finishRun(deps.db, runId, { status, at: now(), error: message });
       log.error('job failed', { job: job.name, run: runId, status, error: message });
       return { run: (await getRun(deps.db, runId)) as Run };
+    }
+  }
+
+  async function afterRun(job: Job, outcome: RunOutcome): Promise<void> {
+    if (!deps.afterRun) return;
+    try {
+      await deps.afterRun(job, outcome);
+    } catch (error) {
+      deps.log.error('after-run step failed', { job: job.name, run: outcome.run.id, error: error instanceof Error ? error.message : String(error) });
     }
   }
 

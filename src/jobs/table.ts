@@ -13,7 +13,7 @@ export interface ScheduledJob {
 export function jobTable(config: Config, jobs: readonly Job[]): ScheduledJob[] {
   const schedules = config.schedules as Record<string, string | undefined>;
   return jobs.map((job) => {
-    const configured = schedules[job.name];
+    const configured = job.schedule?.(config) ?? schedules[job.name];
     const idleReason = job.idleReason?.(config);
     return { job, schedule: configured === 'off' || idleReason ? undefined : configured, idleReason };
   });

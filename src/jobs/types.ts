@@ -27,4 +27,6 @@ export interface Job {
   run(context: JobContext): Promise<JobResult>;
   /** Why a scheduled run would have nothing to do under this configuration; such a job is not scheduled. */
   idleReason?(config: Config): string | undefined;
+  /** A schedule the job takes from elsewhere in the configuration than `schedules.<name>`. */
+  schedule?(config: Config): string | undefined;
 }

@@ -1,3 +1,4 @@
+import { digestJob } from '../alerts/job.js';
 import { createAuditJob } from '../audit/job.js';
 import { createBlocklistsJob } from '../blocklists/job.js';
 import type { Config } from '../config/schema.js';
@@ -9,6 +10,7 @@ import type { PlacementRuntime } from '../placement/runtime.js';
 import { createMailauthToolkit } from './mailauth-audit.js';
 import { createHttpsPolicyFetcher } from './mta-sts-https.js';
 import { createNodePlacementRuntime } from './placement-runtime.js';
+import { createNodeReportsJob, createReportsRuntime, type ReportsRuntime } from './reports/service.js';
 import { resolverForRun } from './run-resolver.js';
 import { checkpointWal } from './sqlite-store.js';
 
@@ -22,19 +24,24 @@ export interface NodeRuntime {
   resolver: () => Resolver;
   /** Placement's adapters and the state this process shares between tests. */
   placement: PlacementRuntime;
+  /** The report mailbox this process shares between `serve` and the reports job. */
+  reports: ReportsRuntime;
 }
 
 export function createNodeRuntime(config: Config): NodeRuntime {
   const placement = createNodePlacementRuntime();
-  return { jobs: nodeJobs(placement), resolver: () => resolverForRun(config.dns), placement };
+  const reports = createReportsRuntime();
+  return { jobs: nodeJobs(placement, reports), resolver: () => resolverForRun(config.dns), placement, reports };
 }
 
 /** Every job inboxwatch runs on Node, in the order `inboxwatch jobs` lists them (and JOB_NAMES names them). */
-export function nodeJobs(placement: PlacementRuntime): Job[] {
+export function nodeJobs(placement: PlacementRuntime, reports: ReportsRuntime): Job[] {
   return [
     createHousekeepingJob({ maintain: checkpointWal }),
     createAuditJob({ policyFetcher: createHttpsPolicyFetcher, toolkit: createMailauthToolkit() }),
     createBlocklistsJob(),
     createPlacementJob(placement),
+    digestJob,
+    createNodeReportsJob(reports),
   ];
 }

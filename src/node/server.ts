@@ -2,15 +2,21 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { serve as serveHttp, type ServerType } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
 import { createApp } from '../api/app.js';
 import { redactConfig } from '../api/redact-config.js';
+import { metricsHandler } from '../api/routes/metrics.js';
 import type { Config } from '../config/schema.js';
 import { createJobRunner, JobBusyError, type JobRunner } from '../jobs/job-runner.js';
 import { jobTable, type ScheduledJob } from '../jobs/table.js';
 import { startScheduler, type Scheduler } from './cron-scheduler.js';
 import type { Logger } from '../log.js';
 import { markInterrupted } from '../store/runs.js';
+import { startAlerts } from './alerts/index.js';
+import { limitsOf } from '../reports/limits.js';
 import { startPlacementService } from './placement-service.js';
+import { importBytes } from './reports/files.js';
+import { startReportMailbox } from './reports/service.js';
 import { createNodeRuntime } from './root.js';
 import { openStore } from './sqlite-store.js';
 import { resolveTokens } from './tokens.js';
@@ -31,7 +37,10 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
 
   const runtime = createNodeRuntime(config);
   const table = jobTable(config, runtime.jobs);
-  const runner = createJobRunner({ config, db, log, resolver: runtime.resolver });
+  const alerts = startAlerts({ config, db, log, retry: true, resolver: runtime.resolver() });
+  const runner = createJobRunner({ config, db, log, resolver: runtime.resolver, afterRun: alerts.afterRun });
+  const metricsBind = config.alerts.metrics.bind;
+  const reportDeps = { db, log, resolver: runtime.resolver(), limits: limitsOf(config.reports), now: Date.now };
   // The scheduler starts after the server listens; until then nothing is due.
   let scheduler: Scheduler | undefined;
   const app = createApp({
@@ -43,6 +52,8 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
     running: runner.running,
     nextRun: (job) => scheduler?.nextRun(job) ?? null,
     trigger: (name) => triggerJob(table, runner, log, name),
+    metrics: metricsBind === undefined,
+    reports: { import: (name, bytes) => importBytes(reportDeps, name, bytes, 'upload'), maxUploadBytes: config.reports.limits.maxCompressed },
   });
   if (existsSync(WEB_ROOT)) {
     app.use('/*', serveStatic({ root: WEB_ROOT }));
@@ -55,8 +66,11 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
+  const metricsServer = metricsBind ? await listen(new Hono().get('/metrics', metricsHandler({ db })).fetch, metricsBind.host, metricsBind.port) : undefined;
+  if (metricsBind) log.info('metrics are served without a token on their own address', { host: metricsBind.host, port: metricsBind.port });
   scheduler = startScheduler(table, runner, log);
   const placement = startPlacementService({ config, db, log, runtime: runtime.placement, resolver: runtime.resolver() });
+  const reportMailbox = startReportMailbox({ config, db, log, resolver: runtime.resolver(), runtime: runtime.reports });
   log.info('inboxwatch is listening', { url, database: config.database });
 
   let closing: Promise<void> | undefined;
@@ -67,7 +81,10 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
         await scheduler?.stop();
         await runner.shutdown(graceMs);
         await placement.stop();
+        await alerts.stop();
+        await reportMailbox?.stop();
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        if (metricsServer) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
         await db.close();
         log.info('inboxwatch stopped');
       })();

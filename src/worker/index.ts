@@ -1,4 +1,6 @@
 import { createApp } from '../api/app.js';
+import { ingest } from '../reports/ingest.js';
+import { limitsOf } from '../reports/limits.js';
 import { configVersionRoutes } from '../api/routes/config-versions.js';
 import { createAuditJob } from '../audit/job.js';
 import { createBlocklistsJob } from '../blocklists/job.js';
@@ -51,6 +53,13 @@ export default {
       jobs: jobTable(config, workerJobs()),
       log,
       runtimeRoutes: [{ path: '/config', routes: configVersionRoutes({ db, now: Date.now }) }],
+      // Report files only: splitting a whole mail message needs the Node MIME reader.
+      reports: {
+        import: async (name, bytes) => [
+          await ingest({ db, log, resolver: resolverFor(config, env), limits: limitsOf(config.reports), now: Date.now }, { name, source: 'upload', bytes }),
+        ],
+        maxUploadBytes: config.reports.limits.maxCompressed,
+      },
     });
     return app.fetch(request);
   },
@@ -80,7 +89,7 @@ async function runScheduled(cron: string, env: WorkerEnv): Promise<void> {
 function workerJobs(): Job[] {
   return [
     createHousekeepingJob(),
-    createAuditJob({ policyFetcher: ({ timeoutMs }) => createFetchPolicyFetcher({ timeoutMs }), toolkit: createMailauthToolkit() }),
+    createAuditJob({ policyFetcher: createFetchPolicyFetcher, toolkit: createMailauthToolkit() }),
     createBlocklistsJob(),
   ];
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkApiContract } from '../support/api-contract.js';
+import { aggregateXml, gzip, zip, zipBomb } from '../support/reports.js';
 import { CLI, startServe, type ServeProcess } from '../support/cli.js';
 import { migrateLocalD1, startWorker, type WorkerProcess } from '../support/worker.js';
 import { startDoh, type DohServer } from '../world/doh.js';
@@ -114,6 +115,17 @@ describe('the Workers runtime in workerd (wrangler dev --local, local D1)', () =
       expect(onWorker, domain).toEqual(onNode);
     }
   });
+
+  it('takes a DMARC report upload: gzip opened, XML parsed, stored once, its source looked up over DNS over HTTPS', async () => {
+    const report = gzip(aggregateXml({ reportId: 'worker-1', records: [{ ip: '203.0.113.7', count: 9 }] }));
+    const first = await api('/api/reports?name=worker-1.xml.gz', { method: 'POST', body: report });
+    expect(first.status).toBe(200);
+    expect(await first.json()).toMatchObject({ files: [{ file: 'worker-1.xml.gz', status: 'stored', kind: 'aggregate', records: 1, messages: 9 }] });
+    expect(await (await api('/api/reports', { method: 'POST', body: zip('w.xml', aggregateXml({ reportId: 'worker-1', records: [{ ip: '203.0.113.7', count: 9 }] })) })).json()).toMatchObject({ files: [{ status: 'duplicate' }] });
+    expect((await api('/api/reports', { method: 'POST', body: zipBomb(16) })).status).toBe(422);
+    const view = (await (await api('/api/reports/sources?domain=reports.test&from=0')).json()) as { sources: Array<{ ip: string; provider: string; fcrdns: boolean }> };
+    expect(view.sources).toEqual([expect.objectContaining({ ip: '203.0.113.7', provider: 'Amazon SES', fcrdns: true })]);
+  }, 60_000);
 
   it('sweeps the blocklists on its Cron Trigger and keeps everything across a restart', async () => {
     await fetch(`${worker.url}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent('*/30 * * * *')}`);

@@ -1,0 +1,89 @@
+import type { CurrentHealth, CurrentStatus } from '../blocklists/history.js';
+
+/** The stored facts the rules read, loaded once per evaluation by the alert store. */
+export interface Facts {
+  blocklistStatuses: CurrentStatus[];
+  blocklistHealth: CurrentHealth[];
+  /** The last finished (ok or error) run of each job. */
+  latestRuns: RunFact[];
+  seeds: SeedFact[];
+  /** Per provider, its messages in the most recent test it took part in. */
+  sends: SendFact[];
+  /** Verdicts of the most recent completed tests, newest test first (as many tests as the widest rule window). */
+  verdicts: VerdictFact[];
+  /** Audits stored since the rules last read, oldest first, each with the audits of its domain before it. */
+  audits: AuditFact[];
+  /** DNS record changes stored since the rules last read, oldest first. */
+  recordChanges: RecordChangeFact[];
+}
+
+export interface RunFact {
+  id: number;
+  job: string;
+  status: 'ok' | 'error';
+  finishedAt: number;
+  error: string | null;
+  /** Consecutive errored runs ending with this one. */
+  failures: number;
+  /** When the first of those failures began. */
+  failingSince: number | null;
+}
+
+export interface SeedFact {
+  seed: string;
+  consecutiveFailures: number;
+  lastError: string | null;
+  lastFailureAt: number | null;
+  updatedAt: number;
+}
+
+export interface SendFact {
+  provider: string;
+  testId: number;
+  startedAt: number;
+  sent: number;
+  failed: number;
+  lastError: string | null;
+}
+
+export type AuthResult = 'pass' | 'fail' | 'none' | 'neutral' | 'softfail' | 'temperror' | 'permerror';
+
+export interface VerdictFact {
+  testId: number;
+  testStartedAt: number;
+  provider: string;
+  mailboxProvider: string;
+  seed: string;
+  placement: string;
+  /** What the receiving mailbox said about SPF, DKIM and DMARC, when it said anything. */
+  auth: { spf: AuthResult; dkim: AuthResult; dmarc: AuthResult } | null;
+}
+
+export interface CheckFact {
+  checkId: string;
+  subject: string | null;
+  status: 'pass' | 'warn' | 'fail' | 'error' | 'info';
+  message: string;
+  remediation: string | null;
+}
+
+export interface AuditFact {
+  id: number;
+  domain: string;
+  finishedAt: number;
+  checks: CheckFact[];
+  /** Up to five earlier audits of the domain, newest first: a check that errored in between still has a last known status. */
+  earlier: Array<{ id: number; finishedAt: number; checks: CheckFact[] }>;
+}
+
+export interface RecordChangeFact {
+  id: number;
+  domain: string;
+  kind: string;
+  name: string;
+  change: 'added' | 'removed' | 'changed';
+  before: string[];
+  after: string[];
+  observedAt: number;
+  auditId: number;
+}

@@ -1,0 +1,41 @@
+import { isIP } from 'node:net';
+import nodemailer from 'nodemailer';
+import { renderEmail } from '../../alerts/render.js';
+import type { Notification, Notifier } from '../../alerts/types.js';
+import type { AlertChannel } from '../../config/schema.js';
+import { resolveHost } from '../../dns/address.js';
+import type { Resolver } from '../../dns/types.js';
+
+type EmailChannel = Extract<AlertChannel, { type: 'email' }>;
+
+/** Sends through the channel's SMTP account, HTML and plain text, one message to all its recipients. */
+export function createEmailNotifier(channel: EmailChannel, resolver: Resolver): Notifier {
+  const { smtp } = channel;
+  return {
+    async send(notification: Notification) {
+      const message = renderEmail(notification);
+      const transport = nodemailer.createTransport({
+        host: await resolveHost(resolver, smtp.host),
+        port: smtp.port,
+        secure: smtp.secure,
+        requireTLS: smtp.requireTLS,
+        auth: smtp.user !== undefined ? { user: smtp.user, pass: smtp.pass } : undefined,
+        tls: {
+          rejectUnauthorized: smtp.tls?.rejectUnauthorized ?? true,
+          servername: smtp.tls?.servername ?? (isIP(smtp.host) === 0 ? smtp.host : undefined),
+        },
+        connectionTimeout: 20_000,
+        greetingTimeout: 20_000,
+        socketTimeout: 60_000,
+      });
+      try {
+        await transport.sendMail({ from: channel.from, to: channel.to, subject: message.subject, text: message.text, html: message.html });
+      } catch (error) {
+        const e = error as { response?: string; message: string };
+        throw new Error(`SMTP ${smtp.host}:${smtp.port}: ${e.response ?? e.message}`);
+      } finally {
+        transport.close();
+      }
+    },
+  };
+}

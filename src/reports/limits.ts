@@ -1,0 +1,6 @@
+import type { ReportsConfig } from '../config/schema.js';
+import type { Limits } from './unpack.js';
+
+export function limitsOf(config: ReportsConfig): Limits {
+  return { maxCompressedBytes: config.limits.maxCompressed, maxUncompressedBytes: config.limits.maxUncompressed, maxRatio: config.limits.maxRatio };
+}
