@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { startServer } from '../node/serve.js';
 import { configFor, EXIT, loggerFor } from './context.js';
 
@@ -7,9 +7,9 @@ export function registerServe(program: Command): void {
     .command('serve')
     .description('run the API, the dashboard and the scheduled jobs')
     .option('--port <port>', 'listen on this port instead of server.port', (value) => {
-      const port = Number(value);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: expected a port number, got "${value}"`);
-      return port;
+      // Commander turns InvalidArgumentError into a usage error (exit 2) naming the option.
+      if (!/^(0|[1-9]\d{0,4})$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535 (0: any free port)');
+      return Number(value);
     })
     .action(async (options: { port?: number }, command: Command) => {
       const { config } = configFor(command);

@@ -1,11 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, formatPath, type ConfigIssue } from './errors.js';
 import { substituteEnv } from './substitute.js';
-import { configSchema, type Config } from './schema.js';
+import { configSchema, dnsServer, type Config } from './schema.js';
 
 export const DEFAULT_CONFIG_FILE = 'inboxwatch.yaml';
 
@@ -33,10 +33,21 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   const file = resolve(cwd, named ?? DEFAULT_CONFIG_FILE);
   if (!existsSync(file)) {
     if (named !== undefined) throw new ConfigError(file, [{ path: '', message: 'file not found' }]);
-    return { config: resolvePaths(applyEnvOverrides(parseConfigText('', file, env), env), cwd), file: undefined };
+    return { config: resolvePaths(applyEnvOverrides(parseConfigText('', file, env), env, file), cwd), file: undefined };
   }
-  const config = parseConfigText(readFileSync(file, 'utf8'), file, env);
-  return { config: resolvePaths(applyEnvOverrides(config, env), dirname(file)), file };
+  const config = parseConfigText(readText(file, 'configuration file'), file, env);
+  return { config: resolvePaths(applyEnvOverrides(config, env, file), dirname(file)), file };
+}
+
+/** A file's text, or a ConfigError naming the file and why it cannot be read (a directory, no permission, …). */
+function readText(file: string, what: string): string {
+  try {
+    if (statSync(file).isDirectory()) throw new ConfigError(file, [{ path: '', message: `is a directory, not a ${what}` }]);
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError(file, [{ path: '', message: `cannot read the ${what}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` }]);
+  }
 }
 
 /** Parses YAML text into a validated configuration; errors carry file, line and key path. */
@@ -52,11 +63,21 @@ export function parseConfigText(text: string, file: string, env: Record<string, 
       }),
     );
   }
-  const missing = substituteEnv(doc, env, lines);
+  const { issues: missing, typed } = substituteEnv(doc, env, lines);
   if (missing.length > 0) throw new ConfigError(file, missing);
-  const parsed = configSchema.safeParse(doc.toJS() ?? {});
+  let parsed = configSchema.safeParse(doc.toJS() ?? {});
+  // A substituted value stays a string unless the schema wanted a number or boolean exactly there.
+  const wanted = parsed.success ? [] : typed.filter((candidate) => parsed.error?.issues.some((issue) => issue.code === 'invalid_type' && samePath(issue.path, candidate.path)));
+  if (wanted.length > 0) {
+    for (const candidate of wanted) candidate.node.value = candidate.value;
+    parsed = configSchema.safeParse(doc.toJS() ?? {});
+  }
   if (!parsed.success) throw new ConfigError(file, parsed.error.issues.map((issue) => locate(issue, doc, lines)));
   return parsed.data;
+}
+
+function samePath(a: readonly PropertyKey[], b: ReadonlyArray<string | number>): boolean {
+  return a.length === b.length && a.every((key, i) => String(key) === String(b[i]));
 }
 
 function locate(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter): ConfigIssue {
@@ -111,17 +132,24 @@ function withSecretsFile(env: Record<string, string | undefined>): Record<string
   const file = env.INBOXWATCH_SECRETS_FILE;
   if (!file) return env;
   if (!existsSync(file)) throw new ConfigError(file, [{ path: '', message: 'secrets file named by INBOXWATCH_SECRETS_FILE not found' }]);
-  return { ...parseEnv(readFileSync(file, 'utf8')), ...env };
+  return { ...parseEnv(readText(file, 'secrets file (INBOXWATCH_SECRETS_FILE)')), ...env };
 }
 
-/** Environment settings that override the file, for containers and one-off runs. */
-function applyEnvOverrides(config: Config, env: Record<string, string | undefined>): Config {
-  const servers = env.INBOXWATCH_DNS_SERVERS;
+/** Environment settings that override the file, for containers and one-off runs; checked as the file's values are. */
+function applyEnvOverrides(config: Config, env: Record<string, string | undefined>, file: string): Config {
+  const issues: ConfigIssue[] = [];
   const database = env.INBOXWATCH_DATABASE;
+  if (database !== undefined && database.trim() === '') issues.push({ path: 'database', message: 'INBOXWATCH_DATABASE is set but empty; unset it or give a database file path' });
+  const servers = env.INBOXWATCH_DNS_SERVERS?.split(',').map((s) => s.trim()).filter(Boolean);
+  servers?.forEach((server, i) => {
+    const checked = dnsServer.safeParse(server);
+    if (!checked.success) issues.push({ path: `dns.servers[${i}]`, message: `INBOXWATCH_DNS_SERVERS: ${checked.error.issues[0]?.message ?? 'invalid'}` });
+  });
+  if (issues.length > 0) throw new ConfigError(file, issues);
   return {
     ...config,
     database: database ?? config.database,
-    dns: servers === undefined ? config.dns : { ...config.dns, servers: servers.split(',').map((s) => s.trim()).filter(Boolean) },
+    dns: servers === undefined ? config.dns : { ...config.dns, servers },
   };
 }
 
