@@ -1,10 +1,11 @@
 /**
  * What a return code means to us. `listed` and `policy` are listings (policy ones carry severity
  * `info`: the address should not send direct-to-MX mail, which says nothing about its reputation);
- * `allow` is an allowlist entry, a positive signal; `error` is the list telling us it did not
- * answer the question (refused resolver, bad key, wrong kind of query) and never counts as listed.
+ * `allow` is an allowlist entry, a positive signal; `neutral` is a reputation level that is neither
+ * (reported clean, with its meaning); `error` is the list telling us it did not answer the question
+ * (refused resolver, bad key, wrong kind of query) and never counts as listed.
  */
-export type CodeEffect = 'listed' | 'policy' | 'allow' | 'error';
+export type CodeEffect = 'listed' | 'policy' | 'allow' | 'neutral' | 'error';
 
 export type CodeRule =
   /** One exact answer, e.g. 127.0.0.2. */
@@ -35,6 +36,8 @@ export interface ListDefinition {
   codes: CodeRule[];
   /** RFC 5782 test points: `listed` must be listed, `unlisted` must not be. */
   testPoints: { listed?: string; unlisted: string };
+  /** IPv6 lists: the RFC 5782 §5 IPv6 pair, asked by nibbles when a sweep has IPv6 targets for the list. */
+  ipv6TestPoints?: { listed?: string; unlisted: string };
   usage: string;
   delistUrl: string | null;
   /** Keyed access: queries go to `<name>.<key>.<keyedZone>`; without the key the list is not used. */

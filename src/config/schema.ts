@@ -128,7 +128,7 @@ const domain = z.strictObject({
   dkimSelectors: z.array(z.string().min(1)).default([]),
 });
 
-const codeEffect = z.enum(['listed', 'policy', 'allow', 'error']);
+const codeEffect = z.enum(['listed', 'policy', 'allow', 'neutral', 'error']);
 const blocklistCode = z.union([z.string().min(1), z.strictObject({ meaning: z.string().min(1), effect: codeEffect.default('listed') })]);
 const ipv4Cidr = addressText((value) => value.includes('/') && cidrFamily(value) === 4, 'expected an IPv4 range such as 127.0.0.0/8');
 
