@@ -1,8 +1,7 @@
-import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
-import { CATALOGUE } from '../blocklists/catalogue.js';
-import { MAX_RANGE_ADDRESSES } from '../blocklists/targets.js';
 import { cidrFamily, ipFamily, isLegacyIpv4, LEGACY_IPV4 } from '../dns/ip.js';
+import { CATALOGUE } from './blocklist-catalogue.js';
+import { isValidCron } from './cron.js';
 import { MAX_TIMER_MS, parseDuration } from './duration.js';
 
 /** A duration in milliseconds; `timer` ones end up in setTimeout, which fires at once past 2^31-1 ms. */
@@ -24,7 +23,10 @@ const duration = durationOf('span');
 const timerDuration = durationOf('timer');
 
 const port = z.number().int().min(1).max(65535);
-const cron = z.string().refine((expr) => validateCron(expr), { message: 'expected a cron expression such as "*/30 * * * *"' });
+/** A /20 of IPv4 or a /116 of IPv6: enough for any sending pool, small enough to sweep every half hour. */
+export const MAX_RANGE_ADDRESSES = 4096;
+
+const cron = z.string().refine((expr) => isValidCron(expr), { message: 'expected a cron expression such as "*/30 * * * *"' });
 
 /** A string that `accept` takes; a legacy IPv4 form gets its own message, since it looks like an address. */
 function addressText(accept: (value: string) => boolean, expected: string) {

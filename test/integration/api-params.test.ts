@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app.js';
 import { parseInstant } from '../../src/api/params.js';
 import { silentLogger } from '../../src/log.js';
-import { openStore, type Sql } from '../../src/store/index.js';
+import { openStore } from '../../src/node/sqlite-store.js';
+import type { Sql } from '../../src/store/sql.js';
 
 // The real Hono app over a real (in-memory) SQLite store, asked the way a client asks over HTTP.
 

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, type ConfigIssue } from '../../../src/config/errors.js';
-import { loadConfig, parseConfigText } from '../../../src/config/load.js';
+import { parseConfigText } from '../../../src/config/parse.js';
+import { loadConfig } from '../../../src/node/config-file.js';
 
 function issuesOf(text: string, env: Record<string, string> = {}): ConfigIssue[] {
   try {
