@@ -161,24 +161,24 @@ blocklists:
   });
 
   it('decodes Mailspike: the blocklist codes, and every reputation level as listed, neutral or a positive signal', async () => {
-    const targets = Array.from({ length: 11 }, (_, i) => `192.0.2.${i + 10}`);
-    const { results, health } = await check(['192.0.2.2', '192.0.2.77', '192.0.2.5', ...targets], { zones: ['bl.mailspike.net', 'rep.mailspike.net'] });
+    const targets = Array.from({ length: 11 }, (_, i) => `203.0.113.${i + 10}`);
+    const { results, health } = await check(['203.0.113.2', '203.0.113.77', '203.0.113.5', ...targets], { zones: ['bl.mailspike.net', 'rep.mailspike.net'] });
     expect(health.map((h) => [h.zone, h.healthy])).toEqual([
       ['bl.mailspike.net', true],
       ['rep.mailspike.net', true],
     ]);
-    expect(on(results, '192.0.2.2', 'bl.mailspike.net')).toMatchObject({
+    expect(on(results, '203.0.113.2', 'bl.mailspike.net')).toMatchObject({
       status: 'listed',
       severity: 'high',
       meaning: expect.stringContaining('distributed spam wave'),
       reason: 'Listed in Mailspike Z',
       delistUrl: 'https://mailspike.io/ip_verify',
     });
-    expect(on(results, '192.0.2.10', 'bl.mailspike.net')).toMatchObject({ status: 'listed', meaning: 'Mailspike L5: worst possible reputation' });
-    expect(on(results, '192.0.2.12', 'bl.mailspike.net')).toMatchObject({ status: 'listed', meaning: 'Mailspike L3: bad reputation' });
-    expect(on(results, '192.0.2.77', 'bl.mailspike.net')).toMatchObject({ status: 'listed', meaning: 'undocumented return code 127.0.0.77' });
-    expect(on(results, '192.0.2.5', 'bl.mailspike.net')).toMatchObject({ status: 'clean', codes: [] });
-    const rep = (last: number) => on(results, `192.0.2.${last}`, 'rep.mailspike.net');
+    expect(on(results, '203.0.113.10', 'bl.mailspike.net')).toMatchObject({ status: 'listed', meaning: 'Mailspike L5: worst possible reputation' });
+    expect(on(results, '203.0.113.12', 'bl.mailspike.net')).toMatchObject({ status: 'listed', meaning: 'Mailspike L3: bad reputation' });
+    expect(on(results, '203.0.113.77', 'bl.mailspike.net')).toMatchObject({ status: 'listed', meaning: 'undocumented return code 127.0.0.77' });
+    expect(on(results, '203.0.113.5', 'bl.mailspike.net')).toMatchObject({ status: 'clean', codes: [] });
+    const rep = (last: number) => on(results, `203.0.113.${last}`, 'rep.mailspike.net');
     for (const last of [10, 11, 12]) expect(rep(last)).toMatchObject({ status: 'listed', severity: 'high', codes: [`127.0.0.${last}`] });
     for (const last of [13, 14, 15, 16]) expect(rep(last)).toMatchObject({ status: 'clean', allowlisted: false, codes: [`127.0.0.${last}`], meaning: expect.stringMatching(/^Mailspike (L2|L1|H0|H1)/) });
     for (const last of [17, 18, 19, 20]) expect(rep(last)).toMatchObject({ status: 'clean', allowlisted: true, meaning: expect.stringMatching(/^Mailspike H[2-5]/) });
