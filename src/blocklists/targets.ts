@@ -27,7 +27,7 @@ const HOSTNAME = /^(?=.{1,253}$)([a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z0
  */
 export function parseTarget(input: string): Target[] {
   const text = input.trim();
-  if (isLegacyIpv4(text)) throw new TargetError(input, `is ${LEGACY_IPV4}`);
+  if (isLegacyIpv4(text)) throw new TargetError(input, LEGACY_IPV4);
   if (text.includes('/')) return expandRange(text);
   if (ipFamily(text) !== 0) return [ipTarget(ipaddr.parse(text))];
   const name = text.toLowerCase().replace(/\.$/, '');
