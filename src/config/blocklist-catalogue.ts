@@ -42,6 +42,8 @@ export interface ListDefinition {
   delistUrl: string | null;
   /** Keyed access: queries go to `<name>.<key>.<keyedZone>`; without the key the list is not used. */
   access?: { key: 'dqsKey' | 'abusixKey'; keyedZone: string; only: boolean };
+  /** Asked only when named in `blocklists.zones` or `--zones`: its listings are already another default list's. */
+  optIn?: boolean;
 }
 
 
@@ -343,6 +345,8 @@ export const CATALOGUE: readonly ListDefinition[] = [
     encoding: 'exact',
     codes: MAILSPIKE_LEVELS,
     testPoints: { unlisted: IP_TEST_POINTS.unlisted },
+    // bl.mailspike.net already carries L5–L3; asking both by default would report one fact twice.
+    optIn: true,
     usage: `${MAILSPIKE_USAGE}; a reputation level for every address it has seen: L5–L3 count as listed, L2–H1 as neutral, H2–H5 as a positive signal`,
     delistUrl: MAILSPIKE_DELIST,
   },
@@ -392,7 +396,7 @@ export function findListing(zone: string): ListDefinition | undefined {
   return CATALOGUE.find((list) => list.zone === wanted);
 }
 
-/** The lists used when `blocklists.zones` is not set: every public list plus keyed ones whose key is set. */
+/** The lists used when `blocklists.zones` is not set: every public list that is not opt-in, plus keyed ones whose key is set. */
 export function defaultZones(keys: { dqsKey?: string; abusixKey?: string }): string[] {
-  return CATALOGUE.filter((list) => !list.access?.only || keys[list.access.key] !== undefined).map((list) => list.zone);
+  return CATALOGUE.filter((list) => !list.optIn && (!list.access?.only || keys[list.access.key] !== undefined)).map((list) => list.zone);
 }
