@@ -1,5 +1,6 @@
-import { classifyFound, timing, type FolderRole } from './classify.js';
+import { classifyFound, type FolderRole } from './classify.js';
 import { angleAddress, parseHops, parseSpamIndicators, receiverVerdicts, receivingHop, splitHeaders } from './headers.js';
+import { isLate, latencyInterval, WHOLE_SECOND, type Latency, type Stamp } from './latency.js';
 import type { AuthVerdicts, GmailCategory, Hop, Placement, SpamIndicators } from './types.js';
 
 /** What the mailbox reader saw of one candidate message; no interpretation yet. */
@@ -17,6 +18,7 @@ export interface Observation {
   labels: string[];
   tab?: GmailCategory;
   foldersSearched: string[];
+  /** When the search that listed it returned, by our clock: it had arrived by then. */
   observedAt: number;
 }
 
@@ -24,6 +26,7 @@ export interface Expected {
   messageId: string;
   fromAddress: string;
   sentAt: number | null;
+  sendStartedAt: number | null;
   providerIps: readonly string[];
 }
 
@@ -43,7 +46,10 @@ export interface FoundVerdict {
   arrivedAt: number | null;
   receivedAt: number | null;
   latencyMs: number | null;
-  latencySource: 'internaldate' | 'received' | null;
+  latencyErrorMs: number | null;
+  latencyLowMs: number | null;
+  latencyHighMs: number | null;
+  latencySource: Latency['latencySource'] | null;
   clockSkewMs: number | null;
   late: boolean;
   receiverAuth: AuthVerdicts | null;
@@ -60,14 +66,15 @@ export function analyse(observation: Observation, expected: Expected, test: { st
   const headers = splitHeaders(observation.headers);
   const hops = parseHops(headers);
   const hop = receivingHop(hops, expected.providerIps) ?? null;
-  const when = timing({
+  const { latency, clockSkewMs } = latencyInterval({
     sentAt: expected.sentAt,
-    testStartedAt: test.startedAt,
-    arrivedAt: observation.internalDate,
-    receivedAt: hop?.at,
-    observedAt: observation.observedAt,
-    lateAfterMs: test.lateAfterMs,
+    sendStartedAt: expected.sendStartedAt,
+    internalDate: observation.internalDate,
+    receivingHop: hop ? stampOf(hop) : undefined,
+    receiverStamps: receiverSide(hops, hop).map(stampOf).filter((s): s is Stamp => s !== undefined),
+    seenAt: observation.observedAt,
   });
+  const late = isLate(latency, { sentAt: expected.sentAt, testStartedAt: test.startedAt, seenAt: observation.observedAt, lateAfterMs: test.lateAfterMs });
   const returnPath = headers.find((h) => h.name === 'return-path')?.value;
   return {
     placement: classifyFound({ role: observation.role, tab: observation.tab, labels: observation.labels }),
@@ -76,7 +83,13 @@ export function analyse(observation: Observation, expected: Expected, test: { st
     foldersSearched: observation.foldersSearched,
     arrivedAt: observation.internalDate ?? null,
     receivedAt: hop?.at ?? null,
-    ...when,
+    latencyMs: latency?.latencyMs ?? null,
+    latencyErrorMs: latency?.latencyErrorMs ?? null,
+    latencyLowMs: latency?.latencyLowMs ?? null,
+    latencyHighMs: latency?.latencyHighMs ?? null,
+    latencySource: latency?.latencySource ?? null,
+    clockSkewMs,
+    late,
     receiverAuth: receiverVerdicts(headers) ?? null,
     spam: parseSpamIndicators(headers),
     hops,
@@ -85,4 +98,13 @@ export function analyse(observation: Observation, expected: Expected, test: { st
     headers: observation.headers,
     observedAt: observation.observedAt,
   };
+}
+
+function stampOf(hop: Hop): Stamp | undefined {
+  return hop.at === undefined ? undefined : { at: hop.at, resolutionMs: hop.atResolutionMs ?? WHOLE_SECOND };
+}
+
+/** The receiving hop and the hops the receiver added above it (top first), none when there is no receiving hop. */
+function receiverSide(hops: readonly Hop[], hop: Hop | null): Hop[] {
+  return hop === null ? [] : hops.slice(0, hops.indexOf(hop) + 1);
 }

@@ -179,7 +179,7 @@ async function complete(
     const provider = providers.get(message.provider);
     const verdict = analyse(
       found.observation,
-      { messageId: message.messageId, fromAddress: message.fromAddress, sentAt: message.sentAt, providerIps: provider?.ips ?? [] },
+      { messageId: message.messageId, fromAddress: message.fromAddress, sentAt: message.sentAt, sendStartedAt: message.sendStartedAt, providerIps: provider?.ips ?? [] },
       { startedAt: test.startedAt, lateAfterMs: test.lateAfterMs },
     );
     let localAuth = null;
@@ -323,8 +323,9 @@ async function sendPending(
         return;
       }
       // Committed before the SMTP transaction: whatever happens next, this message is never sent twice.
-      if (!(await markSending(ctx.db, message.id, ctx.now()))) return;
-      message.sendStatus = 'sending';
+      const sendStartedAt = ctx.now();
+      if (!(await markSending(ctx.db, message.id, sendStartedAt))) return;
+      Object.assign(message, { sendStatus: 'sending', sendStartedAt });
       let result;
       try {
         const sender = await senderFor(message.provider);
@@ -372,7 +373,7 @@ async function lookForLateArrivals(ctx: PlacementContext, currentTest: number): 
         found: async (found) => {
           const verdict = analyse(
             found.observation,
-            { messageId: message.messageId, fromAddress: message.fromAddress, sentAt: message.sentAt, providerIps: providers.get(message.provider)?.ips ?? [] },
+            { messageId: message.messageId, fromAddress: message.fromAddress, sentAt: message.sentAt, sendStartedAt: message.sendStartedAt, providerIps: providers.get(message.provider)?.ips ?? [] },
             { startedAt, lateAfterMs },
           );
           const localAuth = await ctx.runtime.verifyLocally(found.source, { hop: verdict.receivingHop, returnPath: verdict.returnPath }, ctx.resolver).catch(() => null);

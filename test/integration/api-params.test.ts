@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app.js';
+import { configVersionRoutes } from '../../src/api/routes/config-versions.js';
 import { parseInstant } from '../../src/api/params.js';
 import { silentLogger } from '../../src/log.js';
 import { openStore } from '../../src/node/sqlite-store.js';
@@ -13,12 +14,19 @@ let app: ReturnType<typeof createApp>;
 
 beforeAll(async () => {
   db = await openStore(':memory:');
-  app = createApp({ db, tokens: [{ name: 'admin', token: TOKEN, role: 'admin' }], jobs: [], log: silentLogger });
+  // With the Workers-only routes mounted too, so every route either runtime serves is covered.
+  app = createApp({
+    db,
+    tokens: [{ name: 'admin', token: TOKEN, role: 'admin' }],
+    jobs: [],
+    log: silentLogger,
+    runtimeRoutes: [{ path: '/config', routes: configVersionRoutes({ db, now: Date.now }) }],
+  });
 });
 afterAll(() => db.close());
 
-async function get(path: string): Promise<{ status: number; error?: string }> {
-  const response = await app.request(path, { headers: { authorization: `Bearer ${TOKEN}` } });
+async function get(path: string, method = 'GET'): Promise<{ status: number; error?: string }> {
+  const response = await app.request(path, { method, headers: { authorization: `Bearer ${TOKEN}` }, body: method === 'PUT' ? 'server: {}\n' : undefined });
   const body = (await response.json()) as { error?: string };
   return { status: response.status, error: body.error };
 }
@@ -32,7 +40,7 @@ function routes(): string[] {
 describe('API query parameters', () => {
   it('knows the routes it checks', () => {
     expect(routes()).toEqual(
-      expect.arrayContaining(['/healthz', '/api/runs', '/api/jobs', '/api/domains', '/api/domains/example.com/audits', '/api/domains/example.com/changes', '/api/blocklists', '/api/blocklists/events', '/api/tests', '/api/tests/1', '/api/placement', '/api/seeds']),
+      expect.arrayContaining(['/api/config', '/api/config/versions', '/healthz', '/api/runs', '/api/jobs', '/api/domains', '/api/domains/example.com/audits', '/api/domains/example.com/changes', '/api/blocklists', '/api/blocklists/events', '/api/tests', '/api/tests/1', '/api/placement', '/api/seeds']),
     );
   });
 
@@ -42,6 +50,11 @@ describe('API query parameters', () => {
       expect({ path, status }).toEqual({ path, status: 400 });
       expect(error).toMatch(/unknown parameter|empty/);
     }
+  });
+
+  it('refuses unknown parameters on writes too, and changes nothing', async () => {
+    expect(await get('/api/config?dryRun=1', 'PUT')).toEqual({ status: 400, error: 'unknown parameter dryRun' });
+    expect((await get('/api/config')).status).toBe(404);
   });
 
   it.each([
