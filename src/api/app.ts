@@ -6,6 +6,7 @@ import type { IngestOutcome } from '../reports/ingest.js';
 import type { Sql } from '../store/sql.js';
 import { bearerTokens, type ApiToken, type AuthVariables } from './bearer-tokens.js';
 import { alertsRoutes } from './routes/alerts.js';
+import { noQuery } from './params.js';
 import { blocklistsRoutes } from './routes/blocklists.js';
 import { domainsRoutes } from './routes/domains.js';
 import { jobsRoutes } from './routes/jobs.js';
@@ -35,7 +36,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps) {
   const app = new Hono<{ Variables: AuthVariables }>();
 
-  app.get('/healthz', async (c) => {
+  app.get('/healthz', noQuery(), async (c) => {
     try {
       await deps.db.first('SELECT 1');
       return c.json({ status: 'ok' });

@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../config/errors.js';
 import { JOB_NAMES } from '../node/job-names.js';
 import type { AuditOptions } from './audit.js';
@@ -25,9 +25,9 @@ function buildProgram(): Command {
     .command('serve')
     .description('run the API, the dashboard and the scheduled jobs')
     .option('--port <port>', 'listen on this port instead of server.port', (value) => {
-      const port = Number(value);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: expected a port number, got "${value}"`);
-      return port;
+      // Commander turns InvalidArgumentError into a usage error (exit 2) naming the option.
+      if (!/^(0|[1-9]\d{0,4})$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535 (0: any free port)');
+      return Number(value);
     })
     .action(async (options: ServeOptions, command: Command) => (await import('./serve.js')).serveCommand(options, command));
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { parseDuration } from '../config/duration.js';
+import { MAX_TIMER_MS, parseDuration } from '../config/duration.js';
 import { createNodePlacementRuntime } from '../node/placement-runtime.js';
 import { resolverForRun } from '../node/run-resolver.js';
 import {
@@ -29,6 +29,7 @@ export async function testCommand(options: TestOptions, command: Command): Promi
   const timeoutMs = options.timeout === undefined ? undefined : parseDuration(options.timeout);
   if (timeoutMs === undefined && options.timeout !== undefined) throw new UsageError(`--timeout: expected a duration such as 90s or 10m, got "${options.timeout}"`);
   if (timeoutMs !== undefined && timeoutMs < 1_000) throw new UsageError('--timeout: must be at least 1s');
+  if (timeoutMs !== undefined && timeoutMs > MAX_TIMER_MS) throw new UsageError('--timeout: must be at most 2^31-1 ms (about 24.8 days), the longest timer the platform keeps');
   if (options.resume && (options.provider.length > 0 || timeoutMs !== undefined)) throw new UsageError('--resume takes no --provider or --timeout');
   const { config } = configFor(command);
   const log = loggerFor(command);

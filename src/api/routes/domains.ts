@@ -3,15 +3,13 @@ import { z } from 'zod';
 import { listAuditedDomains, listAudits, listChanges } from '../../audit/store.js';
 import type { AppDeps } from '../app.js';
 import type { AuthVariables } from '../bearer-tokens.js';
-import { parseQuery } from '../params.js';
+import { count, instant, noQuery, parseQuery, query } from '../params.js';
 
-const range = z
-  .strictObject({
-    from: z.coerce.number().int().min(0).optional(),
-    to: z.coerce.number().int().min(0).optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(50),
-  })
-  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { message: 'must not be after to', path: ['from'] });
+const range = query(
+  z
+    .object({ from: instant.optional(), to: instant.optional(), limit: count(1, 500).default(50) })
+    .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { message: 'must not be after to', path: ['from'] }),
+);
 
 const domainParam = z
   .string()
@@ -20,15 +18,15 @@ const domainParam = z
 /** Audited domains, their audit history (with check results) and their DNS record changes. */
 export function domainsRoutes(deps: AppDeps) {
   return new Hono<{ Variables: AuthVariables }>()
-    .get('/', async (c) => c.json({ domains: await listAuditedDomains(deps.db) }))
-    .get('/:domain/audits', async (c) => {
+    .get('/', noQuery(), async (c) => c.json({ domains: await listAuditedDomains(deps.db) }))
+    .get('/:domain/audits', range, async (c) => {
       const domain = parseDomain(c.req.param('domain'));
-      const { from, to, limit } = parseQuery(range, c.req.query());
+      const { from, to, limit } = c.req.valid('query');
       return c.json({ domain, audits: await listAudits(deps.db, domain, { from, to, limit }) });
     })
-    .get('/:domain/changes', async (c) => {
+    .get('/:domain/changes', range, async (c) => {
       const domain = parseDomain(c.req.param('domain'));
-      const { from, to, limit } = parseQuery(range, c.req.query());
+      const { from, to, limit } = c.req.valid('query');
       return c.json({ domain, changes: await listChanges(deps.db, { domain, from, to, limit }) });
     });
 }

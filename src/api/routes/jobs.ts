@@ -2,9 +2,10 @@ import { Hono } from 'hono';
 import { listRuns } from '../../store/runs.js';
 import type { AppDeps } from '../app.js';
 import type { AuthVariables } from '../bearer-tokens.js';
+import { noQuery } from '../params.js';
 
 export function jobsRoutes(deps: AppDeps) {
-  return new Hono<{ Variables: AuthVariables }>().get('/', async (c) => {
+  return new Hono<{ Variables: AuthVariables }>().get('/', noQuery(), async (c) => {
     const running = new Set(deps.running?.() ?? []);
     const jobs = await Promise.all(
       deps.jobs.map(async ({ job, schedule, idleReason }) => {
