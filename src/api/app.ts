@@ -47,7 +47,7 @@ export function createApp(deps: AppDeps) {
   });
 
   if (deps.metrics === false) app.get('/metrics', (c) => c.json({ error: 'metrics are served on alerts.metrics.bind' }, 404));
-  else app.get('/metrics', bearerTokens(deps.tokens), metricsHandler(deps));
+  else app.get('/metrics', bearerTokens(deps.tokens), noQuery(), metricsHandler(deps));
   app.use('/api/*', bearerTokens(deps.tokens));
   app.route('/api/runs', runsRoutes(deps));
   app.route('/api/jobs', jobsRoutes(deps));

@@ -20,7 +20,8 @@ export const noQuery = () => query(z.object({}));
 export function parseQuery<S extends z.ZodType>(schema: S, values: Record<string, string>): z.output<S> {
   const parsed = schema.safeParse(values);
   if (parsed.success) return parsed.data;
-  const first = parsed.error.issues[0];
+  // An unknown parameter is named first: it is usually a typo of the parameter another issue is about.
+  const first = parsed.error.issues.find((issue) => issue.code === 'unrecognized_keys') ?? parsed.error.issues[0];
   if (first?.code === 'unrecognized_keys') throw badRequest(`unknown parameter${first.keys.length > 1 ? 's' : ''} ${first.keys.join(', ')}`);
   const field = first?.path.map(String).join('.') || 'query';
   throw badRequest(`${field}: ${first?.message ?? 'invalid'}`);

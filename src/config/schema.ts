@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { refuseUrl } from '../alerts/urls.js';
+import { refuseUrl } from './outbound-urls.js';
 import { cidrFamily, ipFamily, isLegacyIpv4, LEGACY_IPV4 } from '../dns/ip.js';
-import { DEFAULT_LIMITS } from '../reports/unpack.js';
+import { DEFAULT_LIMITS } from './report-limits.js';
 import { CATALOGUE } from './blocklist-catalogue.js';
 import { isValidCron } from './cron.js';
 import { MAX_TIMER_MS, parseDuration } from './duration.js';

@@ -14,7 +14,7 @@ import { markInterrupted } from '../store/runs.js';
 import { startAlerts } from './alerts/index.js';
 import { limitsOf } from '../reports/limits.js';
 import { startPlacementService } from './placement-service.js';
-import { importBytes } from './reports/files.js';
+import { importBytes } from './reports/report-files.js';
 import { startReportMailbox } from './reports/service.js';
 import { createNodeRuntime } from './root.js';
 import { openStore } from './sqlite-store.js';
