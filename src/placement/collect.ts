@@ -11,6 +11,7 @@ import { angleAddress } from './headers.js';
 import { resolveHost } from '../dns/address.js';
 import { resolverFetch } from './token-fetch.js';
 import { TEST_HEADER } from './message.js';
+import { retryDelay } from './backoff.js';
 import { createTokenSource, TokenError, type FetchLike, type TokenSource } from './oauth2.js';
 
 /** One message we are waiting for in one seed mailbox. */
@@ -41,6 +42,9 @@ export interface Watch {
   failed(failure: SeedFailure): void;
 }
 
+/** Whether a search of every folder completed, and if not, why. */
+export type PassResult = { completed: true; folders: string[] } | { completed: false; reason: string };
+
 export interface SeedHealthSink {
   login(seed: string, at: number, quota?: { used: number; limit: number; warning: string | null }): Promise<void>;
   failure(seed: string, at: number, error: string): Promise<void>;
@@ -57,6 +61,8 @@ export interface CollectorOptions {
   idle?: boolean;
   /** false keeps to one connection per seed: no second connection IDLEing on the spam folder. */
   spamIdle?: boolean;
+  /** Jitter for the retry backoff; Math.random by default. */
+  random?: () => number;
   deleteAfterRead?: boolean;
   /** Fetch for OAuth2 token endpoints; the global fetch by default. */
   tokenFetch?: FetchLike;
@@ -70,10 +76,11 @@ export interface Collector {
   /** The folders searched in this seed on the last pass. */
   foldersSearched(seed: string): string[];
   /**
-   * Resolves once every folder of this seed has been searched again (or reading it failed), starting the
-   * pass now; at once when nothing is being looked for there. Nothing is called missing without one.
+   * Settles once every folder of this seed has been searched again, starting the pass now, or once that
+   * search failed (or cannot start: the seed is failing and waiting to retry). Nothing is called missing
+   * without a completed one.
    */
-  afterNextPass(seed: string): Promise<void>;
+  afterNextPass(seed: string): Promise<PassResult>;
   close(): Promise<void>;
 }
 
@@ -95,7 +102,7 @@ export function createCollector(options: CollectorOptions): Collector {
     },
     failure: (seed) => sessions.get(seed)?.failure(),
     foldersSearched: (seed) => sessions.get(seed)?.folders() ?? [],
-    afterNextPass: (seed) => sessions.get(seed)?.afterNextPass() ?? Promise.resolve(),
+    afterNextPass: (seed) => sessions.get(seed)?.afterNextPass() ?? Promise.resolve({ completed: false, reason: 'the mailbox was never opened' }),
     async close() {
       await Promise.all([...sessions.values()].map((s) => s.close()));
       sessions.clear();
@@ -107,7 +114,7 @@ interface Session {
   add(watch: Watch): () => void;
   failure(): SeedFailure | undefined;
   folders(): string[];
-  afterNextPass(): Promise<void>;
+  afterNextPass(): Promise<PassResult>;
   close(): Promise<void>;
 }
 
@@ -133,6 +140,7 @@ export function quotaHealth(storage: { usage?: number; limit?: number } | undefi
 class PermanentSeedError extends Error {}
 
 const IDLE_CONNECTION_LINGER_MS = 5 * 60_000;
+const CLOSE_GRACE_MS = 2_000;
 // Below the 29 minutes after which RFC 2177 lets a server drop an IDLE client, and below common NAT timeouts.
 const SPAM_IDLE_RESTART_MS = 10 * 60_000;
 
@@ -152,6 +160,10 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
   let running: Promise<void> | undefined;
   let closed = false;
   let wake: () => void = () => {};
+  // Only closing ends a backoff early: an arrival, a new watch or a connection's close event must not, or a
+  // refused host is retried as fast as the socket fails.
+  let backingOff = false;
+  let endBackoff: () => void = () => {};
   // Set by whatever should start a pass (an arrival, a new watch, a waiter) and cleared when one starts, so a
   // wake-up that comes while a pass is running is not lost until the next poll.
   let changed = false;
@@ -161,11 +173,11 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
   };
   // Passes are numbered as they start; a waiter is satisfied only by a pass that started after it asked.
   let passesStarted = 0;
-  let passWaiters: Array<{ after: number; resolve: () => void }> = [];
-  const passDone = (pass = Number.POSITIVE_INFINITY) => {
+  let passWaiters: Array<{ after: number; resolve: (result: PassResult) => void }> = [];
+  const passDone = (result: PassResult, pass = Number.POSITIVE_INFINITY) => {
     const ready = passWaiters.filter((w) => w.after < pass);
     passWaiters = passWaiters.filter((w) => w.after >= pass);
-    for (const w of ready) w.resolve();
+    for (const w of ready) w.resolve(result);
   };
   // Candidates that turned out not to be ours (a bounce quoting the token), so they are fetched once only.
   const ignored = new Set<string>();
@@ -362,9 +374,11 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
       }
       if (options.deleteAfterRead && toDelete.length > 0) await remove(c, folder, toDelete);
     }
-    if (passed.length === folders.length || watches.size === 0) {
-      searched = passed.length === folders.length ? passed : searched;
-      passDone(pass);
+    if (passed.length === folders.length) {
+      searched = passed;
+      passDone({ completed: true, folders: passed }, pass);
+    } else if (watches.size === 0) {
+      passDone({ completed: false, reason: 'nothing left to look for' }, pass);
     }
     if (options.idle !== false && c.mailbox && c.mailbox.path !== 'INBOX') await c.mailboxOpen('INBOX', { readOnly: true });
   }
@@ -406,17 +420,17 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
     });
   }
 
-  function sleep(ms: number): Promise<void> {
+  function backoff(ms: number): Promise<void> {
+    backingOff = true;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        wake = () => {};
-        resolve();
-      }, ms);
-      wake = () => {
+      const done = () => {
         clearTimeout(timer);
-        wake = () => {};
+        backingOff = false;
+        endBackoff = () => {};
         resolve();
       };
+      const timer = setTimeout(done, ms);
+      endBackoff = done;
     });
   }
 
@@ -425,12 +439,12 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
       await passes();
     } finally {
       // Nobody is left to scan for whoever still waits for a pass.
-      passDone();
+      passDone({ completed: false, reason: closed ? 'the mailbox reader was closed' : 'nothing left to look for' });
     }
   }
 
   async function passes(): Promise<void> {
-    let backoff = 1_000;
+    let failures = 0;
     while (!closed && watches.size > 0) {
       try {
         let loggedIn = false;
@@ -441,26 +455,29 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
         if (await ensureSpamWatch(client)) loggedIn = true;
         // Recorded once both connections are in, so one attempt is one login or one failure in seed health.
         if (loggedIn) {
+          if (lastFailure) log.info('seed mailbox readable again', { seed: seed.address });
           lastFailure = undefined;
           await options.health.login(seed.address, now(), await quotaOf(client));
         }
         await scan(client);
-        backoff = 1_000;
+        failures = 0;
         if (watches.size > 0 && !closed) await waitForChange(client);
       } catch (error) {
         if (closed) break;
         const described = error instanceof PermanentSeedError ? { message: error.message, permanent: true } : describeImapError(error);
         const failure: SeedFailure = { ...described, at: now() };
+        // Logged when the seed starts failing or fails differently; every attempt still counts in seed health.
+        const news = lastFailure?.message !== failure.message || lastFailure.permanent !== failure.permanent;
+        (news ? log.warn : log.debug)('could not read seed mailbox', { seed: seed.address, error: failure.message, permanent: failure.permanent });
         lastFailure = failure;
-        log.warn('could not read seed mailbox', { seed: seed.address, error: failure.message, permanent: failure.permanent });
+        failures++;
         await options.health.failure(seed.address, failure.at, failure.message).catch(() => undefined);
         await dropConnections('close');
         for (const watch of [...watches.values()]) watch.failed(failure);
-        passDone();
+        passDone({ completed: false, reason: failure.message });
         // A permanent failure ends the waiting; the next test tries to log in again.
         if (failure.permanent) watches.clear();
-        else await sleep(backoff);
-        backoff = Math.min(backoff * 2, 30_000);
+        else await backoff(retryDelay(failures, options.random ?? Math.random));
       }
     }
   }
@@ -494,8 +511,10 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
     failure: () => lastFailure,
     folders: () => searched,
     afterNextPass() {
-      if (closed || watches.size === 0) return Promise.resolve();
-      const done = new Promise<void>((resolve) => passWaiters.push({ after: passesStarted, resolve }));
+      if (closed) return Promise.resolve({ completed: false, reason: 'the mailbox reader was closed' });
+      if (watches.size === 0) return Promise.resolve({ completed: false, reason: 'nothing left to look for' });
+      if (backingOff && lastFailure) return Promise.resolve({ completed: false, reason: lastFailure.message });
+      const done = new Promise<PassResult>((resolve) => passWaiters.push({ after: passesStarted, resolve }));
       nudge();
       return done;
     },
@@ -504,9 +523,23 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
       clearTimeout(linger);
       watches.clear();
       wake();
-      // A login still in progress finishes first, so its connections are closed here too.
+      endBackoff();
+      // A login still in progress finishes first, so its connections are closed here too; a session that
+      // hangs (a server that stopped answering) is cut off rather than waited for.
+      if (running && !(await settlesWithin(running, CLOSE_GRACE_MS))) await dropConnections('close');
       await running;
       await dropConnections('logout');
     },
   };
+}
+
+function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
+  ]).finally(() => clearTimeout(timer));
 }
