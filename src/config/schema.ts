@@ -176,6 +176,8 @@ const placement = z
     pollInterval: duration.default(5_000),
     /** A second IMAP connection per seed IDLEing on the spam folder, so spam is noticed at once rather than at the next poll. */
     spamIdle: z.boolean().default(true),
+    /** How long the last search of a mailbox past the deadline may take; one that does not finish makes its messages `error`, not `missing`. */
+    searchTimeout: duration.default(60_000),
     /** How long after a test a message still missing is looked for, so a late arrival is recorded. */
     lateSweep: duration.default(86_400_000),
   })

@@ -152,6 +152,8 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
   let client: ImapFlow | undefined;
   // IDLEs on the spam folder while the other connection IDLEs on INBOX; it never searches or fetches.
   let spamWatch: ImapFlow | undefined;
+  // Connections between connect() and login, so closing does not wait out a server that never greets.
+  const opening = new Set<ImapFlow>();
   let spamFolder: string | undefined;
   let trashFolder: string | undefined;
   let gmail = false;
@@ -291,11 +293,17 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
   async function connectClient(fresh: ImapFlow, onClose: (closed: ImapFlow) => void): Promise<void> {
     fresh.on('error', (error: Error) => log.debug('seed connection error', { seed: seed.address, error: error.message }));
     fresh.on('close', () => onClose(fresh));
-    await fresh.connect();
+    opening.add(fresh);
+    try {
+      await fresh.connect();
+    } finally {
+      opening.delete(fresh);
+    }
   }
 
-  /** Closes both connections: politely (LOGOUT) when idle, at once after a failure. */
+  /** Closes both connections (and any still logging in): politely (LOGOUT) when idle, at once after a failure. */
   async function dropConnections(how: 'logout' | 'close'): Promise<void> {
+    for (const c of opening) c.close();
     const open = [client, spamWatch].filter((c): c is ImapFlow => c !== undefined);
     client = undefined;
     spamWatch = undefined;

@@ -260,8 +260,17 @@ async function complete(
   }
 
   // One more look in every mailbox still owing a message, so a test resumed after its deadline (or a
-  // delivery in the last poll interval) is searched for before anything is called missing.
-  await Promise.all([...new Set(pending().map((m) => m.seed))].map((seed) => withTimeout(ctx.collector.afterNextPass(seed), 60_000)));
+  // delivery in the last poll interval) is searched for before anything is called missing; a search that
+  // hangs or fails leaves its messages an error, never missing.
+  const limit = ctx.config.placement.searchTimeout;
+  const finalSearches = new Map(
+    await Promise.all(
+      [...new Set(pending().map((m) => m.seed))].map(
+        async (seed) =>
+          [seed, await withTimeout(ctx.collector.afterNextPass(seed), limit, { completed: false, reason: `no answer from the mailbox within ${limit / 1000}s` })] as const,
+      ),
+    ),
+  );
   for (const stop of unwatch.values()) stop();
 
   for (const message of pending()) {
@@ -271,18 +280,20 @@ async function complete(
       now: ctx.now(),
       deadline: test.deadlineAt,
       seedError: ctx.collector.failure(message.seed),
+      finalSearch: finalSearches.get(message.seed),
     });
     if (state.state === 'final') {
-      await decide(message, { placement: state.placement, error: state.error ?? null, foldersSearched: ctx.collector.foldersSearched(message.seed) });
+      const search = finalSearches.get(message.seed);
+      await decide(message, { placement: state.placement, error: state.error ?? null, foldersSearched: search?.completed ? search.folders : [] });
     }
   }
   await setTestStatus(db, test.id, 'complete', ctx.now());
   return { test: { ...test, status: 'complete' }, interrupted: false };
 }
 
-function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+function withTimeout<T>(promise: Promise<T>, ms: number, otherwise: T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  return Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() => clearTimeout(timer));
+  return Promise.race([promise, new Promise<T>((resolve) => (timer = setTimeout(() => resolve(otherwise), ms)))]).finally(() => clearTimeout(timer));
 }
 
 async function sendPending(

@@ -1,12 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema, type SeedConfig } from '../../src/config/schema.js';
 import { resolverForRun } from '../../src/dns/index.js';
 import type { Logger } from '../../src/log.js';
 import { createCollector, type Collector } from '../../src/placement/collect.js';
-import { startRefusingImap } from '../support/imap-standins.js';
+import { completePlacementTest, createPlacementTest, testReport, type TestReport } from '../../src/placement/index.js';
+import { startImapProxy, startRefusingImap } from '../support/imap-standins.js';
+import { dkimKeyFile, placementContext, provider, seedEntry, tempDir, worldConfig } from '../support/placement.js';
+import { clearRecipientRule, seed, setRecipientRule, world } from '../world/context.js';
 import { freePort, LOOPBACK } from '../world/ports.js';
-import { world } from '../world/context.js';
 
 function seedAt(port: number): SeedConfig {
   return configSchema.parse({
@@ -66,5 +68,53 @@ describe('a seed whose IMAP host refuses every connection', () => {
     expect(failures).toBeLessThanOrEqual(4);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]?.fields?.error).toMatch(/ECONNREFUSED/);
+  });
+});
+
+describe('an IMAP session that hangs near the deadline', () => {
+  const blackholed = 17;
+  beforeAll(() => setRecipientRule(seed(blackholed).address, { drop: true }));
+  afterAll(() => clearRecipientRule(seed(blackholed).address));
+
+  /** Sends one blackholed message, reading the seed through a proxy that freezes `freezeAfterMs` in. */
+  async function runWithFreeze(freezeAfterMs: number): Promise<TestReport> {
+    const proxy = await startImapProxy(world().imap);
+    const dir = tempDir();
+    const entry = seedEntry(blackholed);
+    const config = worldConfig(dir, {
+      providers: [provider('good', { sign: true, dkimKeyFile: dkimKeyFile(dir) })],
+      seeds: [{ ...entry, imap: { ...entry.imap, port: proxy.port } }],
+      placement: { timeout: '4s', lateAfter: '2s', searchTimeout: '2s' },
+    });
+    const ctx = await placementContext(config);
+    const freeze = setTimeout(() => proxy.freeze(), freezeAfterMs);
+    try {
+      const test = await createPlacementTest(ctx, { trigger: 'cli' });
+      await completePlacementTest(ctx, test);
+      return (await testReport(ctx.db, test.id)) as TestReport;
+    } finally {
+      clearTimeout(freeze);
+      await ctx.close();
+      await proxy.stop();
+    }
+  }
+
+  for (const [when, ms] of [
+    ['just before the deadline', 3_500],
+    ['from the first command on', 0],
+  ] as const) {
+    it(`is an error, not missing, when the mailbox stops answering ${when}`, async () => {
+      const report = await runWithFreeze(ms);
+      const result = report.providers[0]?.seeds[0];
+      expect(result?.send.status).toBe('sent');
+      expect(result?.placement).toBe('error');
+      expect(result?.error).toMatch(/did not complete/);
+      expect(result?.foldersSearched).toEqual([]);
+    });
+  }
+
+  it('still calls the blackholed message missing when every folder was searched', async () => {
+    const report = await runWithFreeze(60_000);
+    expect(report.providers[0]?.seeds[0]).toMatchObject({ placement: 'missing', error: null, foldersSearched: ['Junk', 'INBOX'] });
   });
 });
