@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { CATALOGUE } from '../blocklists/catalogue.js';
 import { MAX_RANGE_ADDRESSES } from '../blocklists/targets.js';
 import { parseDuration } from './duration.js';
+import { MAILBOX_PROVIDERS } from '../placement/types.js';
 
 const duration = z
   .union([z.string(), z.number()])
@@ -100,7 +101,7 @@ const imap = z.strictObject({
 
 const seed = z.strictObject({
   address: z.email(),
-  mailboxProvider: z.enum(['gmail', 'outlook', 'yahoo', 'icloud', 'other']).default('other'),
+  mailboxProvider: z.enum(MAILBOX_PROVIDERS).default('other'),
   imap,
   spamFolder: z.string().optional(),
   folders: z.array(z.string()).default([]),

@@ -1,6 +1,7 @@
 import { classifyFound, timing, type FolderRole } from './classify.js';
-import { angleAddress, parseHops, parseSpamIndicators, receiverVerdicts, receivingHop, splitHeaders } from './headers.js';
-import type { AuthVerdicts, GmailCategory, Hop, Placement, SpamIndicators } from './types.js';
+import { angleAddress, type Header, parseHops, parseSpamIndicators, receiverVerdicts, receiverZoneEnd, receivingHopIndex, splitHeaders } from './headers.js';
+import { receiverProfile } from './receivers.js';
+import type { AuthVerdicts, GmailCategory, Hop, MailboxProvider, Placement, SpamIndicators } from './types.js';
 
 /** What the mailbox reader saw of one candidate message; no interpretation yet. */
 export interface Observation {
@@ -25,6 +26,8 @@ export interface Expected {
   fromAddress: string;
   sentAt: number | null;
   providerIps: readonly string[];
+  /** The seed's mailbox provider, whose trace conventions say which headers are the receiver's. */
+  mailboxProvider: MailboxProvider;
 }
 
 /** Ours only when both the Message-ID and the From address match: a bounce quoting the token is not. */
@@ -56,10 +59,22 @@ export interface FoundVerdict {
   observedAt: number;
 }
 
+/**
+ * The Received chain, the hop where the receiver took the message from the sending relay, and the
+ * receiver's own authentication verdicts, read with the seed's mailbox provider's conventions.
+ */
+export function readTrace(headers: readonly Header[], expected: Pick<Expected, 'providerIps' | 'mailboxProvider'>): { hops: Hop[]; hop: Hop | null; receiverAuth: AuthVerdicts | null } {
+  const hops = parseHops(headers);
+  const profile = receiverProfile(expected.mailboxProvider, hops.map((h) => h.by));
+  const index = receivingHopIndex(hops, expected.providerIps, profile);
+  const hop = hops[index] ?? null;
+  const receiverAuth = receiverVerdicts(headers, { zoneEnd: receiverZoneEnd(headers, index), profile, by: hop?.by }) ?? null;
+  return { hops, hop, receiverAuth };
+}
+
 export function analyse(observation: Observation, expected: Expected, test: { startedAt: number; lateAfterMs: number }): FoundVerdict {
   const headers = splitHeaders(observation.headers);
-  const hops = parseHops(headers);
-  const hop = receivingHop(hops, expected.providerIps) ?? null;
+  const { hops, hop, receiverAuth } = readTrace(headers, expected);
   const when = timing({
     sentAt: expected.sentAt,
     testStartedAt: test.startedAt,
@@ -77,7 +92,7 @@ export function analyse(observation: Observation, expected: Expected, test: { st
     arrivedAt: observation.internalDate ?? null,
     receivedAt: hop?.at ?? null,
     ...when,
-    receiverAuth: receiverVerdicts(headers) ?? null,
+    receiverAuth,
     spam: parseSpamIndicators(headers),
     hops,
     receivingHop: hop,

@@ -9,6 +9,7 @@ import { unfound } from './classify.js';
 import type { Collector, Found, SeedFailure } from './collect.js';
 import { addressOf, domainOfAddress, messageId, mintToken, shuffle } from './message.js';
 import { createProviderSender, type ProviderSender } from './send.js';
+import { MAILBOX_PROVIDERS, type MailboxProvider } from './types.js';
 import {
   createTest,
   markInterruptedSends,
@@ -175,7 +176,7 @@ async function complete(
     const provider = providers.get(message.provider);
     const verdict = analyse(
       found.observation,
-      { messageId: message.messageId, fromAddress: message.fromAddress, sentAt: message.sentAt, providerIps: provider?.ips ?? [] },
+      { messageId: message.messageId, fromAddress: message.fromAddress, sentAt: message.sentAt, providerIps: provider?.ips ?? [], mailboxProvider: mailboxProviderOf(message) },
       { startedAt: test.startedAt, lateAfterMs: test.lateAfterMs },
     );
     let localAuth = null;
@@ -291,6 +292,11 @@ async function complete(
   return { test: { ...test, status: 'complete' }, interrupted: false };
 }
 
+/** The mailbox provider recorded with the message; a value from an older version we no longer know reads as `other`. */
+function mailboxProviderOf(message: MessageRow): MailboxProvider {
+  return (MAILBOX_PROVIDERS as readonly string[]).includes(message.mailboxProvider) ? (message.mailboxProvider as MailboxProvider) : 'other';
+}
+
 function withTimeout<T>(promise: Promise<T>, ms: number, otherwise: T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([promise, new Promise<T>((resolve) => (timer = setTimeout(() => resolve(otherwise), ms)))]).finally(() => clearTimeout(timer));
@@ -379,7 +385,13 @@ async function lookForLateArrivals(ctx: PlacementContext, currentTest: number): 
         found: async (found) => {
           const verdict = analyse(
             found.observation,
-            { messageId: message.messageId, fromAddress: message.fromAddress, sentAt: message.sentAt, providerIps: providers.get(message.provider)?.ips ?? [] },
+            {
+              messageId: message.messageId,
+              fromAddress: message.fromAddress,
+              sentAt: message.sentAt,
+              providerIps: providers.get(message.provider)?.ips ?? [],
+              mailboxProvider: mailboxProviderOf(message),
+            },
             { startedAt, lateAfterMs },
           );
           const localAuth = await verifyLocally(found.source, { hop: verdict.receivingHop, returnPath: verdict.returnPath }, ctx.resolver).catch(() => null);
