@@ -18,8 +18,8 @@ const under = (...domains: string[]) => domains.map((d) => new RegExp(`(^|\\.)${
 export const RECEIVERS: Record<Exclude<MailboxProvider, 'other'>, ReceiverProfile> = {
   gmail: { hosts: under('google.com'), authservIds: under('mx.google.com') },
   outlook: { hosts: under('outlook.com', 'office365.com', 'hotmail.com'), authservIds: under('outlook.com', 'office365.com'), withoutAuthservId: true },
-  // Yahoo's receiving hop is `by <internal IP> with SMTPs`; AOL runs on the same platform.
-  yahoo: { hosts: under('yahoo.com', 'aol.com', 'yahoodns.net'), authservIds: under('yahoo.com', 'aol.com') },
+  // Yahoo's receiving hop is `by <internal 10/8 address> with SMTPs`; AOL runs on the same platform.
+  yahoo: { hosts: [...under('yahoo.com', 'aol.com', 'yahoodns.net'), /^10\.\d+\.\d+\.\d+$/], authservIds: under('yahoo.com', 'aol.com') },
   // iCloud stamps one header per method: spf.icloud.com, dkim-verifier.icloud.com, dmarc.icloud.com, bimi.icloud.com.
   icloud: { hosts: under('icloud.com', 'apple.com', 'me.com'), authservIds: under('icloud.com', 'apple.com') },
   gmx: { hosts: under('gmx.net', 'gmx.com', 'gmx.de', 'web.de', 'ui-portal.de'), authservIds: under('gmx.net', 'gmx.com', 'gmx.de', 'web.de') },
@@ -33,12 +33,14 @@ export const RECEIVERS: Record<Exclude<MailboxProvider, 'other'>, ReceiverProfil
 export const matchesAny = (name: string | undefined, patterns: readonly RegExp[]) => name !== undefined && patterns.some((p) => p.test(name.toLowerCase()));
 
 /**
- * The profile for a seed: its configured mailbox provider's, or for `other` (a custom domain hosted
- * somewhere) the provider whose MTAs appear in the trace; undefined when nothing is recognised.
+ * The profile that vouches for the trace: the seed's mailbox provider's, or for `other` (a custom domain
+ * hosted somewhere) the provider whose MTAs appear in it; only when one of its MTAs really took the message,
+ * so a header naming the provider that came with mail it never received is not taken for its verdict.
  */
 export function receiverProfile(provider: MailboxProvider, byHosts: readonly (string | undefined)[]): ReceiverProfile | undefined {
-  if (provider !== 'other') return RECEIVERS[provider];
-  return Object.values(RECEIVERS).find((profile) => byHosts.some((host) => matchesAny(host, profile.hosts)));
+  const inTrace = (profile: ReceiverProfile) => byHosts.some((host) => matchesAny(host, profile.hosts));
+  if (provider !== 'other') return inTrace(RECEIVERS[provider]) ? RECEIVERS[provider] : undefined;
+  return Object.values(RECEIVERS).find(inTrace);
 }
 
 /** The parent domain of a host name (mx1.example.org → example.org); the name itself when it has two labels. */

@@ -6,6 +6,7 @@ import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 
 import { toMailauthResolver, type Resolver } from '../../src/dns/index.js';
 import { reverseName } from '../../src/dns/reverse.js';
+import { stamp } from './receiver-shapes.js';
 import { asSmtpError, listen, queueId, readAll, rfc5322Date, smtpError } from './smtp.js';
 import type { Endpoint, RecipientRule } from './types.js';
 
@@ -40,6 +41,7 @@ interface Delivery {
   recipients: string[];
   spamReasons: string[];
   delayMs: number;
+  rule: RecipientRule;
 }
 
 /**
@@ -104,12 +106,11 @@ export async function startMx(options: MxOptions): Promise<Mx> {
       (address) => rules.get(address.toLowerCase()) ?? {},
       dmarcFailed,
     );
-    for (const { recipients, spamReasons, delayMs } of deliveries) {
-      const headers = [
-        receivedHeader(client, { by: options.hostname, id, recipients, at: receivedAt }),
-        ...spamHeaders(spamReasons),
-        auth.headers.replace(/\r?\n$/, ''),
-      ];
+    for (const { recipients, spamReasons, delayMs, rule } of deliveries) {
+      const trace = rule.receiver
+        ? stamp(rule.receiver, { client, id, recipient: recipients[0] as string, at: receivedAt, mailFrom: from, auth })
+        : [receivedHeader(client, { by: options.hostname, id, recipients, at: receivedAt }), auth.headers.replace(/\r?\n$/, '')];
+      const headers = [...trace, ...spamHeaders(spamReasons), ...(rule.chineseJunk ? ['X-Test-Junk-Locale: zh-CN'] : []), ...(rule.upstream ?? [])];
       const raw = Buffer.concat([Buffer.from(`${headers.join('\r\n')}\r\n`), message]);
       if (delayMs > 0) deliverLater(from, recipients, raw, delayMs);
       else await deliver(from, recipients, raw);
@@ -158,8 +159,9 @@ function plan(recipients: string[], ruleFor: (address: string) => RecipientRule,
     if (rule.drop) continue;
     const spamReasons = [...(dmarcFailed ? ['DMARC_FAIL'] : []), ...(rule.spam ? ['FORCED_SPAM'] : [])];
     const delayMs = rule.delayMs ?? 0;
-    const key = `${spamReasons.join(',')}|${delayMs}`;
-    const group = groups.get(key) ?? { recipients: [], spamReasons, delayMs };
+    // A recipient with trace rules gets a transaction of its own, so the stamp can name it.
+    const key = rule.receiver || rule.upstream || rule.chineseJunk ? `own|${recipient}` : `${spamReasons.join(',')}|${delayMs}`;
+    const group = groups.get(key) ?? { recipients: [], spamReasons, delayMs, rule };
     group.recipients.push(recipient);
     groups.set(key, group);
   }
