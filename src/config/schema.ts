@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { CATALOGUE } from '../blocklists/catalogue.js';
 import { MAX_RANGE_ADDRESSES } from '../blocklists/targets.js';
 import { parseDuration } from './duration.js';
+import { appPasswordHint } from '../placement/conventions.js';
 import { MAILBOX_PROVIDERS } from '../placement/types.js';
 
 const duration = z
@@ -237,8 +238,11 @@ export const configSchema = z
       if (!names.has(name)) ctx.addIssue({ code: 'custom', path: ['placement', 'providers', i], message: `unknown provider "${name}"` });
     });
     config.seeds.forEach((s, i) => {
-      if (s.imap.pass === undefined && s.imap.oauth2 === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['seeds', i, 'imap'], message: 'needs either pass or oauth2' });
+      const hint = appPasswordHint(s.mailboxProvider);
+      if (hint && s.imap.oauth2 !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['seeds', i, 'imap', 'oauth2'], message: `not offered for ${s.mailboxProvider}: ${hint}; put it in imap.pass` });
+      } else if (s.imap.pass === undefined && s.imap.oauth2 === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['seeds', i, 'imap'], message: hint ? `needs pass: ${hint}` : 'needs either pass or oauth2' });
       }
     });
     config.blocklists.ips.forEach((ip, i) => {

@@ -12,6 +12,8 @@ import { resolveHost } from '../dns/address.js';
 import { resolverFetch } from './token-fetch.js';
 import { TEST_HEADER } from './message.js';
 import { retryDelay } from './backoff.js';
+import { appPasswordHint, isUnsafeLoginRefusal } from './conventions.js';
+import type { MailboxProvider } from './types.js';
 import { createTokenSource, TokenError, type FetchLike, type TokenSource } from './oauth2.js';
 
 /** One message we are waiting for in one seed mailbox. */
@@ -118,13 +120,20 @@ interface Session {
   close(): Promise<void>;
 }
 
-/** Why we could not read a mailbox, in words for the verdict; never a password or token. */
-export function describeImapError(error: unknown): { message: string; permanent: boolean } {
+/**
+ * Why we could not read a mailbox, in words for the verdict; never a password or token. For providers that
+ * take an app-specific code, a failed login says so.
+ */
+export function describeImapError(error: unknown, provider: MailboxProvider = 'other'): { message: string; permanent: boolean } {
   if (error instanceof TokenError) return { message: error.message, permanent: error.permanent };
   const e = error as { message?: string; code?: string; authenticationFailed?: boolean; responseText?: string; serverResponseCode?: string; response?: unknown };
+  const text = e.responseText ?? (typeof e.response === 'string' ? e.response : undefined);
   if (e.authenticationFailed) {
-    const text = e.responseText ?? (typeof e.response === 'string' ? e.response : undefined);
-    return { message: `IMAP login failed${text ? `: ${text}` : ''}`, permanent: true };
+    const hint = appPasswordHint(provider);
+    return { message: `IMAP login failed${text ? `: ${text}` : ''}${hint ? ` (${hint})` : ''}`, permanent: true };
+  }
+  if (isUnsafeLoginRefusal(text ?? e.message)) {
+    return { message: `the server refused to open a folder as an unsafe login (${text ?? e.message}); it wants the client identified with IMAP ID first`, permanent: true };
   }
   if (e.code) return { message: `IMAP connection failed: ${e.code}${e.message ? ` (${e.message})` : ''}`, permanent: false };
   return { message: `IMAP error: ${e.message ?? String(error)}`, permanent: false };
@@ -138,6 +147,8 @@ export function quotaHealth(storage: { usage?: number; limit?: number } | undefi
 }
 
 class PermanentSeedError extends Error {}
+
+const CLIENT_INFO = { name: 'inboxwatch', vendor: 'inboxwatch' };
 
 const IDLE_CONNECTION_LINGER_MS = 5 * 60_000;
 const CLOSE_GRACE_MS = 2_000;
@@ -200,6 +211,8 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
         auth,
         logger: false,
         disableAutoIdle: true,
+        // Sent as IMAP ID (RFC 2971) before and after login: NetEase refuses SELECT to clients that do not identify themselves.
+        clientInfo: CLIENT_INFO,
         connectionTimeout: 20_000,
         greetingTimeout: 20_000,
         ...extra,
@@ -472,7 +485,7 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
         if (watches.size > 0 && !closed) await waitForChange(client);
       } catch (error) {
         if (closed) break;
-        const described = error instanceof PermanentSeedError ? { message: error.message, permanent: true } : describeImapError(error);
+        const described = error instanceof PermanentSeedError ? { message: error.message, permanent: true } : describeImapError(error, seed.mailboxProvider);
         const failure: SeedFailure = { ...described, at: now() };
         // Logged when the seed starts failing or fails differently; every attempt still counts in seed health.
         const news = lastFailure?.message !== failure.message || lastFailure.permanent !== failure.permanent;

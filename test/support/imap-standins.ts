@@ -35,9 +35,10 @@ export interface ImapProxy {
 
 /**
  * A TCP proxy in front of the world's Dovecot. `requireId` answers SELECT/EXAMINE sent before IMAP ID
- * with the NO NetEase (163/126/yeah.net) gives such clients, without passing them on.
+ * with the NO NetEase (163/126/yeah.net) gives such clients, without passing them on; `hideSpecialUse`
+ * drops the special-use flags from LIST answers, as servers without SPECIAL-USE list folders.
  */
-export async function startImapProxy(target: { host: string; port: number }, options: { requireId?: boolean } = {}): Promise<ImapProxy> {
+export async function startImapProxy(target: { host: string; port: number }, options: { requireId?: boolean; hideSpecialUse?: boolean } = {}): Promise<ImapProxy> {
   let frozen = false;
   const seen: string[] = [];
   const sockets = new Set<Socket>();
@@ -49,8 +50,19 @@ export async function startImapProxy(target: { host: string; port: number }, opt
     let pending = '';
     client.on('error', () => upstream.destroy());
     upstream.on('error', () => client.destroy());
+    let fromServer = '';
     upstream.on('data', (data: Buffer) => {
-      if (!frozen) client.write(data);
+      if (frozen) return;
+      if (!options.hideSpecialUse) {
+        client.write(data);
+        return;
+      }
+      fromServer += data.toString('latin1');
+      const end = fromServer.lastIndexOf('\r\n');
+      if (end === -1) return;
+      const lines = fromServer.slice(0, end + 2);
+      fromServer = fromServer.slice(end + 2);
+      client.write(Buffer.from(lines.replace(/^(\* X?LIST \([^)]*)\)/gm, (_, flags: string) => `${flags.replace(/\s*\\(Junk|Trash|Sent|Drafts|Archive|All|Flagged)\b/gi, '')})`), 'latin1'));
     });
     client.on('data', (data: Buffer) => {
       if (frozen) return;
