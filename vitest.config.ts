@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // wrangler runs offline in the tests (local D1, workerd); it must not try to report usage.
+    env: { WRANGLER_SEND_METRICS: 'false' },
   },
 });

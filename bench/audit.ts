@@ -9,9 +9,10 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { auditDomains, type AuditTarget } from '../src/audit/runner.js';
+import { auditDomains, type AuditTarget } from '../src/audit/audit-domains.js';
 import { withCache } from '../src/dns/cache.js';
-import { createNodeResolver } from '../src/dns/node-resolver.js';
+import { createAresResolver } from '../src/node/ares-resolver.js';
+import { createMailauthToolkit } from '../src/node/mailauth-audit.js';
 import type { RecordType, Resolver } from '../src/dns/types.js';
 import { startDnsServer } from '../test/world/dns-server.js';
 
@@ -91,6 +92,7 @@ async function main() {
   const options = { servers: [dns.server], timeoutMs: 2000, tries: 2 };
   const targets: AuditTarget[] = Array.from({ length: DOMAINS }, (_, i) => ({ domain: `d${String(i).padStart(3, '0')}.${ORIGIN}`, selectors: ['s1'], sendingIps: [] }));
   const noPolicy = async () => ({ status: 404, contentType: undefined, body: '' });
+  const toolkit = createMailauthToolkit();
   try {
     console.log(`auditing ${DOMAINS} domains against NSD at ${dns.server} (Node ${process.version}), median of ${ROUNDS} rounds\n`);
     for (const concurrency of [1, 4, 16]) {
@@ -102,12 +104,12 @@ async function main() {
       let peak = 0;
       let checks = 0;
       for (let round = 0; round <= ROUNDS; round++) {
-        const recorder = recording(createNodeResolver(options));
+        const recorder = recording(createAresResolver(options));
         const resolver = withCache(recorder.resolver, { maxTtlMs: 300_000 });
         const started = performance.now();
-        const audits = await auditDomains(targets, { resolver, fetchPolicy: noPolicy, discoverSelectors: true, now: Date.now }, concurrency);
+        const audits = await auditDomains(targets, { resolver, fetchPolicy: noPolicy, toolkit, discoverSelectors: true, now: Date.now }, concurrency);
         const auditMs = performance.now() - started;
-        const bare = createNodeResolver(options);
+        const bare = createAresResolver(options);
         const loops: Array<[number, number]> = [];
         for (const workers of [...new Set([1, 8, 32, recorder.peak()])]) {
           const loopStart = performance.now();

@@ -13,8 +13,8 @@ import { batch } from 'dnsbl';
 import { checkBlocklists } from '../src/blocklists/check.js';
 import { selectLists } from '../src/blocklists/lists.js';
 import { parseTargets } from '../src/blocklists/targets.js';
-import { parseConfigText } from '../src/config/load.js';
-import { resolverForRun } from '../src/dns/index.js';
+import { parseConfigText } from '../src/config/parse.js';
+import { resolverForRun } from '../src/node/run-resolver.js';
 import type { RecordType, Resolver } from '../src/dns/types.js';
 import { startDnsServer } from '../test/world/dns-server.js';
 

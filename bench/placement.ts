@@ -16,14 +16,15 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import nodemailer from 'nodemailer';
 import { configSchema, type Config } from '../src/config/schema.js';
-import { resolverForRun } from '../src/dns/index.js';
+import { resolverForRun } from '../src/node/run-resolver.js';
 import { silentLogger } from '../src/log.js';
-import { collectorFor, completePlacementTest, createPlacementTest, type PlacementContext } from '../src/placement/index.js';
+import { createNodePlacementRuntime } from '../src/node/placement-runtime.js';
+import { completePlacementTest, createPlacementTest, type PlacementContext } from '../src/placement/index.js';
 import { composeMessage, TEST_HEADER } from '../src/placement/message.js';
 import { percentile } from '../src/placement/rates.js';
-import type { ProviderSender } from '../src/placement/send.js';
+import type { ProviderSender } from '../src/placement/mail-io.js';
 import { verdictsOf } from '../src/placement/store.js';
-import { openStore } from '../src/store/index.js';
+import { openStore } from '../src/node/sqlite-store.js';
 import { startWorld } from '../test/world/index.js';
 
 const SEEDS = 50;
@@ -95,7 +96,8 @@ async function measure(mode: Mode, to: Destination, round: number): Promise<numb
   });
   const db = await openStore(config.database);
   const resolver = resolverForRun(config.dns);
-  const collector = collectorFor({ config, db, resolver, log: silentLogger, idle: mode.idle });
+  const runtime = { ...createNodePlacementRuntime(), createSender: async () => direct };
+  const collector = runtime.openCollector({ config, db, resolver, log: silentLogger, idle: mode.idle });
   const accepted = new Map<string, number>();
   const deliveries: Promise<void>[] = [];
   // Stands in for a provider: delivers straight into Dovecot over LMTP at a random moment, noting when LMTP accepted.
@@ -119,7 +121,7 @@ async function measure(mode: Mode, to: Destination, round: number): Promise<numb
     },
     close() {},
   };
-  const ctx: PlacementContext = { config, db, resolver, log: silentLogger, now: Date.now, collector, createSender: async () => direct };
+  const ctx: PlacementContext = { config, db, resolver, log: silentLogger, now: Date.now, collector, runtime };
   try {
     // Warm up: every mailbox logged in and waiting, as in steady state.
     await Promise.all(

@@ -10,13 +10,12 @@ export interface Logger {
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 /**
- * One line per event on stderr: human-readable on a terminal, JSON otherwise so log collectors can
- * parse it. Callers pass only fields they own; configuration values never go in, so secrets cannot leak.
+ * One line per event: human-readable, or JSON so log collectors can parse it. Callers pass only fields
+ * they own; configuration values never go in, so secrets cannot leak.
  */
-export function createLogger(options: { level?: LogLevel; json?: boolean; write?: (line: string) => void } = {}): Logger {
+export function createLogger(options: { level?: LogLevel; json: boolean; write: (line: string) => void }): Logger {
   const min = ORDER[options.level ?? 'info'];
-  const json = options.json ?? !process.stderr.isTTY;
-  const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const { json, write } = options;
   const emit = (level: LogLevel, message: string, fields: Record<string, unknown> = {}) => {
     if (ORDER[level] < min) return;
     const time = new Date().toISOString();

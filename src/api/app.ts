@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ScheduledJob } from '../jobs/table.js';
 import type { Logger } from '../log.js';
 import type { Sql } from '../store/sql.js';
-import { bearerTokens, type ApiToken, type AuthVariables } from './auth.js';
+import { bearerTokens, type ApiToken, type AuthVariables } from './bearer-tokens.js';
 import { blocklistsRoutes } from './routes/blocklists.js';
 import { domainsRoutes } from './routes/domains.js';
 import { jobsRoutes } from './routes/jobs.js';

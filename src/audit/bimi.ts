@@ -1,8 +1,6 @@
-import type { DMARCResult, DNSResolver } from 'mailauth';
-import { bimi } from 'mailauth/lib/bimi/index.js';
-import { toMailauthResolver } from '../dns/mailauth-adapter.js';
 import type { Resolver } from '../dns/types.js';
 import type { DmarcRecord } from './dmarc-parse.js';
+import type { AuditToolkit } from './toolkit.js';
 import { check, type Check, type RecordSet } from './types.js';
 
 export interface BimiResult {
@@ -14,23 +12,14 @@ export interface BimiResult {
 export type DmarcForBimi = { known: true; record: DmarcRecord | undefined; effective: string | undefined } | { known: false };
 
 /**
- * The record lookup and its validation are mailauth's (the same code that decides BIMI for received mail);
- * it is handed a DMARC "pass" at enforcement, with the records it would otherwise look up itself, so it
- * looks the BIMI record up, and the enforcement verdict is ours.
+ * The record lookup and its validation are mailauth's (the same code that decides BIMI for received mail),
+ * through the runtime's toolkit; the enforcement verdict is ours.
  */
-export async function auditBimi(resolver: Resolver, domain: string, dmarcOutcome: Promise<DmarcForBimi>): Promise<BimiResult> {
+export async function auditBimi(resolver: Resolver, domain: string, dmarcOutcome: Promise<DmarcForBimi>, toolkit: AuditToolkit): Promise<BimiResult> {
   const name = `default._bimi.${domain}`;
-  const passed = {
-    status: { result: 'pass', header: { from: domain } },
-    domain,
-    policy: 'reject',
-    alignment: {},
-    record: { p: 'reject' },
-    orgRecord: false,
-  } as unknown as DMARCResult;
-  const [result, dmarc] = await Promise.all([bimi({ dmarc: passed, headers: { parsed: [] }, resolver: toMailauthResolver(resolver) as DNSResolver }), dmarcOutcome]);
-  const outcome = result ? result.status.result : 'none';
-  const comment = result ? (result.status.comment ?? '') : '';
+  const [result, dmarc] = await Promise.all([toolkit.lookupBimi(resolver, domain), dmarcOutcome]);
+  const outcome = result ? result.result : 'none';
+  const comment = result ? result.comment : '';
   const rr = result ? result.rr : undefined;
   const records = { bimi: { name, records: lookupFailed(outcome, comment) ? null : rr ? [rr] : [] } };
   const evidence = { name, record: rr ?? null, location: result ? (result.location ?? null) : null, authority: result ? (result.authority ?? null) : null };

@@ -1,6 +1,7 @@
-import { getPublicKey, parseTagValueRecord } from 'mailauth/lib/tools.js';
 import type { Resolver } from '../dns/types.js';
-import { lookupTxt, snapshotOf, type Lookup } from './dns.js';
+import { lookupTxt, snapshotOf, type Lookup } from './lookup.js';
+import { parseTagValueRecord } from './tag-value.js';
+import type { AuditToolkit } from './toolkit.js';
 import { check, type Check, type Json, type RecordSet } from './types.js';
 
 /**
@@ -50,7 +51,7 @@ export interface DkimResult {
   records: Record<string, RecordSet>;
 }
 
-export async function auditDkim(resolver: Resolver, domain: string, configured: readonly string[], discover: boolean): Promise<DkimResult> {
+export async function auditDkim(resolver: Resolver, domain: string, configured: readonly string[], discover: boolean, toolkit: AuditToolkit): Promise<DkimResult> {
   const wanted = new Set(configured);
   const selectors = [...new Set([...configured, ...(discover ? COMMON_SELECTORS : [])])];
   const keys = await Promise.all(
@@ -64,7 +65,7 @@ export async function auditDkim(resolver: Resolver, domain: string, configured: 
   const found = keys.filter((k) => k.record !== undefined);
   // Every selector tried is a record set, so a discovered key that later disappears shows up as removed.
   const records: Record<string, RecordSet> = Object.fromEntries(keys.map((key) => [`dkim:${key.selector}`, { name: key.name, records: snapshotOf(key.answer) }]));
-  const checks = [foundCheck(domain, keys, found), ...(await Promise.all(found.map((k) => keyCheck(k)))), testingCheck(found, keys.some((k) => !k.answer.ok))];
+  const checks = [foundCheck(domain, keys, found), ...(await Promise.all(found.map((k) => keyCheck(k, toolkit)))), testingCheck(found, keys.some((k) => !k.answer.ok))];
   return { checks, records };
 }
 
@@ -102,7 +103,7 @@ function foundCheck(domain: string, keys: SelectorKey[], found: SelectorKey[]): 
   });
 }
 
-async function keyCheck(key: SelectorKey): Promise<Check> {
+async function keyCheck(key: SelectorKey, toolkit: AuditToolkit): Promise<Check> {
   const record = key.record as string;
   const subject = key.selector;
   const tags = parseTagValueRecord(record).tags;
@@ -119,7 +120,7 @@ async function keyCheck(key: SelectorKey): Promise<Check> {
     });
   }
   try {
-    const parsed = await readKey(key.name, record);
+    const parsed = await toolkit.readDkimKey(key.name, record);
     const bits = parsed.modulusLength;
     const ed25519 = parsed.publicKey.includes('BEGIN PUBLIC KEY') && bits === undefined;
     evidence.bits = bits ?? null;
@@ -151,21 +152,6 @@ async function keyCheck(key: SelectorKey): Promise<Check> {
       evidence,
     });
   }
-}
-
-/** Parsed keys by record text: parsing a key is the costliest step of an audit and keys rarely change. */
-const parsedKeys = new Map<string, ReturnType<typeof getPublicKey>>();
-const MAX_PARSED_KEYS = 2000;
-
-/** mailauth reads the key exactly as its verifier will; the record is handed over rather than re-queried. */
-function readKey(name: string, record: string): ReturnType<typeof getPublicKey> {
-  let parsed = parsedKeys.get(record);
-  if (!parsed) {
-    parsed = getPublicKey('DKIM', name, 1, async () => [[record]]);
-    if (parsedKeys.size >= MAX_PARSED_KEYS) parsedKeys.delete(parsedKeys.keys().next().value as string);
-    parsedKeys.set(record, parsed);
-  }
-  return parsed;
 }
 
 function testingCheck(found: SelectorKey[], lookupsFailed: boolean): Check {

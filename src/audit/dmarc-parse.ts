@@ -1,4 +1,4 @@
-import { parseTagValueRecord } from 'mailauth/lib/tools.js';
+import { parseTagValueRecord } from './tag-value.js';
 
 export type Policy = 'none' | 'quarantine' | 'reject';
 

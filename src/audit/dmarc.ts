@@ -1,5 +1,5 @@
 import type { Resolver } from '../dns/types.js';
-import { lookupTxt, snapshotOf, type Lookup } from './dns.js';
+import { lookupTxt, snapshotOf, type Lookup } from './lookup.js';
 import { isDmarcRecord, parseDmarc, treeWalkTargets, type DmarcRecord, type Policy } from './dmarc-parse.js';
 import { check, type Check, type Json, type RecordSet } from './types.js';
 

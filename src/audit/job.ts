@@ -1,14 +1,20 @@
 import type { Resolver } from '../dns/types.js';
 import type { Job } from '../jobs/types.js';
-import { auditDomains } from './runner.js';
-import { createHttpsPolicyFetcher } from './mta-sts-fetch.js';
+import { auditDomains } from './audit-domains.js';
 import type { PolicyFetcher } from './mta-sts.js';
 import { pruneAudits, saveAudit } from './store.js';
 import { targetFor } from './targets.js';
+import type { AuditToolkit } from './toolkit.js';
 import { countStatuses } from './types.js';
 
-/** The scheduled audit of every configured domain; `fetcher` is replaceable so tests can serve a policy locally. */
-export function createAuditJob(options: { fetcher?: (context: { resolver: Resolver; timeoutMs: number }) => PolicyFetcher } = {}): Job {
+export interface AuditJobDeps {
+  /** Makes the run's MTA-STS policy fetcher; the runtime supplies its HTTPS client. */
+  policyFetcher: (context: { resolver: Resolver; timeoutMs: number }) => PolicyFetcher;
+  toolkit: AuditToolkit;
+}
+
+/** The scheduled audit of every configured domain. */
+export function createAuditJob(deps: AuditJobDeps): Job {
   return {
     name: 'audit',
     description: 'audit the DNS authentication of every configured domain and record record-set changes',
@@ -16,9 +22,8 @@ export function createAuditJob(options: { fetcher?: (context: { resolver: Resolv
     async run({ config, db, resolver, log, signal, now }) {
       const targets = config.domains.map((d) => targetFor(config, d.name));
       if (targets.length === 0) return { summary: 'no domains configured', details: { domains: [] } };
-      const makeFetcher = options.fetcher ?? createHttpsPolicyFetcher;
-      const fetchPolicy = makeFetcher({ resolver, timeoutMs: config.audit.policyTimeout });
-      const audits = await auditDomains(targets, { resolver, fetchPolicy, discoverSelectors: config.audit.discoverSelectors, now }, config.audit.concurrency, signal);
+      const fetchPolicy = deps.policyFetcher({ resolver, timeoutMs: config.audit.policyTimeout });
+      const audits = await auditDomains(targets, { resolver, fetchPolicy, toolkit: deps.toolkit, discoverSelectors: config.audit.discoverSelectors, now }, config.audit.concurrency, signal);
       const details = [];
       let findings = 0;
       let undetermined = 0;
@@ -44,5 +49,3 @@ export function createAuditJob(options: { fetcher?: (context: { resolver: Resolv
     },
   };
 }
-
-export const auditJob = createAuditJob();

@@ -1,7 +1,7 @@
-import { parsePolicy, validateMx } from 'mailauth/lib/mta-sts.js';
-import { parseTagValueRecord } from 'mailauth/lib/tools.js';
 import type { Resolver } from '../dns/types.js';
-import { lookupTxt, snapshotOf, type Lookup } from './dns.js';
+import { lookupTxt, snapshotOf, type Lookup } from './lookup.js';
+import { parseTagValueRecord } from './tag-value.js';
+import type { AuditToolkit, MtaStsPolicy } from './toolkit.js';
 import { check, type Check, type Json, type RecordSet } from './types.js';
 
 export const MTA_STS_IDS = ['mta_sts.record', 'mta_sts.policy'] as const;
@@ -28,7 +28,7 @@ export class PolicyFetchError extends Error {
   }
 }
 
-/** Fetches https://<host>/.well-known/mta-sts.txt. Node's implementation lives in mta-sts-fetch.ts. */
+/** Fetches https://<host>/.well-known/mta-sts.txt. Node's is src/node/mta-sts-https.ts. */
 export type PolicyFetcher = (host: string) => Promise<PolicyResponse>;
 
 export const POLICY_PATH = '/.well-known/mta-sts.txt';
@@ -78,7 +78,7 @@ export function mtaStsRecords(data: MtaStsData): Record<string, RecordSet> {
 }
 
 /** Judges the record and the policy; `mxHosts` undefined means the MX lookup failed. */
-export function judgeMtaSts(data: MtaStsData, mxHosts: string[] | undefined): Check[] {
+export function judgeMtaSts(data: MtaStsData, mxHosts: string[] | undefined, toolkit: AuditToolkit): Check[] {
   if (!data.answer.ok) {
     const message = `could not look up ${data.name}: ${data.answer.error}`;
     return MTA_STS_IDS.map((id) => check(id, 'error', message));
@@ -99,10 +99,10 @@ export function judgeMtaSts(data: MtaStsData, mxHosts: string[] | undefined): Ch
       check('mta_sts.policy', 'info', 'not applicable: the MTA-STS record is unusable'),
     ];
   }
-  return [check('mta_sts.record', 'pass', `MTA-STS record id=${data.id}`, { evidence }), policyCheck(data, mxHosts)];
+  return [check('mta_sts.record', 'pass', `MTA-STS record id=${data.id}`, { evidence }), policyCheck(data, mxHosts, toolkit)];
 }
 
-function policyCheck(data: MtaStsData, mxHosts: string[] | undefined): Check {
+function policyCheck(data: MtaStsData, mxHosts: string[] | undefined, toolkit: AuditToolkit): Check {
   const url = data.policyUrl;
   const fetched = data.fetched;
   if (!fetched) return check('mta_sts.policy', 'error', `the policy at ${url} was not fetched`);
@@ -123,9 +123,9 @@ function policyCheck(data: MtaStsData, mxHosts: string[] | undefined): Check {
       evidence,
     });
   }
-  let policy: ReturnType<typeof parsePolicy>;
+  let policy: MtaStsPolicy;
   try {
-    policy = parsePolicy(body);
+    policy = toolkit.parseMtaStsPolicy(body);
   } catch (error) {
     return check('mta_sts.policy', 'fail', `the policy at ${url} is invalid: ${(error as Error).message}`, {
       remediation: 'Write the policy as "version: STSv1", "mode: enforce|testing|none", one "mx:" line per MX pattern and "max_age: <seconds>", one per line.',
@@ -138,7 +138,7 @@ function policyCheck(data: MtaStsData, mxHosts: string[] | undefined): Check {
   evidence.mode = mode;
   evidence.maxAge = maxAge;
   evidence.mx = patterns;
-  const unmatched = mxHosts?.filter((host) => !validateMx(host, policy).valid) ?? [];
+  const unmatched = mxHosts?.filter((host) => !toolkit.mxMatchesPolicy(host, policy)) ?? [];
   evidence.unmatchedMx = unmatched;
   const problems: string[] = [];
   const summary = `mode ${mode}, max_age ${maxAge}s, mx ${patterns.join(', ') || '(none)'}`;

@@ -1,3 +1,4 @@
+import { allInChunks } from '../store/chunks.js';
 import type { Sql, Statement } from '../store/sql.js';
 import { diffRecordSets, type ChangeKind, type KnownSet, type RecordChange } from './changes.js';
 import { countStatuses, worstStatus, type Check, type CheckStatus, type DomainAudit, type Json } from './types.js';
@@ -180,7 +181,7 @@ export async function listAudits(db: Sql, domain: string, range: TimeRange): Pro
   );
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const checks = await db.all<CheckRow>(`SELECT * FROM audit_checks WHERE audit_id IN (${ids.map(() => '?').join(',')}) ORDER BY audit_id, seq`, ids);
+  const checks = await allInChunks(ids, (marks, slice) => db.all<CheckRow>(`SELECT * FROM audit_checks WHERE audit_id IN (${marks}) ORDER BY audit_id, seq`, slice));
   return rows.map((row) => ({ ...toAudit(row), checks: checks.filter((c) => c.audit_id === row.id).map(toCheck) }));
 }
 

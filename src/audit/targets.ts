@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import type { AuditTarget } from './runner.js';
+import type { AuditTarget } from './audit-domains.js';
 
 const isUnder = (name: string, domain: string) => name === domain || name.endsWith(`.${domain}`);
 

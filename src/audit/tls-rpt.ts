@@ -1,6 +1,6 @@
-import { parseTagValueRecord } from 'mailauth/lib/tools.js';
 import type { Resolver } from '../dns/types.js';
-import { lookupTxt, snapshotOf } from './dns.js';
+import { lookupTxt, snapshotOf } from './lookup.js';
+import { parseTagValueRecord } from './tag-value.js';
 import { check, type Check, type RecordSet } from './types.js';
 
 export interface TlsRptResult {

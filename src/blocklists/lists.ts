@@ -1,5 +1,5 @@
 import type { BlocklistsConfig, CustomListConfig } from '../config/schema.js';
-import { CATALOGUE, defaultZones } from './catalogue.js';
+import { CATALOGUE, defaultZones } from '../config/blocklist-catalogue.js';
 import type { CodeRule, ListDefinition } from './types.js';
 
 /** A list as one sweep uses it: its definition and the zone its queries actually go to. */

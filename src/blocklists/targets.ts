@@ -1,12 +1,11 @@
 import ipaddr from 'ipaddr.js';
 import { getDomain } from 'tldts';
+import { MAX_RANGE_ADDRESSES } from '../config/schema.js';
 import { reverseAddress } from '../dns/reverse.js';
 import type { ListDefinition } from './types.js';
 
 export type Target = { kind: 'ip'; value: string; family: 4 | 6 } | { kind: 'domain'; value: string };
 
-/** A /20 of IPv4 or a /116 of IPv6: enough for any sending pool, small enough to sweep every half hour. */
-export const MAX_RANGE_ADDRESSES = 4096;
 
 export class TargetError extends Error {
   constructor(

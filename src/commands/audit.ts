@@ -1,11 +1,12 @@
 import { isIP } from 'node:net';
 import type { Command } from 'commander';
-import { auditDomains } from '../audit/runner.js';
-import { createHttpsPolicyFetcher } from '../audit/mta-sts-fetch.js';
+import { auditDomains } from '../audit/audit-domains.js';
+import { createMailauthToolkit } from '../node/mailauth-audit.js';
+import { createHttpsPolicyFetcher } from '../node/mta-sts-https.js';
 import { gateOutcome, renderReport, reportJson } from '../audit/render.js';
 import { targetFor } from '../audit/targets.js';
 import { domainName } from '../config/schema.js';
-import { resolverForRun } from '../dns/index.js';
+import { resolverForRun } from '../node/run-resolver.js';
 import { configFor, EXIT, UsageError } from './context.js';
 
 interface AuditOptions {
@@ -42,6 +43,7 @@ export function registerAudit(program: Command): void {
       const deps = {
         resolver,
         fetchPolicy: createHttpsPolicyFetcher({ resolver, timeoutMs: config.audit.policyTimeout }),
+        toolkit: createMailauthToolkit(),
         discoverSelectors: options.discover && config.audit.discoverSelectors,
         now: Date.now,
       };

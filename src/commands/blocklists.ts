@@ -3,7 +3,7 @@ import { checkBlocklists, configuredTargets } from '../blocklists/check.js';
 import { UnknownZoneError } from '../blocklists/lists.js';
 import { TargetError } from '../blocklists/targets.js';
 import type { CheckResult, ListHealth } from '../blocklists/types.js';
-import { resolverForRun } from '../dns/index.js';
+import { resolverForRun } from '../node/run-resolver.js';
 import { configFor, EXIT, UsageError } from './context.js';
 
 interface Options {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { loadConfig, type LoadedConfig } from '../config/load.js';
-import { createLogger, type Logger } from '../log.js';
+import { loadConfig, type LoadedConfig } from '../node/config-file.js';
+import type { Logger } from '../log.js';
+import { stderrLogger } from '../node/stderr-logger.js';
 
 /**
  * Exit statuses every command shares: 0 done, 1 a finding or a failure, 2 the call itself was wrong,
@@ -29,5 +30,5 @@ export function configFor(command: Command): LoadedConfig {
 }
 
 export function loggerFor(command: Command): Logger {
-  return createLogger({ level: globalOptions(command).verbose ? 'debug' : 'info' });
+  return stderrLogger(globalOptions(command).verbose ? 'debug' : 'info');
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { jobTable } from '../jobs/table.js';
+import { createNodeRuntime } from '../node/root.js';
 import { configFor } from './context.js';
 
 export function registerJobs(program: Command): void {
@@ -8,7 +9,7 @@ export function registerJobs(program: Command): void {
     .description('list the jobs and their schedules')
     .action((_options, command: Command) => {
       const { config } = configFor(command);
-      for (const { job, schedule, idleReason } of jobTable(config)) {
+      for (const { job, schedule, idleReason } of jobTable(config, createNodeRuntime(config).jobs)) {
         const when = schedule ?? (idleReason ? `idle: ${idleReason}` : 'on demand');
         process.stdout.write(`${job.name.padEnd(12)} ${when.padEnd(32)} ${job.description}\n`);
       }

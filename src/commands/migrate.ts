@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { migrate } from '../store/migrate.js';
-import { openSqlite } from '../store/sqlite.js';
+import { migrate } from '../node/sqlite-migrate.js';
+import { openSqlite } from '../node/sqlite-store.js';
 import { configFor } from './context.js';
 
 export function registerMigrate(program: Command): void {

@@ -1,24 +1,27 @@
 import type { Command } from 'commander';
-import { createJobRunner } from '../jobs/runner.js';
-import { findJob, JOBS } from '../jobs/table.js';
-import { openStore } from '../store/index.js';
+import { createJobRunner } from '../jobs/job-runner.js';
+import { findJob } from '../jobs/table.js';
+import { JOB_NAMES } from '../node/job-names.js';
+import { createNodeRuntime } from '../node/root.js';
+import { openStore } from '../node/sqlite-store.js';
 import { markInterrupted } from '../store/runs.js';
 import { configFor, EXIT, loggerFor, UsageError } from './context.js';
 
 export function registerRun(program: Command): void {
   program
     .command('run')
-    .description(`run one job now and print its result (jobs: ${JOBS.map((j) => j.name).join(', ')})`)
+    .description(`run one job now and print its result (jobs: ${JOB_NAMES.join(', ')})`)
     .argument('<job>', 'the job to run')
     .option('--json', 'print the run and its result as JSON')
     .action(async (name: string, options: { json?: boolean }, command: Command) => {
-      const job = findJob(name);
-      if (!job) throw new UsageError(`unknown job "${name}"; jobs are ${JOBS.map((j) => j.name).join(', ')}`);
       const { config } = configFor(command);
+      const runtime = createNodeRuntime(config);
+      const job = findJob(name, runtime.jobs);
+      if (!job) throw new UsageError(`unknown job "${name}"; jobs are ${JOB_NAMES.join(', ')}`);
       const log = loggerFor(command);
       const db = await openStore(config.database);
       await markInterrupted(db, Date.now(), 'the process stopped before the run finished');
-      const runner = createJobRunner({ config, db, log });
+      const runner = createJobRunner({ config, db, log, resolver: runtime.resolver });
       const stop = () => void runner.shutdown(5_000).then(() => db.close()).then(() => process.exit(EXIT.failure));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { startServer } from '../node/serve.js';
+import { startServer } from '../node/server.js';
 import { configFor, EXIT, loggerFor } from './context.js';
 
 export function registerServe(program: Command): void {

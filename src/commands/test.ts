@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { parseDuration } from '../config/duration.js';
-import { resolverForRun } from '../dns/index.js';
+import { createNodePlacementRuntime } from '../node/placement-runtime.js';
+import { resolverForRun } from '../node/run-resolver.js';
 import {
-  collectorFor,
   completePlacementTest,
   createPlacementTest,
   PlanError,
@@ -13,7 +13,7 @@ import {
   type TestReport,
 } from '../placement/index.js';
 import { unfinishedTests } from '../placement/store.js';
-import { openStore } from '../store/index.js';
+import { openStore } from '../node/sqlite-store.js';
 import { configFor, EXIT, loggerFor, UsageError } from './context.js';
 
 interface TestOptions {
@@ -40,12 +40,13 @@ export function registerTest(program: Command): void {
       const log = loggerFor(command);
       const db = await openStore(config.database);
       const resolver = resolverForRun(config.dns);
-      const collector = collectorFor({ config, db, resolver, log });
+      const runtime = createNodePlacementRuntime();
+      const collector = runtime.openCollector({ config, db, resolver, log });
       const controller = new AbortController();
       const stop = () => controller.abort();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-      const ctx: PlacementContext = { config, db, resolver, log, now: Date.now, collector, signal: controller.signal };
+      const ctx: PlacementContext = { config, db, resolver, log, now: Date.now, collector, runtime, signal: controller.signal };
       const live = !options.json && process.stdout.isTTY ? liveView() : undefined;
       try {
         const tests = options.resume

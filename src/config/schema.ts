@@ -1,8 +1,7 @@
-import { isIP } from 'node:net';
-import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
-import { CATALOGUE } from '../blocklists/catalogue.js';
-import { MAX_RANGE_ADDRESSES } from '../blocklists/targets.js';
+import { ipFamily } from '../dns/address.js';
+import { CATALOGUE } from './blocklist-catalogue.js';
+import { isValidCron } from './cron.js';
 import { parseDuration } from './duration.js';
 import { appPasswordHint } from '../placement/conventions.js';
 import { MAILBOX_PROVIDERS } from '../placement/types.js';
@@ -19,15 +18,18 @@ const duration = z
   });
 
 const port = z.number().int().min(1).max(65535);
-const hostname = z.string().min(1);
-const cron = z.string().refine((expr) => validateCron(expr), { message: 'expected a cron expression such as "*/30 * * * *"' });
+/** A /20 of IPv4 or a /116 of IPv6: enough for any sending pool, small enough to sweep every half hour. */
+export const MAX_RANGE_ADDRESSES = 4096;
 
-const ipAddress = z.string().refine((ip) => isIP(ip) !== 0, { message: 'expected an IPv4 or IPv6 address' });
+const hostname = z.string().min(1);
+const cron = z.string().refine((expr) => isValidCron(expr), { message: 'expected a cron expression such as "*/30 * * * *"' });
+
+const ipAddress = z.string().refine((ip) => ipFamily(ip) !== 0, { message: 'expected an IPv4 or IPv6 address' });
 const ipOrCidr = z.string().refine(
   (value) => {
     const [ip, bits, extra] = value.split('/');
     if (extra !== undefined || ip === undefined) return false;
-    const family = isIP(ip);
+    const family = ipFamily(ip);
     if (family === 0) return false;
     if (bits === undefined) return true;
     const n = Number(bits);
@@ -115,7 +117,7 @@ const domain = z.strictObject({
 
 const codeEffect = z.enum(['listed', 'policy', 'allow', 'error']);
 const blocklistCode = z.union([z.string().min(1), z.strictObject({ meaning: z.string().min(1), effect: codeEffect.default('listed') })]);
-const ipv4Cidr = z.string().refine((value) => /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(value) && isIP(value.split('/')[0] ?? '') === 4, {
+const ipv4Cidr = z.string().refine((value) => /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(value) && ipFamily(value.split('/')[0] ?? '') === 4, {
   message: 'expected an IPv4 range such as 127.0.0.0/8',
 });
 
@@ -138,7 +140,7 @@ const customList = z
     for (const key of Object.keys(list.codes)) {
       const ok = list.bitmask
         ? /^\d+$/.test(key) && [1, 2, 4, 8, 16, 32, 64, 128].includes(Number(key))
-        : isIP(key) === 4 || /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(key);
+        : ipFamily(key) === 4 || /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(key);
       if (!ok) {
         ctx.addIssue({
           code: 'custom',
@@ -278,7 +280,7 @@ export type CustomListConfig = BlocklistsConfig['custom'][number];
 function rangeSize(value: string): number {
   const [ip = '', bits] = value.split('/');
   if (bits === undefined) return 1;
-  return 2 ** Math.min((isIP(ip) === 4 ? 32 : 128) - Number(bits), 64);
+  return 2 ** Math.min((ipFamily(ip) === 4 ? 32 : 128) - Number(bits), 64);
 }
 
 function knownZones(): string[] {

@@ -1,12 +1,5 @@
-import { auditJob } from '../audit/job.js';
-import { blocklistsJob } from '../blocklists/job.js';
 import type { Config } from '../config/schema.js';
-import { placementJob } from '../placement/job.js';
-import { housekeepingJob } from './housekeeping.js';
 import type { Job } from './types.js';
-
-/** Every job inboxwatch knows. Feature jobs (audit, blocklists, placement) register here. */
-export const JOBS: readonly Job[] = [housekeepingJob, auditJob, blocklistsJob, placementJob];
 
 export interface ScheduledJob {
   job: Job;
@@ -16,7 +9,8 @@ export interface ScheduledJob {
   idleReason: string | undefined;
 }
 
-export function jobTable(config: Config, jobs: readonly Job[] = JOBS): ScheduledJob[] {
+/** The jobs a runtime assembled, each with its schedule under this configuration. */
+export function jobTable(config: Config, jobs: readonly Job[]): ScheduledJob[] {
   const schedules = config.schedules as Record<string, string | undefined>;
   return jobs.map((job) => {
     const configured = schedules[job.name];
@@ -25,6 +19,6 @@ export function jobTable(config: Config, jobs: readonly Job[] = JOBS): Scheduled
   });
 }
 
-export function findJob(name: string, jobs: readonly Job[] = JOBS): Job | undefined {
+export function findJob(name: string, jobs: readonly Job[]): Job | undefined {
   return jobs.find((job) => job.name === name);
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { ApiToken } from '../api/auth.js';
+import type { ApiToken } from '../api/bearer-tokens.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 

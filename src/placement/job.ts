@@ -1,8 +1,7 @@
 import type { Job } from '../jobs/types.js';
-import { collectorFor } from './index.js';
-import { completePlacementTest, createPlacementTest, isActive, type PlacementContext } from './lifecycle.js';
+import { completePlacementTest, createPlacementTest, type PlacementContext } from './lifecycle.js';
 import { testReport, type TestReport } from './report.js';
-import { sharedCollector } from './service.js';
+import type { PlacementRuntime } from './runtime.js';
 import { unfinishedTests } from './store.js';
 import type { Placement } from './types.js';
 
@@ -23,28 +22,30 @@ export function summariseReport(report: TestReport): string {
  * Scheduled placement test: finishes any test a restart interrupted (without re-sending), then runs a
  * new one through the configured providers, looking again for messages earlier tests reported missing.
  */
-export const placementJob: Job = {
-  name: 'placement',
-  description: 'send a seed test through every provider and record where each message lands',
-  idleReason: (config) => (config.providers.length === 0 ? 'no providers configured' : config.seeds.length === 0 ? 'no seeds configured' : undefined),
-  async run(jobContext) {
-    // Under `serve` the mailbox connections outlive the run; alone (`inboxwatch run`) they last as long as it.
-    const shared = sharedCollector();
-    const collector = shared ?? collectorFor(jobContext);
-    const ctx: PlacementContext = { ...jobContext, collector };
-    try {
-      const resumed = (await unfinishedTests(ctx.db)).filter((test) => !isActive(test.id));
-      const fresh = await createPlacementTest(ctx, { trigger: 'schedule' });
-      const outcomes = await Promise.all([
-        ...resumed.map((test) => completePlacementTest(ctx, test)),
-        completePlacementTest(ctx, fresh, { alsoLookFor: true }),
-      ]);
-      const reports = await Promise.all(outcomes.map((o) => testReport(ctx.db, o.test.id)));
-      const done = reports.filter((r): r is TestReport => r !== undefined);
-      const summary = done.map(summariseReport).join('; ');
-      return { summary: resumed.length > 0 ? `${summary} (${resumed.length} resumed)` : summary, details: done };
-    } finally {
-      if (!shared) await collector.close();
-    }
-  },
-};
+export function createPlacementJob(runtime: PlacementRuntime): Job {
+  return {
+    name: 'placement',
+    description: 'send a seed test through every provider and record where each message lands',
+    idleReason: (config) => (config.providers.length === 0 ? 'no providers configured' : config.seeds.length === 0 ? 'no seeds configured' : undefined),
+    async run(jobContext) {
+      // Under `serve` the mailbox connections outlive the run; alone (`inboxwatch run`) they last as long as it.
+      const shared = runtime.shared;
+      const collector = shared ?? runtime.openCollector(jobContext);
+      const ctx: PlacementContext = { ...jobContext, collector, runtime };
+      try {
+        const resumed = (await unfinishedTests(ctx.db)).filter((test) => !runtime.active.has(test.id));
+        const fresh = await createPlacementTest(ctx, { trigger: 'schedule' });
+        const outcomes = await Promise.all([
+          ...resumed.map((test) => completePlacementTest(ctx, test)),
+          completePlacementTest(ctx, fresh, { alsoLookFor: true }),
+        ]);
+        const reports = await Promise.all(outcomes.map((o) => testReport(ctx.db, o.test.id)));
+        const done = reports.filter((r): r is TestReport => r !== undefined);
+        const summary = done.map(summariseReport).join('; ');
+        return { summary: resumed.length > 0 ? `${summary} (${resumed.length} resumed)` : summary, details: done };
+      } finally {
+        if (!shared) await collector.close();
+      }
+    },
+  };
+}

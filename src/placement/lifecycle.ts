@@ -1,14 +1,12 @@
-import { randomBytes as nodeRandomBytes, randomInt } from 'node:crypto';
 import type { Config, ProviderConfig, SeedConfig } from '../config/schema.js';
 import type { Resolver } from '../dns/types.js';
 import type { Logger } from '../log.js';
 import type { Sql } from '../store/sql.js';
 import { analyse } from './analyse.js';
-import { verifyLocally } from './auth.js';
 import { unfound } from './classify.js';
-import type { Collector, Found, SeedFailure } from './collect.js';
+import type { Collector, Found, ProviderSender, SeedFailure } from './mail-io.js';
+import type { PlacementRuntime } from './runtime.js';
 import { addressOf, domainOfAddress, messageId, mintToken, shuffle } from './message.js';
-import { createProviderSender, type ProviderSender } from './send.js';
 import { MAILBOX_PROVIDERS, type MailboxProvider } from './types.js';
 import {
   createTest,
@@ -35,9 +33,10 @@ export interface PlacementContext {
   collector: Collector;
   /** Aborted on shutdown: stop waiting, leave the test to be resumed. */
   signal?: AbortSignal;
+  /** The process's mail adapters and the tests it is completing. */
+  runtime: PlacementRuntime;
   random?: () => number;
   randomBytes?: (size: number) => Uint8Array;
-  createSender?: (provider: ProviderConfig, resolver: Resolver) => Promise<ProviderSender>;
 }
 
 export interface Progress {
@@ -75,7 +74,7 @@ export async function createPlacementTest(
   const providers = chooseProviders(ctx.config, options.providers);
   if (providers.length === 0) throw new PlanError('no providers configured');
   if (ctx.config.seeds.length === 0) throw new PlanError('no seeds configured');
-  const token = mintToken((ctx.randomBytes ?? nodeRandomBytes)(20));
+  const token = mintToken((ctx.randomBytes ?? randomBytes)(20));
   const startedAt = ctx.now();
   const timeoutMs = options.timeoutMs ?? ctx.config.placement.timeout;
   const planned = providers.flatMap((provider) =>
@@ -94,15 +93,19 @@ export async function createPlacementTest(
     deadlineAt: startedAt + timeoutMs,
     lateAfterMs: Math.min(ctx.config.placement.lateAfter, timeoutMs),
     providers: providers.map((p) => p.name),
-    messages: shuffle(planned, ctx.random ?? (() => randomInt(2 ** 47) / 2 ** 47)),
+    messages: shuffle(planned, ctx.random ?? randomFraction),
   });
 }
 
 const SEND_CONCURRENCY = 4;
 
-/** Tests being completed in this process, so a job run does not take up one that start-up is resuming. */
-const active = new Set<number>();
-export const isActive = (testId: number) => active.has(testId);
+const randomBytes = (size: number): Uint8Array => crypto.getRandomValues(new Uint8Array(size));
+
+/** Uniform in [0, 1) from 48 bits of the platform CSPRNG (WebCrypto, on Node and Workers alike). */
+function randomFraction(): number {
+  const [high = 0, low = 0] = crypto.getRandomValues(new Uint32Array(2));
+  return (high * 2 ** 16 + (low >>> 16)) / 2 ** 48;
+}
 
 /**
  * Sends what is unsent, collects until every message has a verdict or the deadline passes, and records
@@ -114,6 +117,7 @@ export async function completePlacementTest(
   test: TestRow,
   options: { onProgress?: (progress: Progress) => void; alsoLookFor?: boolean } = {},
 ): Promise<{ test: TestRow; interrupted: boolean }> {
+  const { active } = ctx.runtime;
   if (active.has(test.id)) throw new Error(`test ${test.id} is already being completed`);
   active.add(test.id);
   try {
@@ -181,7 +185,7 @@ async function complete(
     );
     let localAuth = null;
     try {
-      localAuth = await verifyLocally(found.source, { hop: verdict.receivingHop, returnPath: verdict.returnPath }, ctx.resolver);
+      localAuth = await ctx.runtime.verifyLocally(found.source, { hop: verdict.receivingHop, returnPath: verdict.returnPath }, ctx.resolver);
     } catch (error) {
       log.warn('could not verify the message ourselves', { seed: message.seed, provider: message.provider, error: (error as Error).message });
     }
@@ -298,7 +302,7 @@ function mailboxProviderOf(message: MessageRow): MailboxProvider {
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, otherwise: T): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   return Promise.race([promise, new Promise<T>((resolve) => (timer = setTimeout(() => resolve(otherwise), ms)))]).finally(() => clearTimeout(timer));
 }
 
@@ -318,7 +322,7 @@ async function sendPending(
     let sender = senders.get(name);
     if (!sender) {
       const provider = providers.get(name);
-      sender = provider ? (ctx.createSender ?? createProviderSender)(provider, ctx.resolver) : Promise.reject(new Error(`provider ${name} is no longer configured`));
+      sender = provider ? ctx.runtime.createSender(provider, ctx.resolver) : Promise.reject(new Error(`provider ${name} is no longer configured`));
       sender.catch(() => undefined);
       senders.set(name, sender);
     }
@@ -394,7 +398,7 @@ async function lookForLateArrivals(ctx: PlacementContext, currentTest: number): 
             },
             { startedAt, lateAfterMs },
           );
-          const localAuth = await verifyLocally(found.source, { hop: verdict.receivingHop, returnPath: verdict.returnPath }, ctx.resolver).catch(() => null);
+          const localAuth = await ctx.runtime.verifyLocally(found.source, { hop: verdict.receivingHop, returnPath: verdict.returnPath }, ctx.resolver).catch(() => null);
           await saveVerdict(ctx.db, { message, testStartedAt: startedAt, decidedAt: ctx.now(), found: { ...verdict, late: true }, localAuth });
           ctx.log.info('a message missing from an earlier test arrived late', { test: message.testId, seed: message.seed, provider: message.provider });
         },

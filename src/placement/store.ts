@@ -1,3 +1,4 @@
+import { allInChunks } from '../store/chunks.js';
 import type { Sql, Statement } from '../store/sql.js';
 import type { FoundVerdict } from './analyse.js';
 import type { SendStatus } from './classify.js';
@@ -333,11 +334,12 @@ export async function listTests(db: Sql, options: { limit: number; before?: numb
   ]);
   if (tests.length === 0) return [];
   const ids = tests.map((t) => t.id);
-  const marks = ids.map(() => '?').join(',');
-  const counts = await db.all<{ test_id: number; placement: Placement | null; n: number }>(
-    `SELECT m.test_id, v.placement, COUNT(*) AS n FROM messages m LEFT JOIN verdicts v ON v.message_id = m.id
-      WHERE m.test_id IN (${marks}) GROUP BY m.test_id, v.placement`,
-    ids,
+  const counts = await allInChunks(ids, (marks, slice) =>
+    db.all<{ test_id: number; placement: Placement | null; n: number }>(
+      `SELECT m.test_id, v.placement, COUNT(*) AS n FROM messages m LEFT JOIN verdicts v ON v.message_id = m.id
+        WHERE m.test_id IN (${marks}) GROUP BY m.test_id, v.placement`,
+      slice,
+    ),
   );
   return tests.map((t) => {
     const mine = counts.filter((c) => c.test_id === t.id);

@@ -5,9 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app.js';
 import { jobTable } from '../../src/jobs/table.js';
-import { loadConfig } from '../../src/config/load.js';
+import { loadConfig } from '../../src/node/config-file.js';
+import { createNodeRuntime } from '../../src/node/root.js';
 import { silentLogger } from '../../src/log.js';
-import { openStore } from '../../src/store/index.js';
+import { openStore } from '../../src/node/sqlite-store.js';
 import { runCli } from '../support/cli.js';
 import { startDnsServer, type DnsServer } from '../world/dns-server.js';
 import { world } from '../world/context.js';
@@ -126,7 +127,7 @@ describe('the audit job, snapshots, change events and the API', () => {
     const db = await openStore(config.database);
     try {
       const token = 'audit-viewer-token-0123456789';
-      const app = createApp({ db, tokens: [{ name: 'viewer', token, role: 'viewer' }], jobs: jobTable(config), log: silentLogger });
+      const app = createApp({ db, tokens: [{ name: 'viewer', token, role: 'viewer' }], jobs: jobTable(config, createNodeRuntime(config).jobs), log: silentLogger });
       const get = async (path: string) => {
         const response = await app.request(path, { headers: { authorization: `Bearer ${token}` } });
         return { status: response.status, body: (await response.json()) as Record<string, unknown> };

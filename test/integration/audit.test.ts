@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DKIM_IDS } from '../../src/audit/dkim.js';
 import { DMARC_IDS } from '../../src/audit/dmarc.js';
-import { createHttpsPolicyFetcher } from '../../src/audit/mta-sts-fetch.js';
+import { createHttpsPolicyFetcher } from '../../src/node/mta-sts-https.js';
 import { MTA_STS_IDS } from '../../src/audit/mta-sts.js';
 import { MX_IDS } from '../../src/audit/mx.js';
-import { auditDomain, type AuditTarget } from '../../src/audit/runner.js';
+import { auditDomain, type AuditTarget } from '../../src/audit/audit-domains.js';
 import { SPF_IDS } from '../../src/audit/spf.js';
 import type { Check, CheckStatus, DomainAudit } from '../../src/audit/types.js';
-import { resolverForRun } from '../../src/dns/index.js';
+import { createMailauthToolkit } from '../../src/node/mailauth-audit.js';
+import { resolverForRun } from '../../src/node/run-resolver.js';
 import { AUDIT_CA, startPolicyServer, type PolicyServer } from '../support/mta-sts-server.js';
 import { world } from '../world/context.js';
 
@@ -39,7 +40,7 @@ async function audit(domain: string, options: Partial<AuditTarget> & { dnsServer
   const r = resolver(options.dnsServer, options.timeoutMs);
   const result = await auditDomain(
     { domain, selectors: options.selectors ?? [], sendingIps: options.sendingIps ?? [] },
-    { resolver: r, fetchPolicy: createHttpsPolicyFetcher({ resolver: r, timeoutMs: 3000, port: server.port, ca: AUDIT_CA }), discoverSelectors: true, now: Date.now },
+    { resolver: r, fetchPolicy: createHttpsPolicyFetcher({ resolver: r, timeoutMs: 3000, port: server.port, ca: AUDIT_CA }), discoverSelectors: true, now: Date.now, toolkit: createMailauthToolkit() },
   );
   for (const c of result.checks) {
     if (!seen.has(c.id)) seen.set(c.id, new Set());

@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app.js';
-import { blocklistsJob } from '../../src/blocklists/job.js';
+import { createBlocklistsJob } from '../../src/blocklists/job.js';
 import { listEvents, listStatuses } from '../../src/blocklists/store.js';
-import { parseConfigText } from '../../src/config/load.js';
-import { createJobRunner } from '../../src/jobs/runner.js';
+import { parseConfigText } from '../../src/config/parse.js';
+import { createJobRunner } from '../../src/jobs/job-runner.js';
 import { jobTable } from '../../src/jobs/table.js';
 import { silentLogger } from '../../src/log.js';
-import { openStore } from '../../src/store/index.js';
+import { createNodeRuntime } from '../../src/node/root.js';
+import { openStore } from '../../src/node/sqlite-store.js';
 import type { Sql } from '../../src/store/sql.js';
 import { runCli } from '../support/cli.js';
 import { world } from '../world/context.js';
@@ -29,8 +30,9 @@ describe('the blocklists job', () => {
   let clock = 1_000_000;
   const sweepWith = async (server: string) => {
     clock += 1_800_000;
-    const runner = createJobRunner({ config: configFor(server), db, log: silentLogger, now: () => clock });
-    const outcome = await runner.run(blocklistsJob, 'manual');
+    const config = configFor(server);
+    const runner = createJobRunner({ config, db, log: silentLogger, now: () => clock, resolver: createNodeRuntime(config).resolver });
+    const outcome = await runner.run(createBlocklistsJob(), 'manual');
     expect(outcome.run.status).toBe('ok');
     return outcome;
   };
@@ -73,7 +75,7 @@ describe('the blocklists job', () => {
   it('serves the matrix and the events over the API', async () => {
     const token = 'blocklists-test-token-0123456789';
     const config = configFor(world().dns.server);
-    const app = createApp({ db, tokens: [{ name: 'test', token, role: 'viewer' }], jobs: jobTable(config), log: silentLogger });
+    const app = createApp({ db, tokens: [{ name: 'test', token, role: 'viewer' }], jobs: jobTable(config, createNodeRuntime(config).jobs), log: silentLogger });
     const get = (path: string) => app.request(path, { headers: { authorization: `Bearer ${token}` } });
     const matrix = (await (await get('/api/blocklists')).json()) as { statuses: Array<{ target: string; status: string }>; health: Array<{ zone: string; healthy: boolean }> };
     expect(matrix.statuses.map((s) => `${s.target} ${s.status}`)).toEqual(['192.0.2.2 listed', '192.0.2.3 listed', '192.0.2.4 listed', '192.0.2.5 clean']);

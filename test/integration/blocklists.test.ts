@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkBlocklists } from '../../src/blocklists/check.js';
 import type { CheckResult } from '../../src/blocklists/types.js';
-import { parseConfigText } from '../../src/config/load.js';
-import { resolverForRun } from '../../src/dns/index.js';
+import { parseConfigText } from '../../src/config/parse.js';
+import { resolverForRun } from '../../src/node/run-resolver.js';
 import { world } from '../world/context.js';
 
 // The test world's NSD serves local copies of the list zones (test/world/zones/*.zone), so these checks

@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema, type SeedConfig } from '../../src/config/schema.js';
-import { resolverForRun } from '../../src/dns/index.js';
+import { resolverForRun } from '../../src/node/run-resolver.js';
 import type { Logger } from '../../src/log.js';
-import { createCollector, type Collector } from '../../src/placement/collect.js';
+import { createCollector } from '../../src/node/imap-collector.js';
+import type { Collector } from '../../src/placement/mail-io.js';
 import { completePlacementTest, createPlacementTest, testReport, type TestReport } from '../../src/placement/index.js';
 import { startImapProxy, startRefusingImap } from '../support/imap-standins.js';
 import { dkimKeyFile, placementContext, provider, seedEntry, tempDir, worldConfig } from '../support/placement.js';

@@ -1,8 +1,8 @@
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeResolver } from '../../src/dns/index.js';
+import { createAresResolver } from '../../src/node/ares-resolver.js';
 import { createTokenSource } from '../../src/placement/oauth2.js';
-import { resolverFetch } from '../../src/placement/token-fetch.js';
+import { resolverFetch } from '../../src/node/oauth-token-fetch.js';
 import { completePlacementTest, createPlacementTest, testReport, type TestReport } from '../../src/placement/index.js';
 import { listSeedHealth } from '../../src/placement/store.js';
 import { dkimKeyFile, placementContext, provider, tempDir, worldConfig } from '../support/placement.js';
@@ -67,7 +67,7 @@ describe('OAuth2 seed mailboxes', () => {
     };
     expect(await login('access-made-up')).toBe('refused');
     const { clientId, clientSecret, refreshTokens } = world().oauth2;
-    const resolver = createNodeResolver({ servers: [world().dns.server], timeoutMs: 2000, tries: 1 });
+    const resolver = createAresResolver({ servers: [world().dns.server], timeoutMs: 2000, tries: 1 });
     const tokens = createTokenSource(
       { tokenUrl: tokenUrlByName(), clientId, clientSecret, refreshToken: refreshTokens[seed(10).address] as string },
       { fetch: resolverFetch(resolver) },

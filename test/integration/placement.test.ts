@@ -199,11 +199,13 @@ describe('placement persistence and clean-up', () => {
     await first.close();
     await new Promise((resolve) => setTimeout(resolve, 3500));
 
-    const { openStore } = await import('../../src/store/index.js');
-    const { startPlacementService } = await import('../../src/placement/service.js');
+    const { openStore } = await import('../../src/node/sqlite-store.js');
+    const { startPlacementService } = await import('../../src/node/placement-service.js');
+    const { createNodePlacementRuntime } = await import('../../src/node/placement-runtime.js');
+    const { resolverForRun } = await import('../../src/node/run-resolver.js');
     const db = await openStore(config.database);
     try {
-      const service = startPlacementService({ config, db, log: silentLogger });
+      const service = startPlacementService({ config, db, log: silentLogger, runtime: createNodePlacementRuntime(), resolver: resolverForRun(config.dns) });
       await service.resumed;
       await service.stop();
       const report = (await testReport(db, test.id)) as TestReport;
@@ -261,8 +263,8 @@ describe('placement persistence and clean-up', () => {
       await clearRecipientRule(seed(10).address);
       await new Promise((resolve) => setTimeout(resolve, 3000));
 
-      const { placementJob } = await import('../../src/placement/job.js');
-      const result = await placementJob.run({ config, db: ctx.db, resolver: ctx.resolver, log: silentLogger, signal: new AbortController().signal, now: Date.now });
+      const { createPlacementJob } = await import('../../src/placement/job.js');
+      const result = await createPlacementJob(ctx.runtime).run({ config, db: ctx.db, resolver: ctx.resolver, log: silentLogger, signal: new AbortController().signal, now: Date.now });
       expect(result.summary).toMatch(/^test #\d+: 1 inbox of 1$/);
       const late = seedOf((await testReport(ctx.db, first.id)) as TestReport, 'good', 10);
       expect(late).toMatchObject({ placement: 'inbox', late: true });

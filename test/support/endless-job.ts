@@ -1,13 +1,14 @@
 // A process that starts a job which never finishes, so a test can kill it mid-run.
-import { parseConfigText } from '../../src/config/load.js';
-import { createJobRunner } from '../../src/jobs/runner.js';
+import { parseConfigText } from '../../src/config/parse.js';
+import { createJobRunner } from '../../src/jobs/job-runner.js';
 import { silentLogger } from '../../src/log.js';
-import { openStore } from '../../src/store/index.js';
+import { createNodeRuntime } from '../../src/node/root.js';
+import { openStore } from '../../src/node/sqlite-store.js';
 
 const database = process.argv[2];
 if (!database) throw new Error('usage: endless-job.ts DATABASE');
 const config = parseConfigText('', 'endless.yaml', {});
 const db = await openStore(database);
-const runner = createJobRunner({ config, db, log: silentLogger });
+const runner = createJobRunner({ config, db, log: silentLogger, resolver: createNodeRuntime(config).resolver });
 void runner.run({ name: 'endless', description: 'never finishes', run: () => new Promise(() => setInterval(() => {}, 1000)) }, 'manual');
 setTimeout(() => process.stdout.write('started\n'), 50);

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { stringify } from 'yaml';
 import { configSchema, type Config } from '../../src/config/schema.js';
-import { resolverForRun } from '../../src/dns/index.js';
+import { resolverForRun } from '../../src/node/run-resolver.js';
 import { silentLogger } from '../../src/log.js';
-import { collectorFor, type PlacementContext } from '../../src/placement/index.js';
-import { openStore } from '../../src/store/index.js';
+import { createNodePlacementRuntime } from '../../src/node/placement-runtime.js';
+import type { PlacementContext } from '../../src/placement/index.js';
+import { openStore } from '../../src/node/sqlite-store.js';
 import type { Sql } from '../../src/store/sql.js';
 import { relay, seed, world } from '../world/context.js';
 
@@ -73,7 +74,8 @@ export function writeConfigFile(dir: string, raw: { providers: unknown[]; seeds:
 export async function placementContext(config: Config): Promise<PlacementContext & { db: Sql; close(): Promise<void> }> {
   const db = await openStore(config.database);
   const resolver = resolverForRun(config.dns);
-  const collector = collectorFor({ config, db, resolver, log: silentLogger });
+  const runtime = createNodePlacementRuntime();
+  const collector = runtime.openCollector({ config, db, resolver, log: silentLogger });
   return {
     config,
     db,
@@ -81,6 +83,7 @@ export async function placementContext(config: Config): Promise<PlacementContext
     log: silentLogger,
     now: Date.now,
     collector,
+    runtime,
     async close() {
       await collector.close();
       await db.close();

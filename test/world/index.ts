@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { createNodeResolver } from '../../src/dns/node-resolver.js';
+import { createAresResolver } from '../../src/node/ares-resolver.js';
 import { startControlServer, type Controllable } from './control.js';
 import { startDnsServer } from './dns-server.js';
 import { startDovecot } from './dovecot.js';
@@ -98,7 +98,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       await startMx({
         hostname: `mx.${DOMAINS.seeds}`,
         lmtp: { host: LOOPBACK, port: dovecot.lmtpPort },
-        resolver: createNodeResolver({ servers: [dns.server], timeoutMs: 2000, tries: 2 }),
+        resolver: createAresResolver({ servers: [dns.server], timeoutMs: 2000, tries: 2 }),
       }),
     );
     const relays = await allStarted(

@@ -4,7 +4,8 @@ import { authenticate, type DNSResolver } from 'mailauth';
 import nodemailer from 'nodemailer';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 
-import { toMailauthResolver, type Resolver } from '../../src/dns/index.js';
+import type { Resolver } from '../../src/dns/types.js';
+import { toMailauthResolver } from '../../src/node/mailauth-resolver.js';
 import { reverseName } from '../../src/dns/reverse.js';
 import { stamp } from './receiver-shapes.js';
 import { asSmtpError, listen, queueId, readAll, rfc5322Date, smtpError } from './smtp.js';

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { listEvents, listHealth, listStatuses } from '../../blocklists/store.js';
 import type { AppDeps } from '../app.js';
-import type { AuthVariables } from '../auth.js';
+import type { AuthVariables } from '../bearer-tokens.js';
 import { parseQuery } from '../params.js';
 
 const eventsQuery = z

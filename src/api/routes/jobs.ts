@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { listRuns } from '../../store/runs.js';
 import type { AppDeps } from '../app.js';
-import type { AuthVariables } from '../auth.js';
+import type { AuthVariables } from '../bearer-tokens.js';
 
 export function jobsRoutes(deps: AppDeps) {
   return new Hono<{ Variables: AuthVariables }>().get('/', async (c) => {

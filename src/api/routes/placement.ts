@@ -5,7 +5,7 @@ import { rollup } from '../../placement/rates.js';
 import { testReport } from '../../placement/report.js';
 import { listSeedHealth, listTests, placementSamples } from '../../placement/store.js';
 import type { AppDeps } from '../app.js';
-import type { AuthVariables } from '../auth.js';
+import type { AuthVariables } from '../bearer-tokens.js';
 import { parseQuery } from '../params.js';
 
 const DAY = 86_400_000;

@@ -6,7 +6,10 @@ import { collectMtaSts, judgeMtaSts, PolicyFetchError, type PolicyFetcher } from
 import { auditPtr } from '../../../src/audit/ptr.js';
 import { reverseName } from '../../../src/dns/reverse.js';
 import { auditTlsRpt } from '../../../src/audit/tls-rpt.js';
+import { createMailauthToolkit } from '../../../src/node/mailauth-audit.js';
 import { fakeResolver, txt } from './fake-resolver.js';
+
+const toolkit = createMailauthToolkit();
 
 const policy = (body: string, contentType = 'text/plain'): PolicyFetcher => async () => ({ status: 200, contentType, body });
 const ENFORCE = 'version: STSv1\nmode: enforce\nmx: mx1.example.com\nmx: *.backup.example.com\nmax_age: 604800\n';
@@ -32,13 +35,13 @@ describe('MTA-STS', () => {
   const zone = { 'TXT _mta-sts.example.com': txt('v=STSv1; id=2026112301') };
   it('passes an enforced policy that covers every MX host', async () => {
     const data = await collectMtaSts(fakeResolver(zone), 'example.com', policy(ENFORCE));
-    expect(judgeMtaSts(data, ['mx1.example.com', 'a.backup.example.com']).map((c) => c.status)).toEqual(['pass', 'pass']);
+    expect(judgeMtaSts(data, ['mx1.example.com', 'a.backup.example.com'], toolkit).map((c) => c.status)).toEqual(['pass', 'pass']);
   });
   it('fails an enforced policy that misses an MX host, warns on testing mode and content type', async () => {
     const data = await collectMtaSts(fakeResolver(zone), 'example.com', policy(ENFORCE));
-    expect(judgeMtaSts(data, ['mx2.example.com'])[1]).toMatchObject({ status: 'fail' });
+    expect(judgeMtaSts(data, ['mx2.example.com'], toolkit)[1]).toMatchObject({ status: 'fail' });
     const testing = await collectMtaSts(fakeResolver(zone), 'example.com', policy(ENFORCE.replace('enforce', 'testing'), 'text/html'));
-    const check = judgeMtaSts(testing, ['mx1.example.com'])[1];
+    const check = judgeMtaSts(testing, ['mx1.example.com'], toolkit)[1];
     expect(check?.status).toBe('warn');
     expect(check?.message).toContain('not text/plain');
   });
@@ -46,16 +49,16 @@ describe('MTA-STS', () => {
     const failing = (kind: 'tls' | 'timeout'): PolicyFetcher => async () => {
       throw new PolicyFetchError(kind, kind);
     };
-    expect(judgeMtaSts(await collectMtaSts(fakeResolver(zone), 'example.com', failing('tls')), [])[1]?.status).toBe('fail');
-    expect(judgeMtaSts(await collectMtaSts(fakeResolver(zone), 'example.com', failing('timeout')), [])[1]?.status).toBe('error');
+    expect(judgeMtaSts(await collectMtaSts(fakeResolver(zone), 'example.com', failing('tls')), [], toolkit)[1]?.status).toBe('fail');
+    expect(judgeMtaSts(await collectMtaSts(fakeResolver(zone), 'example.com', failing('timeout')), [], toolkit)[1]?.status).toBe('error');
     const notFound: PolicyFetcher = async () => ({ status: 404, contentType: 'text/plain', body: '' });
-    expect(judgeMtaSts(await collectMtaSts(fakeResolver(zone), 'example.com', notFound), [])[1]?.status).toBe('fail');
-    expect(judgeMtaSts(await collectMtaSts(fakeResolver(zone), 'example.com', policy('version: STSv1\nmode: sometimes\n')), [])[1]?.status).toBe('fail');
+    expect(judgeMtaSts(await collectMtaSts(fakeResolver(zone), 'example.com', notFound), [], toolkit)[1]?.status).toBe('fail');
+    expect(judgeMtaSts(await collectMtaSts(fakeResolver(zone), 'example.com', policy('version: STSv1\nmode: sometimes\n')), [], toolkit)[1]?.status).toBe('fail');
   });
   it('fails a record without id and treats no record as informational', async () => {
     const noId = await collectMtaSts(fakeResolver({ 'TXT _mta-sts.example.com': txt('v=STSv1;') }), 'example.com', policy(ENFORCE));
-    expect(judgeMtaSts(noId, [])[0]?.status).toBe('fail');
-    expect(judgeMtaSts(await collectMtaSts(fakeResolver({}), 'example.com', policy(ENFORCE)), []).map((c) => c.status)).toEqual(['info', 'info']);
+    expect(judgeMtaSts(noId, [], toolkit)[0]?.status).toBe('fail');
+    expect(judgeMtaSts(await collectMtaSts(fakeResolver({}), 'example.com', policy(ENFORCE)), [], toolkit).map((c) => c.status)).toEqual(['info', 'info']);
   });
 });
 
@@ -72,14 +75,14 @@ describe('TLS-RPT', () => {
 describe('BIMI', () => {
   const zone = { 'TXT default._bimi.example.com': txt('v=BIMI1; l=https://example.com/logo.svg; a=https://example.com/vmc.pem') };
   it('needs DMARC at enforcement', async () => {
-    const enforced = await auditBimi(fakeResolver(zone), 'example.com', Promise.resolve({ known: true, record: parseDmarc('v=DMARC1; p=reject'), effective: 'reject' }));
+    const enforced = await auditBimi(fakeResolver(zone), 'example.com', Promise.resolve({ known: true, record: parseDmarc('v=DMARC1; p=reject'), effective: 'reject' }), toolkit);
     expect(enforced.check.status).toBe('pass');
-    const lax = await auditBimi(fakeResolver(zone), 'example.com', Promise.resolve({ known: true, record: parseDmarc('v=DMARC1; p=none'), effective: 'none' }));
+    const lax = await auditBimi(fakeResolver(zone), 'example.com', Promise.resolve({ known: true, record: parseDmarc('v=DMARC1; p=none'), effective: 'none' }), toolkit);
     expect(lax.check).toMatchObject({ status: 'fail' });
     expect(lax.check.message).toContain('DMARC policy is none');
-    const none = await auditBimi(fakeResolver({}), 'example.com', Promise.resolve({ known: true, record: undefined, effective: undefined }));
+    const none = await auditBimi(fakeResolver({}), 'example.com', Promise.resolve({ known: true, record: undefined, effective: undefined }), toolkit);
     expect(none.check.status).toBe('info');
-    const timeout = await auditBimi(fakeResolver({ 'TXT default._bimi.example.com': 'timeout' }), 'example.com', Promise.resolve({ known: false }));
+    const timeout = await auditBimi(fakeResolver({ 'TXT default._bimi.example.com': 'timeout' }), 'example.com', Promise.resolve({ known: false }), toolkit);
     expect(timeout.check.status).toBe('error');
   });
 });

@@ -3,9 +3,9 @@ import { listAudits, listChanges, pruneAudits, saveAudit } from '../../../src/au
 import { targetFor } from '../../../src/audit/targets.js';
 import { check, type DomainAudit } from '../../../src/audit/types.js';
 import { ConfigError } from '../../../src/config/errors.js';
-import { parseConfigText } from '../../../src/config/load.js';
-import { migrate } from '../../../src/store/migrate.js';
-import { openSqlite } from '../../../src/store/sqlite.js';
+import { parseConfigText } from '../../../src/config/parse.js';
+import { migrate } from '../../../src/node/sqlite-migrate.js';
+import { openSqlite } from '../../../src/node/sqlite-store.js';
 
 describe('audit configuration', () => {
   it('has defaults and accepts the audit keys', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { auditDkim } from '../../../src/audit/dkim.js';
 import type { Check } from '../../../src/audit/types.js';
+import { createMailauthToolkit } from '../../../src/node/mailauth-audit.js';
 import { fakeResolver, txt } from './fake-resolver.js';
 import { dkimPublicKey } from './keys.js';
 
@@ -16,7 +17,7 @@ describe('auditDkim', () => {
       'TXT gone._domainkey.example.com': txt('v=DKIM1; p='),
       'TXT junk._domainkey.example.com': txt('v=DKIM1; p=not*base64!'),
     });
-    const result = await auditDkim(resolver, 'example.com', ['big', 'mid', 'small', 'ed', 'gone', 'junk'], false);
+    const result = await auditDkim(resolver, 'example.com', ['big', 'mid', 'small', 'ed', 'gone', 'junk'], false, createMailauthToolkit());
     expect(keys(result.checks)).toEqual([
       ['big', 'pass'],
       ['mid', 'warn'],
@@ -31,7 +32,7 @@ describe('auditDkim', () => {
 
   it('discovers common selectors, warns on t=y, fails a configured selector without a key', async () => {
     const resolver = fakeResolver({ 'TXT google._domainkey.example.com': txt(`v=DKIM1; t=y; p=${dkimPublicKey('rsa', 2048)}`) });
-    const result = await auditDkim(resolver, 'example.com', ['s2048'], true);
+    const result = await auditDkim(resolver, 'example.com', ['s2048'], true, createMailauthToolkit());
     expect(result.checks.find((c) => c.id === 'dkim.found')).toMatchObject({ status: 'fail' });
     expect(result.checks.find((c) => c.id === 'dkim.testing')?.status).toBe('warn');
     expect(keys(result.checks)).toEqual([['google', 'pass']]);
@@ -42,7 +43,7 @@ describe('auditDkim', () => {
   });
 
   it('fails when nothing is found and errors when lookups failed', async () => {
-    expect((await auditDkim(fakeResolver({}), 'example.com', [], true)).checks[0]?.status).toBe('fail');
-    expect((await auditDkim(fakeResolver({ 'TXT s1._domainkey.example.com': 'timeout' }), 'example.com', ['s1'], false)).checks[0]?.status).toBe('error');
+    expect((await auditDkim(fakeResolver({}), 'example.com', [], true, createMailauthToolkit())).checks[0]?.status).toBe('fail');
+    expect((await auditDkim(fakeResolver({ 'TXT s1._domainkey.example.com': 'timeout' }), 'example.com', ['s1'], false, createMailauthToolkit())).checks[0]?.status).toBe('error');
   });
 });

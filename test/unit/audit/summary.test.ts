@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { diffRecordSets } from '../../../src/audit/changes.js';
 import { gateOutcome, renderReport, reportJson } from '../../../src/audit/render.js';
 import { bulkSenderCheck } from '../../../src/audit/requirements.js';
-import { auditDomain } from '../../../src/audit/runner.js';
+import { auditDomain } from '../../../src/audit/audit-domains.js';
 import { check, type Check, type DomainAudit } from '../../../src/audit/types.js';
+import { createMailauthToolkit } from '../../../src/node/mailauth-audit.js';
 import { fakeResolver, txt } from './fake-resolver.js';
 import { dkimPublicKey } from './keys.js';
 
@@ -62,6 +63,7 @@ describe('auditDomain', () => {
   const deps = (resolver: ReturnType<typeof fakeResolver>) => ({
     resolver,
     fetchPolicy: async () => ({ status: 404, contentType: undefined, body: '' }),
+    toolkit: createMailauthToolkit(),
     discoverSelectors: false,
     now: () => 1_700_000_000_000,
   });

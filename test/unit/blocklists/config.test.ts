@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { defaultZones } from '../../../src/blocklists/catalogue.js';
+import { defaultZones } from '../../../src/config/blocklist-catalogue.js';
 import { selectLists, UnknownZoneError } from '../../../src/blocklists/lists.js';
-import { parseConfigText } from '../../../src/config/load.js';
+import { parseConfigText } from '../../../src/config/parse.js';
 import { ConfigError } from '../../../src/config/errors.js';
 
 const parse = (yaml: string) => parseConfigText(yaml, 'inboxwatch.yaml', {});

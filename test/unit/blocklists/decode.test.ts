@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findListing } from '../../../src/blocklists/catalogue.js';
+import { findListing } from '../../../src/config/blocklist-catalogue.js';
 import { decodeAnswer } from '../../../src/blocklists/decode.js';
 import type { ListDefinition } from '../../../src/blocklists/types.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { selectLists } from '../../../src/blocklists/lists.js';
 import { sweep, type SweepOptions } from '../../../src/blocklists/sweep.js';
 import { parseTargets } from '../../../src/blocklists/targets.js';
-import { parseConfigText } from '../../../src/config/load.js';
+import { parseConfigText } from '../../../src/config/parse.js';
 import { withCache } from '../../../src/dns/cache.js';
 import { DnsError, type DnsAnswer, type RecordType, type Resolver } from '../../../src/dns/types.js';
 

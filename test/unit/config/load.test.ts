@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/config/errors.js';
-import { loadConfig, parseConfigText } from '../../../src/config/load.js';
+import { parseConfigText } from '../../../src/config/parse.js';
+import { loadConfig } from '../../../src/node/config-file.js';
 
 const FULL = `server: { host: 127.0.0.1, port: 8080, tokens: [{ name: admin, token: "\${INBOXWATCH_ADMIN_TOKEN}", role: admin }] }
 database: ./data/inboxwatch.db

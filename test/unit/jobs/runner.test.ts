@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfigText } from '../../../src/config/load.js';
-import { JobBusyError, createJobRunner } from '../../../src/jobs/runner.js';
+import { parseConfigText } from '../../../src/config/parse.js';
+import { JobBusyError, createJobRunner } from '../../../src/jobs/job-runner.js';
+import type { Resolver } from '../../../src/dns/types.js';
 import type { Job } from '../../../src/jobs/types.js';
 import { silentLogger } from '../../../src/log.js';
-import { openStore } from '../../../src/store/index.js';
+import { openStore } from '../../../src/node/sqlite-store.js';
 import { listRuns, markInterrupted, startRun } from '../../../src/store/runs.js';
 
 const config = parseConfigText('', 'test.yaml', {});
+
+/** These jobs ask no DNS questions; a resolver that refuses makes sure of it. */
+const noDns = (): Resolver => ({ query: () => Promise.reject(new Error('this test asks no DNS questions')) });
 
 function gate() {
   let open!: () => void;
@@ -17,7 +21,7 @@ function gate() {
 describe('job runner', () => {
   it('records a successful run and a failed one', async () => {
     const db = await openStore(':memory:');
-    const runner = createJobRunner({ config, db, log: silentLogger });
+    const runner = createJobRunner({ config, db, log: silentLogger, resolver: noDns });
     const ok: Job = { name: 'ok', description: '', run: async () => ({ summary: 'did it' }) };
     const bad: Job = { name: 'bad', description: '', run: async () => Promise.reject(new Error('DNS server unreachable')) };
     expect((await runner.run(ok, 'manual')).run).toMatchObject({ status: 'ok', summary: 'did it', trigger: 'manual' });
@@ -27,7 +31,7 @@ describe('job runner', () => {
 
   it('refuses to overlap runs of one job', async () => {
     const db = await openStore(':memory:');
-    const runner = createJobRunner({ config, db, log: silentLogger });
+    const runner = createJobRunner({ config, db, log: silentLogger, resolver: noDns });
     const { open, opened } = gate();
     const slow: Job = { name: 'slow', description: '', run: async () => opened.then(() => ({ summary: 'done' })) };
     const first = runner.run(slow, 'schedule');
@@ -38,7 +42,7 @@ describe('job runner', () => {
 
   it('marks a job that outlives the shutdown grace period as interrupted', async () => {
     const db = await openStore(':memory:');
-    const runner = createJobRunner({ config, db, log: silentLogger });
+    const runner = createJobRunner({ config, db, log: silentLogger, resolver: noDns });
     const stuck: Job = { name: 'stuck', description: '', run: () => new Promise(() => {}) };
     void runner.run(stuck, 'schedule');
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -49,7 +53,7 @@ describe('job runner', () => {
 
   it('lets a job that honours the abort signal finish as interrupted within the grace period', async () => {
     const db = await openStore(':memory:');
-    const runner = createJobRunner({ config, db, log: silentLogger });
+    const runner = createJobRunner({ config, db, log: silentLogger, resolver: noDns });
     const polite: Job = {
       name: 'polite',
       description: '',

@@ -1,21 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfigText } from '../../../src/config/load.js';
-import { createJobRunner } from '../../../src/jobs/runner.js';
-import { startScheduler } from '../../../src/jobs/scheduler.js';
+import { parseConfigText } from '../../../src/config/parse.js';
+import { createJobRunner } from '../../../src/jobs/job-runner.js';
+import { startScheduler } from '../../../src/node/cron-scheduler.js';
 import { jobTable } from '../../../src/jobs/table.js';
+import type { Resolver } from '../../../src/dns/types.js';
 import type { Job } from '../../../src/jobs/types.js';
 import type { Logger } from '../../../src/log.js';
-import { openStore } from '../../../src/store/index.js';
+import { JOB_NAMES } from '../../../src/node/job-names.js';
+import { createNodeRuntime } from '../../../src/node/root.js';
+import { openStore } from '../../../src/node/sqlite-store.js';
 import { listRuns } from '../../../src/store/runs.js';
 
 const config = parseConfigText('', 'test.yaml', {});
 
+/** These jobs ask no DNS questions; a resolver that refuses makes sure of it. */
+const noDns = (): Resolver => ({ query: () => Promise.reject(new Error('this test asks no DNS questions')) });
+
 describe('job table', () => {
+  it('lists the Node jobs under the names the CLI help shows without loading them', () => {
+    expect(createNodeRuntime(config).jobs.map((job) => job.name)).toEqual([...JOB_NAMES]);
+  });
+
   it('schedules feature jobs by default only when the configuration gives them something to do', () => {
-    const idle = jobTable(config);
+    const idle = jobTable(config, createNodeRuntime(config).jobs);
     expect(idle.find((j) => j.job.name === 'audit')).toMatchObject({ schedule: undefined, idleReason: 'no domains configured' });
     expect(idle.find((j) => j.job.name === 'housekeeping')?.schedule).toBe('17 3 * * *');
-    const busy = jobTable(parseConfigText('domains: [{ name: example.com }]\nschedules: { blocklists: "off" }\n', 'test.yaml', {}));
+    const busyConfig = parseConfigText('domains: [{ name: example.com }]\nschedules: { blocklists: "off" }\n', 'test.yaml', {});
+    const busy = jobTable(busyConfig, createNodeRuntime(busyConfig).jobs);
     expect(busy.find((j) => j.job.name === 'audit')).toMatchObject({ schedule: '15 * * * *', idleReason: undefined });
     expect(busy.find((j) => j.job.name === 'blocklists')).toMatchObject({ schedule: undefined, idleReason: undefined });
   });
@@ -26,7 +37,7 @@ describe('scheduler', () => {
     const db = await openStore(':memory:');
     const warnings: string[] = [];
     const log: Logger = { debug() {}, info() {}, error() {}, warn: (message) => warnings.push(message) };
-    const runner = createJobRunner({ config, db, log });
+    const runner = createJobRunner({ config, db, log, resolver: noDns });
     let concurrent = 0;
     let maxConcurrent = 0;
     const slow: Job = {

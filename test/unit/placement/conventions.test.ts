@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeImapError } from '../../../src/placement/collect.js';
+import { describeImapError } from '../../../src/node/imap-collector.js';
 
 describe('IMAP failures at providers with their own conventions', () => {
   it('names the authorisation code when a QQ, NetEase or Aliyun login fails, and nothing extra elsewhere', () => {

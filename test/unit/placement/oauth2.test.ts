@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeImapError, quotaHealth } from '../../../src/placement/collect.js';
+import { describeImapError, quotaHealth } from '../../../src/node/imap-collector.js';
 import { createTokenSource, TokenError, type FetchLike } from '../../../src/placement/oauth2.js';
 
 const config = { tokenUrl: 'https://oauth2.example/token', clientId: 'client', clientSecret: 'shh', refreshToken: 'refresh-secret', scope: 'https://mail.example/' };

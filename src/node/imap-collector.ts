@@ -3,54 +3,19 @@ import { ImapFlow, type FetchMessageObject, type SearchObject } from 'imapflow';
 import type { SeedConfig } from '../config/schema.js';
 import type { Resolver } from '../dns/types.js';
 import type { Logger } from '../log.js';
-import type { Observation } from './analyse.js';
-import { folderRole } from './classify.js';
-import { findSpamFolder, foldersToSearch } from './folders.js';
-import { detectGmailTab, isGmail, normaliseLabels } from './gmail.js';
-import { angleAddress } from './headers.js';
+import type { Observation } from '../placement/analyse.js';
+import type { Collector, Found, PassResult, SeedFailure, SeedHealthSink, Watch } from '../placement/mail-io.js';
+import { folderRole } from '../placement/classify.js';
+import { findSpamFolder, foldersToSearch } from '../placement/folders.js';
+import { detectGmailTab, isGmail, normaliseLabels } from '../placement/gmail.js';
+import { angleAddress } from '../placement/headers.js';
 import { resolveHost } from '../dns/address.js';
-import { resolverFetch } from './token-fetch.js';
-import { TEST_HEADER } from './message.js';
-import { retryDelay } from './backoff.js';
-import { appPasswordHint, isUnsafeLoginRefusal } from './conventions.js';
-import type { MailboxProvider } from './types.js';
-import { createTokenSource, TokenError, type FetchLike, type TokenSource } from './oauth2.js';
-
-/** One message we are waiting for in one seed mailbox. */
-export interface CollectTarget {
-  token: string;
-  messageId: string;
-  fromAddress: string;
-}
-
-export interface Found {
-  observation: Observation;
-  /** The raw message, for our own authentication checks. */
-  source: Uint8Array;
-}
-
-export interface SeedFailure {
-  message: string;
-  /** Retrying will not help (bad credentials, a refused refresh token, no spam folder to read). */
-  permanent: boolean;
-  at: number;
-}
-
-export interface Watch {
-  target: CollectTarget;
-  /** Called once when the message turns up; the collector waits for it before deleting the message. */
-  found(found: Found): Promise<void>;
-  /** Called on every failure to read the mailbox while this watch is open. */
-  failed(failure: SeedFailure): void;
-}
-
-/** Whether a search of every folder completed, and if not, why. */
-export type PassResult = { completed: true; folders: string[] } | { completed: false; reason: string };
-
-export interface SeedHealthSink {
-  login(seed: string, at: number, quota?: { used: number; limit: number; warning: string | null }): Promise<void>;
-  failure(seed: string, at: number, error: string): Promise<void>;
-}
+import { resolverFetch } from './oauth-token-fetch.js';
+import { TEST_HEADER } from '../placement/message.js';
+import { createTokenSource, TokenError, type FetchLike, type TokenSource } from '../placement/oauth2.js';
+import { retryDelay } from '../placement/backoff.js';
+import { appPasswordHint, isUnsafeLoginRefusal } from '../placement/conventions.js';
+import type { MailboxProvider } from '../placement/types.js';
 
 export interface CollectorOptions {
   resolver: Resolver;
@@ -68,22 +33,6 @@ export interface CollectorOptions {
   deleteAfterRead?: boolean;
   /** Fetch for OAuth2 token endpoints; the global fetch by default. */
   tokenFetch?: FetchLike;
-}
-
-export interface Collector {
-  /** Starts looking for a message in a seed mailbox; returns the function that stops looking. */
-  watch(seed: SeedConfig, watch: Watch): () => void;
-  /** The last failure reading this seed, while it has not logged in successfully since. */
-  failure(seed: string): SeedFailure | undefined;
-  /** The folders searched in this seed on the last pass. */
-  foldersSearched(seed: string): string[];
-  /**
-   * Settles once every folder of this seed has been searched again, starting the pass now, or once that
-   * search failed (or cannot start: the seed is failing and waiting to retry). Nothing is called missing
-   * without a completed one.
-   */
-  afterNextPass(seed: string): Promise<PassResult>;
-  close(): Promise<void>;
 }
 
 /**

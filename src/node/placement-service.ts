@@ -1,16 +1,10 @@
 import type { Config } from '../config/schema.js';
-import { resolverForRun } from '../dns/index.js';
+import type { Resolver } from '../dns/types.js';
 import type { Logger } from '../log.js';
 import type { Sql } from '../store/sql.js';
-import type { Collector } from './collect.js';
-import { collectorFor } from './index.js';
-import { completePlacementTest, isActive } from './lifecycle.js';
-import { unfinishedTests } from './store.js';
-
-let shared: Collector | undefined;
-
-/** The long-lived collector of `inboxwatch serve`, when one is running, for the scheduled job to reuse. */
-export const sharedCollector = (): Collector | undefined => shared;
+import { completePlacementTest } from '../placement/lifecycle.js';
+import type { PlacementRuntime } from '../placement/runtime.js';
+import { unfinishedTests } from '../placement/store.js';
 
 export interface PlacementService {
   /** Settles when the tests left unfinished by the last process have been completed. */
@@ -23,18 +17,19 @@ export interface PlacementService {
  * start-up the tests the last process left sending or collecting finished — what was sent is collected
  * until its deadline (and searched once more past it), nothing is sent twice.
  */
-export function startPlacementService(deps: { config: Config; db: Sql; log: Logger }): PlacementService {
+export function startPlacementService(deps: { config: Config; db: Sql; log: Logger; runtime: PlacementRuntime; resolver: Resolver }): PlacementService {
   const controller = new AbortController();
-  const resolver = resolverForRun(deps.config.dns);
-  const collector = collectorFor({ ...deps, resolver });
-  shared = collector;
+  const { runtime } = deps;
+  const collector = runtime.openCollector(deps);
+  // The scheduled placement job reuses these connections while the server runs.
+  runtime.shared = collector;
   const resumed = (async () => {
-    const tests = (await unfinishedTests(deps.db)).filter((test) => !isActive(test.id));
+    const tests = (await unfinishedTests(deps.db)).filter((test) => !runtime.active.has(test.id));
     if (tests.length === 0) return;
     deps.log.info('resuming placement tests left unfinished by the last process', { tests: tests.map((t) => t.id) });
     await Promise.all(
       tests.map((test) =>
-        completePlacementTest({ ...deps, resolver, collector, now: Date.now, signal: controller.signal }, test).catch((error: Error) =>
+        completePlacementTest({ ...deps, collector, now: Date.now, signal: controller.signal }, test).catch((error: Error) =>
           deps.log.error('could not resume a placement test', { test: test.id, error: error.message }),
         ),
       ),
@@ -45,7 +40,7 @@ export function startPlacementService(deps: { config: Config; db: Sql; log: Logg
     async stop() {
       controller.abort();
       await resumed;
-      if (shared === collector) shared = undefined;
+      if (runtime.shared === collector) runtime.shared = undefined;
       await collector.close();
     },
   };

@@ -1,5 +1,4 @@
 import type { Config } from '../config/schema.js';
-import { resolverForRun } from '../dns/index.js';
 import type { Resolver } from '../dns/types.js';
 import type { Logger } from '../log.js';
 import { finishRun, getRun, startRun, type Run, type RunTrigger } from '../store/runs.js';
@@ -11,8 +10,8 @@ export interface RunnerDeps {
   db: Sql;
   log: Logger;
   now?: () => number;
-  /** Overrides the per-run resolver, e.g. for tests pointing at a local server. */
-  resolver?: () => Resolver;
+  /** Makes each run's resolver (and its cache); the runtime's composition root decides which kind. */
+  resolver: () => Resolver;
 }
 
 export interface RunOutcome {
@@ -72,7 +71,7 @@ export function createJobRunner(deps: RunnerDeps): JobRunner {
       const result = await job.run({
         config: deps.config,
         db: deps.db,
-        resolver: deps.resolver ? deps.resolver() : resolverForRun(deps.config.dns),
+        resolver: deps.resolver(),
         log,
         signal: controller.signal,
         now,
@@ -94,7 +93,7 @@ export function createJobRunner(deps: RunnerDeps): JobRunner {
     closing = true;
     const runs = [...active.values()];
     for (const entry of runs) entry.controller.abort();
-    let timer: NodeJS.Timeout | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const grace = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, graceMs);
     });

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Sql } from './sql.js';
+import type { Sql } from '../store/sql.js';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../store/migrations', import.meta.url));
 
 /**
  * Applies the numbered `.sql` files not yet applied, each in its own transaction. The bookkeeping table

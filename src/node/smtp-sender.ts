@@ -4,20 +4,8 @@ import nodemailer from 'nodemailer';
 import type { ProviderConfig } from '../config/schema.js';
 import type { Resolver } from '../dns/types.js';
 import { resolveHost } from '../dns/address.js';
-import { composeMessage, queueIdFrom, TEST_HEADER } from './message.js';
-
-export interface Outgoing {
-  token: string;
-  to: string;
-  messageId: string;
-}
-
-export type SendResult = { ok: true; at: number; response: string; queueId: string | null } | { ok: false; error: string; response: string | null };
-
-export interface ProviderSender {
-  send(message: Outgoing): Promise<SendResult>;
-  close(): void;
-}
+import type { ProviderSender } from '../placement/mail-io.js';
+import { composeMessage, queueIdFrom, TEST_HEADER } from '../placement/message.js';
 
 interface SmtpError extends Error {
   code?: string;

@@ -1,7 +1,7 @@
 import { request } from 'node:https';
 import { resolveHost } from '../dns/address.js';
 import { DnsError, type Resolver } from '../dns/types.js';
-import { POLICY_PATH, PolicyFetchError, type PolicyFetcher, type PolicyResponse } from './mta-sts.js';
+import { POLICY_PATH, PolicyFetchError, type PolicyFetcher, type PolicyResponse } from '../audit/mta-sts.js';
 
 /** RFC 8461 §3.3 lets senders cap the policy size; 64 KiB is the limit it suggests. */
 export const MAX_POLICY_BYTES = 64 * 1024;

@@ -1,7 +1,7 @@
 import { Resolver as AresResolver } from 'node:dns/promises';
-import { DnsError, type DnsAnswer, type DnsErrorKind, type RecordType, type RecordTypes, type Resolver } from './types.js';
+import { DnsError, type DnsAnswer, type DnsErrorKind, type RecordType, type RecordTypes, type Resolver } from '../dns/types.js';
 
-export interface NodeResolverOptions {
+export interface AresResolverOptions {
   /** `host` or `host:port` (IPv6 as `[addr]:port`); empty means the system's resolvers. */
   servers: string[];
   timeoutMs: number;
@@ -9,7 +9,7 @@ export interface NodeResolverOptions {
 }
 
 /** c-ares through `node:dns`, never the OS `getaddrinfo`, so the configured servers are always the ones asked. */
-export function createNodeResolver(options: NodeResolverOptions): Resolver {
+export function createAresResolver(options: AresResolverOptions): Resolver {
   const ares = new AresResolver({ timeout: options.timeoutMs, tries: options.tries });
   if (options.servers.length > 0) ares.setServers(options.servers);
 

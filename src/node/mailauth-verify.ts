@@ -1,8 +1,8 @@
 import { authenticate, type AuthenticateResult, type DNSResolver } from 'mailauth';
-import { toMailauthResolver } from '../dns/mailauth-adapter.js';
+import { toMailauthResolver } from './mailauth-resolver.js';
 import type { Resolver } from '../dns/types.js';
-import { authWord, summarise } from './headers.js';
-import type { AuthDetail, AuthVerdicts, Hop } from './types.js';
+import { authWord, summarise } from '../placement/headers.js';
+import type { AuthDetail, AuthVerdicts, Hop } from '../placement/types.js';
 
 /**
  * Our own SPF/DKIM/DMARC/ARC verdicts on the raw message as it arrived, evaluated as the receiving hop

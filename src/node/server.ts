@@ -4,13 +4,14 @@ import { serve as serveHttp, type ServerType } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { createApp } from '../api/app.js';
 import type { Config } from '../config/schema.js';
-import { createJobRunner } from '../jobs/runner.js';
-import { startScheduler } from '../jobs/scheduler.js';
+import { createJobRunner } from '../jobs/job-runner.js';
 import { jobTable } from '../jobs/table.js';
+import { startScheduler } from './cron-scheduler.js';
 import type { Logger } from '../log.js';
-import { openStore } from '../store/index.js';
-import { startPlacementService } from '../placement/service.js';
 import { markInterrupted } from '../store/runs.js';
+import { startPlacementService } from './placement-service.js';
+import { createNodeRuntime } from './root.js';
+import { openStore } from './sqlite-store.js';
 import { resolveTokens } from './tokens.js';
 
 const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -27,8 +28,9 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
   const interrupted = await markInterrupted(db, Date.now(), 'the process stopped before the run finished');
   if (interrupted > 0) log.warn('marked runs left over from the last process as interrupted', { count: interrupted });
 
-  const table = jobTable(config);
-  const runner = createJobRunner({ config, db, log });
+  const runtime = createNodeRuntime(config);
+  const table = jobTable(config, runtime.jobs);
+  const runner = createJobRunner({ config, db, log, resolver: runtime.resolver });
   const app = createApp({ db, tokens: resolveTokens(config, log), jobs: table, log, running: runner.running });
   if (existsSync(WEB_ROOT)) {
     app.use('/*', serveStatic({ root: WEB_ROOT }));
@@ -42,7 +44,7 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
   const scheduler = startScheduler(table, runner, log);
-  const placement = startPlacementService({ config, db, log });
+  const placement = startPlacementService({ config, db, log, runtime: runtime.placement, resolver: runtime.resolver() });
   log.info('inboxwatch is listening', { url, database: config.database });
 
   let closing: Promise<void> | undefined;

@@ -1,4 +1,4 @@
-import { DnsError, type RecordType, type Resolver } from './types.js';
+import { DnsError, type RecordType, type Resolver } from '../dns/types.js';
 
 /** The shape mailauth expects: `node:dns`'s `resolve(name, rrtype)` with its error codes. */
 export type MailauthResolver = (name: string, rrtype: string) => Promise<unknown[]>;

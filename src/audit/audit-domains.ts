@@ -9,6 +9,7 @@ import { auditPtr } from './ptr.js';
 import { bulkSenderCheck } from './requirements.js';
 import { auditSpf } from './spf.js';
 import { auditTlsRpt } from './tls-rpt.js';
+import type { AuditToolkit } from './toolkit.js';
 import type { DomainAudit } from './types.js';
 
 export interface AuditTarget {
@@ -22,6 +23,8 @@ export interface AuditTarget {
 export interface AuditDeps {
   resolver: Resolver;
   fetchPolicy: PolicyFetcher;
+  /** mailauth's checks (DKIM keys, MTA-STS policy files, BIMI), from the runtime. */
+  toolkit: AuditToolkit;
   /** Also try the common selectors (default, google, selector1, ...). */
   discoverSelectors: boolean;
   now: () => number;
@@ -37,14 +40,14 @@ export async function auditDomain(target: AuditTarget, deps: AuditDeps): Promise
   const startedAt = deps.now();
   const spf = auditSpf(resolver, domain);
   const dmarc = auditDmarc(resolver, domain);
-  const dkim = auditDkim(resolver, domain, target.selectors, deps.discoverSelectors);
+  const dkim = auditDkim(resolver, domain, target.selectors, deps.discoverSelectors, deps.toolkit);
   const mx = auditMx(resolver, domain);
   const sts = collectMtaSts(resolver, domain, deps.fetchPolicy);
   const tlsRpt = auditTlsRpt(resolver, domain, sts.then((s) => s.records.length > 0));
   const dmarcForBimi = dmarc.then(
     (d): DmarcForBimi => (d.discovery.unknown && !d.record ? { known: false } : { known: true, record: d.record, effective: d.effectivePolicy }),
   );
-  const bimi = auditBimi(resolver, domain, dmarcForBimi);
+  const bimi = auditBimi(resolver, domain, dmarcForBimi, deps.toolkit);
   const ptr = auditPtr(resolver, target.sendingIps);
 
   const [spfR, dkimR, dmarcR, mxR, stsR, tlsR, bimiR, ptrR] = await Promise.all([spf, dkim, dmarc, mx, sts, tlsRpt, bimi, ptr]);
@@ -53,7 +56,7 @@ export async function auditDomain(target: AuditTarget, deps: AuditDeps): Promise
     ...dkimR.checks,
     ...dmarcR.checks,
     ...mxR.checks,
-    ...judgeMtaSts(stsR, mxR.hosts),
+    ...judgeMtaSts(stsR, mxR.hosts, deps.toolkit),
     tlsR.check,
     bimiR.check,
     ...ptrR.checks,

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { RunResult, Sql, SqlValue, Statement } from './sql.js';
+import type { RunResult, Sql, SqlValue, Statement } from '../store/sql.js';
+import { migrate } from './sqlite-migrate.js';
 
 /** The embedded store: one file, WAL so the dashboard can read while a job writes. */
 export function openSqlite(file: string): Sql {
@@ -44,4 +45,21 @@ export function openSqlite(file: string): Sql {
       if (db.open) db.close();
     },
   };
+}
+
+/** Opens the embedded database and brings its schema up to date. */
+export async function openStore(file: string): Promise<Sql> {
+  const db = openSqlite(file);
+  try {
+    await migrate(db);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  return db;
+}
+
+/** SQLite engine upkeep for housekeeping: folds the write-ahead log back into the database file. */
+export async function checkpointWal(db: Sql): Promise<void> {
+  await db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
 }

@@ -1,7 +1,7 @@
 import { schedule, type ScheduledTask } from 'node-cron';
 import type { Logger } from '../log.js';
-import { JobBusyError, type JobRunner } from './runner.js';
-import type { ScheduledJob } from './table.js';
+import { JobBusyError, type JobRunner } from '../jobs/job-runner.js';
+import type { ScheduledJob } from '../jobs/table.js';
 
 export interface Scheduler {
   stop(): Promise<void>;
