@@ -4,7 +4,8 @@ import { findJob } from '../jobs/table.js';
 import { JOB_NAMES } from '../node/job-names.js';
 import { createNodeRuntime } from '../node/root.js';
 import { openStore } from '../node/sqlite-store.js';
-import { markInterrupted } from '../store/runs.js';
+import { registerProcessOwner } from '../node/process-owner.js';
+import { interruptOrphanedRuns } from '../store/runs.js';
 import { configFor, EXIT, loggerFor, UsageError } from './context.js';
 
 export function registerRun(program: Command): void {
@@ -20,9 +21,15 @@ export function registerRun(program: Command): void {
       if (!job) throw new UsageError(`unknown job "${name}"; jobs are ${JOB_NAMES.join(', ')}`);
       const log = loggerFor(command);
       const db = await openStore(config.database);
-      await markInterrupted(db, Date.now(), 'the process stopped before the run finished');
-      const runner = createJobRunner({ config, db, log, resolver: runtime.resolver });
-      const stop = () => void runner.shutdown(5_000).then(() => db.close()).then(() => process.exit(EXIT.failure));
+      const owner = await registerProcessOwner(db, `run ${job.name}`, log);
+      await interruptOrphanedRuns(db, owner, Date.now(), 'the process stopped before the run finished');
+      const runner = createJobRunner({ config, db, log, resolver: runtime.resolver, owner });
+      const stop = () =>
+        void runner
+          .shutdown(5_000)
+          .then(() => owner.retire())
+          .then(() => db.close())
+          .then(() => process.exit(EXIT.failure));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       try {
@@ -37,6 +44,7 @@ export function registerRun(program: Command): void {
       } finally {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
+        await owner.retire();
         await db.close();
       }
     });

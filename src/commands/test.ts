@@ -12,7 +12,8 @@ import {
   type Progress,
   type TestReport,
 } from '../placement/index.js';
-import { unfinishedTests } from '../placement/store.js';
+import { claimOrphanedTests } from '../placement/store.js';
+import { registerProcessOwner } from '../node/process-owner.js';
 import { openStore } from '../node/sqlite-store.js';
 import { configFor, EXIT, loggerFor, UsageError } from './context.js';
 
@@ -29,7 +30,7 @@ export function registerTest(program: Command): void {
     .description('send a seed placement test through the providers and report where each message landed')
     .option('-p, --provider <name>', 'send through this provider only (repeatable; default: placement.providers or all)', collect, [])
     .option('--timeout <duration>', 'how long to wait for messages before calling them missing (default: placement.timeout)')
-    .option('--resume', 'finish the tests a crash or restart interrupted instead of starting a new one (nothing is sent twice)')
+    .option('--resume', 'finish the tests of processes that crashed or stopped instead of starting a new one (nothing is sent twice; a live process keeps its own)')
     .option('--json', 'print the result as JSON')
     .action(async (options: TestOptions, command: Command) => {
       const timeoutMs = options.timeout === undefined ? undefined : parseDuration(options.timeout);
@@ -39,6 +40,7 @@ export function registerTest(program: Command): void {
       const { config } = configFor(command);
       const log = loggerFor(command);
       const db = await openStore(config.database);
+      const owner = await registerProcessOwner(db, options.resume ? 'test --resume' : 'test', log);
       const resolver = resolverForRun(config.dns);
       const runtime = createNodePlacementRuntime();
       const collector = runtime.openCollector({ config, db, resolver, log });
@@ -46,11 +48,11 @@ export function registerTest(program: Command): void {
       const stop = () => controller.abort();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-      const ctx: PlacementContext = { config, db, resolver, log, now: Date.now, collector, runtime, signal: controller.signal };
+      const ctx: PlacementContext = { config, db, resolver, log, now: Date.now, collector, runtime, owner, signal: controller.signal };
       const live = !options.json && process.stdout.isTTY ? liveView() : undefined;
       try {
         const tests = options.resume
-          ? await unfinishedTests(db)
+          ? await claimOrphanedTests(db, owner)
           : [await createPlacementTest(ctx, { providers: options.provider, timeoutMs, trigger: 'cli' }).catch(usage)];
         if (tests.length === 0) {
           process.stdout.write(options.json ? '[]\n' : 'no unfinished tests\n');
@@ -69,6 +71,7 @@ export function registerTest(program: Command): void {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
         await collector.close();
+        await owner.retire();
         await db.close();
       }
     });

@@ -2,6 +2,7 @@ import type { Config } from '../config/schema.js';
 import type { Resolver } from '../dns/types.js';
 import type { Logger } from '../log.js';
 import { finishRun, getRun, startRun, type Run, type RunTrigger } from '../store/runs.js';
+import type { ProcessOwner } from '../store/owners.js';
 import type { Sql } from '../store/sql.js';
 import type { Job, JobResult } from './types.js';
 
@@ -12,6 +13,8 @@ export interface RunnerDeps {
   now?: () => number;
   /** Makes each run's resolver (and its cache); the runtime's composition root decides which kind. */
   resolver: () => Resolver;
+  /** This process, recorded on each run so another process starting up leaves it alone while it lives. */
+  owner: ProcessOwner;
 }
 
 export interface RunOutcome {
@@ -63,7 +66,7 @@ export function createJobRunner(deps: RunnerDeps): JobRunner {
 
   async function execute(job: Job, trigger: RunTrigger, entry: ActiveRun): Promise<RunOutcome> {
     const { controller } = entry;
-    const runId = await startRun(deps.db, job.name, trigger, now());
+    const runId = await startRun(deps.db, job.name, trigger, now(), deps.owner.id);
     entry.runId = runId;
     const log = deps.log;
     log.info('job started', { job: job.name, run: runId, trigger });
@@ -72,6 +75,7 @@ export function createJobRunner(deps: RunnerDeps): JobRunner {
         config: deps.config,
         db: deps.db,
         resolver: deps.resolver(),
+        owner: deps.owner,
         log,
         signal: controller.signal,
         now,

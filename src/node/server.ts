@@ -8,7 +8,8 @@ import { createJobRunner } from '../jobs/job-runner.js';
 import { jobTable } from '../jobs/table.js';
 import { startScheduler } from './cron-scheduler.js';
 import type { Logger } from '../log.js';
-import { markInterrupted } from '../store/runs.js';
+import { interruptOrphanedRuns } from '../store/runs.js';
+import { registerProcessOwner } from './process-owner.js';
 import { startPlacementService } from './placement-service.js';
 import { createNodeRuntime } from './root.js';
 import { openStore } from './sqlite-store.js';
@@ -25,12 +26,13 @@ export interface Server {
 /** `inboxwatch serve`: the API, the dashboard and the scheduled jobs in one process on the embedded store. */
 export async function startServer(config: Config, log: Logger): Promise<Server> {
   const db = await openStore(config.database);
-  const interrupted = await markInterrupted(db, Date.now(), 'the process stopped before the run finished');
-  if (interrupted > 0) log.warn('marked runs left over from the last process as interrupted', { count: interrupted });
+  const owner = await registerProcessOwner(db, 'serve', log);
+  const interrupted = await interruptOrphanedRuns(db, owner, Date.now(), 'the process stopped before the run finished');
+  if (interrupted > 0) log.warn('marked runs of processes that are gone as interrupted', { count: interrupted });
 
   const runtime = createNodeRuntime(config);
   const table = jobTable(config, runtime.jobs);
-  const runner = createJobRunner({ config, db, log, resolver: runtime.resolver });
+  const runner = createJobRunner({ config, db, log, resolver: runtime.resolver, owner });
   const app = createApp({ db, tokens: resolveTokens(config, log), jobs: table, log, running: runner.running });
   if (existsSync(WEB_ROOT)) {
     app.use('/*', serveStatic({ root: WEB_ROOT }));
@@ -44,7 +46,7 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
   const scheduler = startScheduler(table, runner, log);
-  const placement = startPlacementService({ config, db, log, runtime: runtime.placement, resolver: runtime.resolver() });
+  const placement = startPlacementService({ config, db, log, runtime: runtime.placement, resolver: runtime.resolver(), owner });
   log.info('inboxwatch is listening', { url, database: config.database });
 
   let closing: Promise<void> | undefined;
@@ -56,6 +58,7 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
         await runner.shutdown(graceMs);
         await placement.stop();
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        await owner.retire();
         await db.close();
         log.info('inboxwatch stopped');
       })();

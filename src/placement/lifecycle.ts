@@ -1,6 +1,7 @@
 import type { Config, ProviderConfig, SeedConfig } from '../config/schema.js';
 import type { Resolver } from '../dns/types.js';
 import type { Logger } from '../log.js';
+import type { ProcessOwner } from '../store/owners.js';
 import type { Sql } from '../store/sql.js';
 import { analyse } from './analyse.js';
 import { unfound } from './classify.js';
@@ -35,6 +36,8 @@ export interface PlacementContext {
   signal?: AbortSignal;
   /** The process's mail adapters and the tests it is completing. */
   runtime: PlacementRuntime;
+  /** This process: the tests it creates are its own until it is gone. */
+  owner: ProcessOwner;
   random?: () => number;
   randomBytes?: (size: number) => Uint8Array;
 }
@@ -93,6 +96,7 @@ export async function createPlacementTest(
     deadlineAt: startedAt + timeoutMs,
     lateAfterMs: Math.min(ctx.config.placement.lateAfter, timeoutMs),
     providers: providers.map((p) => p.name),
+    owner: ctx.owner.id,
     messages: shuffle(planned, ctx.random ?? randomFraction),
   });
 }
