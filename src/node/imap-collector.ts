@@ -141,6 +141,8 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
     passWaiters = passWaiters.filter((w) => w.after >= pass);
     for (const w of ready) w.resolve(result);
   };
+  // Found messages whose watch callbacks are still recording them.
+  let recording = 0;
   // Candidates that turned out not to be ours (a bounce quoting the token), so they are fetched once only.
   const ignored = new Set<string>();
 
@@ -332,6 +334,7 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
           observedAt: now(),
         };
         watches.delete(keyOf(watch.target.messageId));
+        recording++;
         try {
           await watch.found({ observation, source });
         } catch (error) {
@@ -339,6 +342,8 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
           log.error('could not record a found seed message', { seed: seed.address, error: (error as Error).message });
           watches.set(keyOf(watch.target.messageId), watch);
           continue;
+        } finally {
+          recording--;
         }
         toDelete.push(message.uid);
       }
@@ -482,9 +487,11 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
     folders: () => searched,
     afterNextPass() {
       if (closed) return Promise.resolve({ completed: false, reason: 'the mailbox reader was closed' });
-      if (watches.size === 0) return Promise.resolve({ completed: false, reason: 'nothing left to look for' });
+      // A message found but still being recorded has left the watches; its pass ends once it is recorded.
+      if (watches.size === 0 && recording === 0) return Promise.resolve({ completed: false, reason: 'nothing left to look for' });
       if (backingOff && lastFailure) return Promise.resolve({ completed: false, reason: lastFailure.message });
-      const done = new Promise<PassResult>((resolve) => passWaiters.push({ after: passesStarted, resolve }));
+      const after = watches.size === 0 ? passesStarted - 1 : passesStarted;
+      const done = new Promise<PassResult>((resolve) => passWaiters.push({ after, resolve }));
       nudge();
       return done;
     },
