@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { openStore } from '../../src/store/index.js';
+import { openStore } from '../../src/node/sqlite-store.js';
 import type { Sql } from '../../src/store/sql.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

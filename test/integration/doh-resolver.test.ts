@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeResolver } from '../../src/dns/node-resolver.js';
+import { createAresResolver } from '../../src/node/ares-resolver.js';
 import type { RecordType, Resolver } from '../../src/dns/types.js';
 import { createDohResolver } from '../../src/worker/doh-resolver.js';
 import { startDoh, type DohServer } from '../world/doh.js';
@@ -36,7 +36,7 @@ describe('the DNS-over-HTTPS resolver (RFC 8484) against the test world through 
   const resolver = (path: string, server = () => doh): Resolver => createDohResolver({ endpoint: `${server().url}${path}`, timeoutMs: 500, tries: 2 });
 
   it('gives the same answers as the c-ares resolver, status and records alike', async () => {
-    const ares = createNodeResolver({ servers: [world().dns.server], timeoutMs: 500, tries: 1 });
+    const ares = createAresResolver({ servers: [world().dns.server], timeoutMs: 500, tries: 1 });
     const overHttps = resolver('/dns-query');
     for (const [name, type] of QUESTIONS) {
       const [expected, actual] = await Promise.all([ares.query(name, type), overHttps.query(name, type)]);

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { getPlatformProxy } from 'wrangler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sql } from '../../src/store/sql.js';
-import { openSqlite } from '../../src/store/sqlite.js';
+import { openSqlite } from '../../src/node/sqlite-store.js';
 import { d1Sql, type D1Database } from '../../src/worker/d1-store.js';
 
 const WRANGLER_TOML = fileURLToPath(new URL('../../wrangler.toml', import.meta.url));
