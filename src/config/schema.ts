@@ -3,8 +3,7 @@ import { ipFamily } from '../dns/address.js';
 import { CATALOGUE } from './blocklist-catalogue.js';
 import { isValidCron } from './cron.js';
 import { parseDuration } from './duration.js';
-import { appPasswordHint } from '../placement/conventions.js';
-import { MAILBOX_PROVIDERS } from '../placement/types.js';
+import { appPasswordHint, MAILBOX_PROVIDERS } from './mailbox-providers.js';
 
 const duration = z
   .union([z.string(), z.number()])

@@ -14,7 +14,7 @@ import { resolverFetch } from './oauth-token-fetch.js';
 import { TEST_HEADER } from '../placement/message.js';
 import { createTokenSource, TokenError, type FetchLike, type TokenSource } from '../placement/oauth2.js';
 import { retryDelay } from '../placement/backoff.js';
-import { appPasswordHint, isUnsafeLoginRefusal } from '../placement/conventions.js';
+import { appPasswordHint, isUnsafeLoginRefusal } from '../config/mailbox-providers.js';
 import type { MailboxProvider } from '../placement/types.js';
 
 export interface CollectorOptions {

@@ -14,12 +14,7 @@ export const PLACEMENTS = [
 ] as const;
 export type Placement = (typeof PLACEMENTS)[number];
 
-/**
- * Where a seed mailbox lives. GMX covers web.de (one platform), Yahoo covers AOL, NetEase covers 163.com,
- * 126.com and yeah.net; `other` is any other IMAP server.
- */
-export const MAILBOX_PROVIDERS = ['gmail', 'outlook', 'yahoo', 'icloud', 'gmx', 'zoho', 'fastmail', 'qq', 'netease', 'aliyun', 'other'] as const;
-export type MailboxProvider = (typeof MAILBOX_PROVIDERS)[number];
+export { MAILBOX_PROVIDERS, type MailboxProvider } from '../config/mailbox-providers.js';
 
 /** Gmail's inbox tabs, as X-GM-RAW `category:` names them. */
 export const GMAIL_CATEGORIES = ['primary', 'promotions', 'social', 'updates', 'forums'] as const;

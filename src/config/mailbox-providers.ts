@@ -1,4 +1,9 @@
-import type { MailboxProvider } from './types.js';
+/**
+ * Where a seed mailbox lives. GMX covers web.de (one platform), Yahoo covers AOL, NetEase covers 163.com,
+ * 126.com and yeah.net; `other` is any other IMAP server.
+ */
+export const MAILBOX_PROVIDERS = ['gmail', 'outlook', 'yahoo', 'icloud', 'gmx', 'zoho', 'fastmail', 'qq', 'netease', 'aliyun', 'other'] as const;
+export type MailboxProvider = (typeof MAILBOX_PROVIDERS)[number];
 
 /** What a mailbox provider's IMAP takes instead of the account password, and where users get it. */
 export interface AppPassword {
