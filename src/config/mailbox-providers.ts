@@ -35,7 +35,7 @@ export const APP_PASSWORDS: Partial<Record<MailboxProvider, AppPassword>> = {
 export function appPasswordHint(provider: MailboxProvider): string | undefined {
   const code = APP_PASSWORDS[provider];
   if (!code) return undefined;
-  return `${code.provider} takes an ${code.name} over IMAP, not the account password (${code.where})`;
+  return `${code.provider} takes an app-specific code over IMAP, not the account password: the ${code.name} (${code.where})`;
 }
 
 /**

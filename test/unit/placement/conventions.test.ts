@@ -4,7 +4,7 @@ import { describeImapError } from '../../../src/node/imap-collector.js';
 describe('IMAP failures at providers with their own conventions', () => {
   it('names the authorisation code when a QQ, NetEase or Aliyun login fails, and nothing extra elsewhere', () => {
     const failed = { authenticationFailed: true, responseText: 'LOGIN failed' };
-    expect(describeImapError(failed, 'qq').message).toMatch(/^IMAP login failed: LOGIN failed \(QQ Mail takes an authorisation code \(授权码\)/);
+    expect(describeImapError(failed, 'qq').message).toMatch(/^IMAP login failed: LOGIN failed \(QQ Mail takes an app-specific code over IMAP, not the account password: the authorisation code \(授权码\)/);
     expect(describeImapError(failed, 'netease').message).toMatch(/客户端授权密码/);
     expect(describeImapError(failed, 'aliyun').message).toMatch(/三方客户端安全密码/);
     expect(describeImapError(failed, 'gmail').message).toBe('IMAP login failed: LOGIN failed');
