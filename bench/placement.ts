@@ -9,6 +9,10 @@
  * Runs as root (the test world starts Dovecot). Each round delivers one message to each of the 50
  * mailboxes at a uniformly random moment within the poll interval, so polling is measured at its average
  * rather than its worst case; Junk deliveries carry `X-Spam-Flag: YES`, which the world's Sieve files there.
+ *
+ * Beside it, the latency each verdict reports (midpoint ± error, from whole-second INTERNALDATE and the moment
+ * the search found the message): its error per collector, and whether the interval held the true latency
+ * (LMTP's transaction window minus the 250 time) every time.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,30 +54,50 @@ const MODES: Mode[] = [
 ];
 const key = (mode: Mode, to: Destination) => `${mode.name}\u0000${to}`;
 
+interface Measured {
+  /** Detection delay per message: LMTP accepted → placement stored. */
+  delays: number[];
+  /** latencyErrorMs per message. */
+  errors: number[];
+  /** Messages whose reported latency interval held the true latency. */
+  held: number;
+}
+
 const world = await startWorld({ extraSeeds: SEEDS - 4 });
 const dir = mkdtempSync(join(tmpdir(), 'inboxwatch-bench-'));
 const lmtp = nodemailer.createTransport({ host: world.info.lmtp.host, port: world.info.lmtp.port, lmtp: true, pool: true, maxConnections: 8, ignoreTLS: true } as never);
 
 try {
-  const results = new Map<string, number[]>();
+  const results = new Map<string, Measured>();
   for (let round = 0; round < ROUNDS; round++) {
     for (const to of DESTINATIONS) {
       for (const mode of MODES) {
-        const delays = await measure(mode, to, round);
-        results.set(key(mode, to), [...(results.get(key(mode, to)) ?? []), ...delays]);
+        const measured = await measure(mode, to, round);
+        const sofar = results.get(key(mode, to)) ?? { delays: [], errors: [], held: 0 };
+        results.set(key(mode, to), { delays: [...sofar.delays, ...measured.delays], errors: [...sofar.errors, ...measured.errors], held: sofar.held + measured.held });
       }
     }
   }
   const p = (values: number[], q: number) => percentile(values, q) ?? Number.NaN;
+  const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
   process.stdout.write(`detection delay, LMTP accept → placement stored; ${SEEDS} seed mailboxes, ${ROUNDS} rounds, deliveries spread over ${SPREAD_MS / 1000}s\n`);
   for (const to of DESTINATIONS) {
     process.stdout.write(`delivered to ${to === 'inbox' ? 'INBOX' : 'Junk'}\n`);
-    const base = results.get(key(MODES[0] as Mode, to)) ?? [];
+    const base = results.get(key(MODES[0] as Mode, to))?.delays ?? [];
     for (const [i, mode] of MODES.entries()) {
-      const values = results.get(key(mode, to)) ?? [];
+      const values = results.get(key(mode, to))?.delays ?? [];
       const ratio = i === 0 ? '' : `   ${(p(values, 0.5) / p(base, 0.5)).toFixed(1)}× / ${(p(values, 0.95) / p(base, 0.95)).toFixed(1)}× the first row's p50 / p95`;
       process.stdout.write(
         `  ${mode.name.padEnd(31)} n=${String(values.length).padStart(3)}  p50 ${p(values, 0.5).toFixed(0).padStart(5)} ms  p95 ${p(values, 0.95).toFixed(0).padStart(5)} ms${ratio}\n`,
+      );
+    }
+  }
+  process.stdout.write('reported latency error (latencyErrorMs) and intervals holding the true latency\n');
+  for (const to of DESTINATIONS) {
+    for (const mode of MODES) {
+      const { errors, held } = results.get(key(mode, to)) ?? { errors: [], held: 0 };
+      process.stdout.write(
+        `  ${to.padEnd(5)} ${mode.name.padEnd(31)} error mean ${mean(errors).toFixed(0).padStart(4)} ms  p5 ${p(errors, 0.05).toFixed(0).padStart(4)} ms  held ${held}/${errors.length}\n`,
       );
     }
   }
@@ -83,8 +107,8 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-/** One test over all 50 seeds with a collector in the given mode, delivering to `to`; returns each message's detection delay. */
-async function measure(mode: Mode, to: Destination, round: number): Promise<number[]> {
+/** One test over all 50 seeds with a collector in the given mode, delivering to `to`. */
+async function measure(mode: Mode, to: Destination, round: number): Promise<Measured> {
   const config: Config = configSchema.parse({
     database: join(dir, `${mode.idle ? 'idle' : 'poll'}-${mode.spamIdle ? 'spam-' : ''}${mode.pollInterval}-${to}-${round}.db`),
     dns: { servers: [world.info.dns.server], timeoutMs: 1000, tries: 2 },
@@ -100,6 +124,7 @@ async function measure(mode: Mode, to: Destination, round: number): Promise<numb
   const runtime = { ...createNodePlacementRuntime(), createSender: async () => direct };
   const collector = runtime.openCollector({ config, db, resolver, log: silentLogger, idle: mode.idle });
   const accepted = new Map<string, number>();
+  const handedOver = new Map<string, number>();
   const deliveries: Promise<void>[] = [];
   // Stands in for a provider: delivers straight into Dovecot over LMTP at a random moment, noting when LMTP accepted.
   const direct: ProviderSender = {
@@ -107,6 +132,7 @@ async function measure(mode: Mode, to: Destination, round: number): Promise<numb
       const body = composeMessage(message.token, 'direct');
       deliveries.push(
         sleep(Math.random() * SPREAD_MS).then(async () => {
+          handedOver.set(message.messageId, Date.now());
           await lmtp.sendMail({
             from: 'News <news@good.inboxwatch.test>',
             to: message.to,
@@ -147,13 +173,21 @@ async function measure(mode: Mode, to: Destination, round: number): Promise<numb
     await Promise.all(deliveries);
     const verdicts = await verdictsOf(db, test.id, { headers: false });
     const messages = new Map((await db.all<{ id: number; message_id: string }>('SELECT id, message_id FROM messages WHERE test_id = ?', [test.id])).map((m) => [m.id, m.message_id]));
-    const delays: number[] = [];
+    const sent = new Map((await db.all<{ id: number; sent_at: number }>('SELECT id, sent_at FROM messages WHERE test_id = ?', [test.id])).map((m) => [m.id, m.sent_at]));
+    const measured: Measured = { delays: [], errors: [], held: 0 };
     for (const v of verdicts) {
-      const at = accepted.get(messages.get(v.messageId) ?? '');
-      if (v.placement !== to || at === undefined) throw new Error(`${v.seed}: ${v.placement} ${v.error ?? ''}`);
-      delays.push(v.decidedAt - at);
+      const messageId = messages.get(v.messageId) ?? '';
+      const at = accepted.get(messageId);
+      const start = handedOver.get(messageId);
+      const sentAt = sent.get(v.messageId);
+      if (v.placement !== to || at === undefined || start === undefined || sentAt === undefined) throw new Error(`${v.seed}: ${v.placement} ${v.error ?? ''}`);
+      measured.delays.push(v.decidedAt - at);
+      if (v.latencyErrorMs === null || v.latencyLowMs === null || v.latencyHighMs === null) throw new Error(`${v.seed}: no latency (clock skew ${v.clockSkewMs})`);
+      measured.errors.push(v.latencyErrorMs);
+      // Dovecot stamped INTERNALDATE during the LMTP transaction: the interval must meet that window.
+      if (v.latencyLowMs <= at - sentAt && v.latencyHighMs >= start - sentAt) measured.held++;
     }
-    return delays;
+    return measured;
   } finally {
     await collector.close();
     await db.close();

@@ -18,6 +18,8 @@ export interface AppDeps {
   log: Logger;
   /** Names of jobs running in this process, when the runtime runs jobs itself. */
   running?: () => string[];
+  /** Routes only one runtime serves (e.g. the pushed configuration on Workers), mounted under /api. */
+  runtimeRoutes?: ReadonlyArray<{ path: string; routes: Hono<{ Variables: AuthVariables }> }>;
 }
 
 /** The HTTP API, free of Node- and Workers-only imports so both runtimes serve the same app. */
@@ -40,6 +42,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/domains', domainsRoutes(deps));
   app.route('/api/blocklists', blocklistsRoutes(deps));
   app.route('/api', placementRoutes(deps));
+  for (const { path, routes } of deps.runtimeRoutes ?? []) app.route(`/api${path}`, routes);
   app.all('/api/*', (c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));
 
   app.onError((error, c) => {

@@ -10,7 +10,7 @@ import { bulkSenderCheck } from './requirements.js';
 import { auditSpf } from './spf.js';
 import { auditTlsRpt } from './tls-rpt.js';
 import type { AuditToolkit } from './toolkit.js';
-import type { DomainAudit } from './types.js';
+import { check, type DomainAudit } from './types.js';
 
 export interface AuditTarget {
   domain: string;
@@ -71,6 +71,21 @@ export async function auditDomain(target: AuditTarget, deps: AuditDeps): Promise
   };
 }
 
+/**
+ * One domain's audit, its failure kept to itself: records are data and each area turns bad data into findings,
+ * so an exception here is our own bug; it becomes an `audit.complete` error for this domain alone, and no
+ * record set is touched, so no change event fires.
+ */
+async function auditContained(target: AuditTarget, deps: AuditDeps): Promise<DomainAudit> {
+  const startedAt = deps.now();
+  try {
+    return await auditDomain(target, deps);
+  } catch (error) {
+    const message = `the audit of ${target.domain} stopped on an internal error, so nothing was judged: ${(error as Error).message}`;
+    return { domain: target.domain.toLowerCase().replace(/\.$/, ''), startedAt, finishedAt: deps.now(), checks: [check('audit.complete', 'error', message)], records: {} };
+  }
+}
+
 /** DNS questions in flight across all domains of a run; see limitInFlight. */
 export const MAX_DNS_IN_FLIGHT = 64;
 
@@ -82,7 +97,7 @@ export async function auditDomains(targets: readonly AuditTarget[], deps: AuditD
   const worker = async () => {
     while (next < targets.length && !signal?.aborted) {
       const index = next++;
-      results[index] = await auditDomain(targets[index] as AuditTarget, deps);
+      results[index] = await auditContained(targets[index] as AuditTarget, deps);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, targets.length)) }, worker));

@@ -63,6 +63,6 @@ function enforcementProblem(record: DmarcRecord | undefined, effective: string |
   if (effective !== 'quarantine' && effective !== 'reject') return `DMARC policy is ${effective ?? 'none'}`;
   if (record.testing) return 'DMARC is in test mode (t=y)';
   if (record.pct !== undefined && record.pct < 100) return `DMARC pct=${record.pct}`;
-  if (record.sp === 'none') return 'DMARC sp=none';
+  if (record.applied?.sp === 'none') return 'DMARC sp=none';
   return undefined;
 }

@@ -63,10 +63,16 @@ export async function auditDkim(resolver: Resolver, domain: string, configured: 
     }),
   );
   const found = keys.filter((k) => k.record !== undefined);
+  const usable = found.filter((k) => !isRevoked(k.record as string));
   // Every selector tried is a record set, so a discovered key that later disappears shows up as removed.
   const records: Record<string, RecordSet> = Object.fromEntries(keys.map((key) => [`dkim:${key.selector}`, { name: key.name, records: snapshotOf(key.answer) }]));
-  const checks = [foundCheck(domain, keys, found), ...(await Promise.all(found.map((k) => keyCheck(k, toolkit)))), testingCheck(found, keys.some((k) => !k.answer.ok))];
+  const checks = [foundCheck(domain, keys, usable, found), ...(await Promise.all(found.map((k) => keyCheck(k, toolkit)))), testingCheck(found, keys.some((k) => !k.answer.ok))];
   return { checks, records };
+}
+
+/** An empty p= revokes the selector's key (RFC 6376 §3.6.1): a record, but not a key anyone can verify with. */
+function isRevoked(record: string): boolean {
+  return String(parseTagValueRecord(record).tags.p ?? '').replace(/\s+/g, '') === '';
 }
 
 /** A TXT answer at a selector is a key record when it carries p= (RFC 6376 §3.6.1; v=, k= are optional). */
@@ -74,30 +80,45 @@ function isDkimKeyRecord(text: string): boolean {
   return /(^|;)\s*p\s*=/i.test(text) || /^\s*v\s*=\s*DKIM1\b/i.test(text);
 }
 
-function foundCheck(domain: string, keys: SelectorKey[], found: SelectorKey[]): Check {
-  const missingConfigured = keys.filter((k) => k.configured && k.answer.ok && k.record === undefined);
+/**
+ * Passes only on a usable key. A revoked key is no key; a configured selector that publishes none is a fail,
+ * and one whose lookup failed is unknown even when another selector has a key (the signer uses that one).
+ */
+function foundCheck(domain: string, keys: SelectorKey[], usable: SelectorKey[], found: SelectorKey[]): Check {
+  const keyless = (k: SelectorKey) => k.answer.ok && (k.record === undefined || isRevoked(k.record));
+  const missingConfigured = keys.filter((k) => k.configured && keyless(k));
+  const revoked = found.filter((k) => isRevoked(k.record as string));
   const failed = keys.filter((k) => !k.answer.ok);
+  const failedConfigured = failed.filter((k) => k.configured);
   const evidence = {
-    found: found.map((k): Json => ({ selector: k.selector, name: k.name, configured: k.configured })),
+    found: usable.map((k): Json => ({ selector: k.selector, name: k.name, configured: k.configured })),
+    revoked: revoked.map((k) => k.selector),
     tried: keys.map((k) => k.selector),
     missingConfigured: missingConfigured.map((k) => k.selector),
-    failed: failed.map((k): Json => ({ selector: k.selector, error: k.answer.ok ? null : k.answer.error })),
+    failed: failed.map((k): Json => ({ selector: k.selector, configured: k.configured, error: k.answer.ok ? null : k.answer.error })),
   };
+  const describe = (k: SelectorKey) => `${k.name}${k.record !== undefined ? ' (revoked: empty p=)' : ''}`;
   if (keys.length === 0) {
     return check('dkim.found', 'error', 'no DKIM selectors to check: none configured and discovery is off', { evidence });
   }
   if (missingConfigured.length > 0) {
-    return check('dkim.found', 'fail', `configured selector${missingConfigured.length > 1 ? 's' : ''} ${missingConfigured.map((k) => k.name).join(', ')} publish${missingConfigured.length > 1 ? '' : 'es'} no key`, {
+    const several = missingConfigured.length > 1;
+    return check('dkim.found', 'fail', `configured selector${several ? 's' : ''} ${missingConfigured.map(describe).join(', ')} publish${several ? '' : 'es'} no usable key`, {
       remediation: 'Publish the public key your signer uses at <selector>._domainkey.<domain>, or correct the selector in the configuration.',
       evidence,
     });
   }
-  if (found.length > 0) return check('dkim.found', 'pass', `DKIM keys published for selector${found.length > 1 ? 's' : ''} ${found.map((k) => k.selector).join(', ')}`, { evidence });
+  if (failedConfigured.length > 0) {
+    const first = failedConfigured[0] as SelectorKey;
+    return check('dkim.found', 'error', `could not look up configured selector${failedConfigured.length > 1 ? 's' : ''} ${failedConfigured.map((k) => k.name).join(', ')} (${first.answer.ok ? '' : first.answer.error})`, { evidence });
+  }
+  if (usable.length > 0) return check('dkim.found', 'pass', `DKIM keys published for selector${usable.length > 1 ? 's' : ''} ${usable.map((k) => k.selector).join(', ')}`, { evidence });
   if (failed.length > 0) {
     const first = failed[0] as SelectorKey;
-    return check('dkim.found', 'error', `no key found, and ${failed.length} selector lookup${failed.length > 1 ? 's' : ''} failed (${first.answer.ok ? '' : first.answer.error})`, { evidence });
+    return check('dkim.found', 'error', `no usable key found, and ${failed.length} selector lookup${failed.length > 1 ? 's' : ''} failed (${first.answer.ok ? '' : first.answer.error})`, { evidence });
   }
-  return check('dkim.found', 'fail', `no DKIM key found for ${domain} under the configured or common selectors`, {
+  const revokedNote = revoked.length > 0 ? ` (${revoked.map(describe).join(', ')} only revoke their keys)` : '';
+  return check('dkim.found', 'fail', `no usable DKIM key found for ${domain} under the configured or common selectors${revokedNote}`, {
     remediation: 'Turn on DKIM signing at every provider that sends for the domain and publish its key; then list the selector under domains[].dkimSelectors so the audit checks it.',
     evidence,
   });
@@ -122,9 +143,17 @@ async function keyCheck(key: SelectorKey, toolkit: AuditToolkit): Promise<Check>
   try {
     const parsed = await toolkit.readDkimKey(key.name, record);
     const bits = parsed.modulusLength;
-    const ed25519 = parsed.publicKey.includes('BEGIN PUBLIC KEY') && bits === undefined;
+    const ed25519 = parsed.keyType === 'ed25519';
     evidence.bits = bits ?? null;
-    evidence.type = ed25519 ? 'ed25519' : 'rsa';
+    evidence.type = parsed.keyType;
+    evidence.declaredType = typeof tags.k === 'string' ? tags.k : null;
+    if (parsed.typeInferred) {
+      return check('dkim.key', 'fail', `${key.name}: the key is ${parsed.keyType}, but the record has no k= tag, so k defaults to rsa (RFC 6376 §3.6.1) and receivers reject it as an RSA key`, {
+        subject,
+        remediation: `Add "k=${parsed.keyType}" to the record: "v=DKIM1; k=${parsed.keyType}; p=...".`,
+        evidence,
+      });
+    }
     if (ed25519) return check('dkim.key', 'pass', `${key.name}: ed25519 key`, { subject, evidence });
     if (bits === undefined) return check('dkim.key', 'error', `${key.name}: could not read the key size`, { subject, evidence });
     if (bits < 1024) {

@@ -9,7 +9,7 @@ import { countStatuses } from './types.js';
 
 export interface AuditJobDeps {
   /** Makes the run's MTA-STS policy fetcher; the runtime supplies its HTTPS client. */
-  policyFetcher: (context: { resolver: Resolver; timeoutMs: number }) => PolicyFetcher;
+  policyFetcher: (context: { resolver: Resolver; timeoutMs: number; allowPrivateAddresses: boolean }) => PolicyFetcher;
   toolkit: AuditToolkit;
 }
 
@@ -22,7 +22,7 @@ export function createAuditJob(deps: AuditJobDeps): Job {
     async run({ config, db, resolver, log, signal, now }) {
       const targets = config.domains.map((d) => targetFor(config, d.name));
       if (targets.length === 0) return { summary: 'no domains configured', details: { domains: [] } };
-      const fetchPolicy = deps.policyFetcher({ resolver, timeoutMs: config.audit.policyTimeout });
+      const fetchPolicy = deps.policyFetcher({ resolver, timeoutMs: config.audit.policyTimeout, allowPrivateAddresses: config.audit.allowPrivateAddresses });
       const audits = await auditDomains(targets, { resolver, fetchPolicy, toolkit: deps.toolkit, discoverSelectors: config.audit.discoverSelectors, now }, config.audit.concurrency, signal);
       const details = [];
       let findings = 0;

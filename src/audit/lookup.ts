@@ -1,9 +1,9 @@
-import { DnsError, type DnsAnswer, type RecordType, type RecordTypes, type Resolver } from '../dns/types.js';
+import { DnsError, type DnsAnswer, type DnsErrorKind, type RecordType, type RecordTypes, type Resolver } from '../dns/types.js';
 
 /** The outcome of one lookup as the checks see it: records, "none" (nxdomain/nodata) or "unknown". */
 export type Lookup<T> =
   | { ok: true; status: 'ok' | 'nxdomain' | 'nodata'; records: T[] }
-  | { ok: false; error: string };
+  | { ok: false; error: string; kind: DnsErrorKind };
 
 /** Runs a query and turns a DnsError into a value, so one failed lookup never aborts an audit. */
 export async function lookup<T extends RecordType>(resolver: Resolver, name: string, type: T): Promise<Lookup<RecordTypes[T]>> {
@@ -11,7 +11,7 @@ export async function lookup<T extends RecordType>(resolver: Resolver, name: str
     const answer: DnsAnswer<RecordTypes[T]> = await resolver.query(name, type);
     return { ok: true, status: answer.status, records: answer.records };
   } catch (error) {
-    if (error instanceof DnsError) return { ok: false, error: error.message };
+    if (error instanceof DnsError) return { ok: false, error: error.message, kind: error.kind };
     throw error;
   }
 }

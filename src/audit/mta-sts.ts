@@ -16,7 +16,7 @@ export interface PolicyResponse {
  * Why a policy fetch failed. `timeout` and `dns` mean we could not find out; the others are facts a
  * sending server would run into as well.
  */
-export type FetchFailureKind = 'timeout' | 'dns' | 'no_address' | 'connect' | 'tls' | 'too_large' | 'other';
+export type FetchFailureKind = 'timeout' | 'dns' | 'no_address' | 'refused_address' | 'connect' | 'tls' | 'too_large' | 'other';
 
 export class PolicyFetchError extends Error {
   constructor(
@@ -48,8 +48,11 @@ export async function collectMtaSts(resolver: Resolver, domain: string, fetcher:
   const name = `_mta-sts.${domain}`;
   const host = `mta-sts.${domain}`;
   const answer = await lookupTxt(resolver, name);
-  const records = answer.ok ? answer.records.filter((r) => /^v\s*=\s*STSv1\s*(;|$)/i.test(r.trim())) : [];
+  // RFC 8461 §3.1 spells the version in hex literals: senders skip "v=stsv1", so the audit does too, and says so.
+  const records = answer.ok ? answer.records.filter((r) => /^v[ \t]*=[ \t]*STSv1[ \t]*(;|$)/.test(r.trim())) : [];
+  const skipped = answer.ok ? answer.records.filter((r) => !records.includes(r) && /^v\s*=\s*stsv1/i.test(r.trim())) : [];
   const recordProblems: string[] = [];
+  if (records.length === 0 && skipped.length > 0) recordProblems.push(`senders skip ${skipped.map((r) => `"${r}"`).join(', ')}: the version tag must read exactly "v=STSv1" (it is case-sensitive)`);
   let id: string | undefined;
   if (records.length > 1) recordProblems.push(`${records.length} STSv1 records; senders treat the domain as having no policy (RFC 8461 §3.1)`);
   if (records.length === 1) {
@@ -58,7 +61,7 @@ export async function collectMtaSts(resolver: Resolver, domain: string, fetcher:
     if (id === undefined) recordProblems.push('the record has no id= tag');
     else if (!/^[a-z0-9]{1,32}$/i.test(id)) recordProblems.push(`id=${id}: expected 1-32 letters and digits`);
   }
-  const data: MtaStsData = { name, answer, records, id, recordProblems, policyUrl: `https://${host}${POLICY_PATH}`, fetched: undefined };
+  const data: MtaStsData = { name, answer, records: records.length > 0 ? records : skipped, id, recordProblems, policyUrl: `https://${host}${POLICY_PATH}`, fetched: undefined };
   if (records.length !== 1 || recordProblems.length > 0) return data;
   try {
     data.fetched = { response: await fetcher(host) };
@@ -111,7 +114,10 @@ function policyCheck(data: MtaStsData, mxHosts: string[] | undefined, toolkit: A
     const evidence = { url, failure: kind, error: message };
     if (kind === 'timeout' || kind === 'dns') return check('mta_sts.policy', 'error', `could not fetch ${url}: ${message}`, { evidence });
     return check('mta_sts.policy', 'fail', `senders cannot fetch ${url}: ${message}`, {
-      remediation: `Serve the policy at ${url} over HTTPS with a certificate valid for mta-sts.<domain>, as text/plain, under 64 KiB.`,
+      remediation:
+        kind === 'refused_address'
+          ? `Point ${url.split('/')[2]} at a public address where the policy is served over HTTPS.`
+          : `Serve the policy at ${url} over HTTPS with a certificate valid for mta-sts.<domain>, as text/plain, under 64 KiB.`,
       evidence,
     });
   }

@@ -1,6 +1,7 @@
 import { countStatuses, type Check, type CheckStatus, type DomainAudit } from './types.js';
 
 const AREAS: Array<[prefix: string, title: string]> = [
+  ['audit', 'Audit'],
   ['spf', 'SPF'],
   ['dkim', 'DKIM'],
   ['dmarc', 'DMARC'],

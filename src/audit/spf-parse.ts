@@ -2,8 +2,18 @@ import ipaddr from 'ipaddr.js';
 
 /** One term of an SPF record, parsed per RFC 7208 §4.6.1 / §12. */
 export type SpfTerm =
-  | { kind: 'mechanism'; qualifier: '+' | '-' | '~' | '?'; name: SpfMechanism; value: string | undefined; text: string }
-  | { kind: 'modifier'; name: string; value: string; text: string };
+  | {
+      kind: 'mechanism';
+      qualifier: '+' | '-' | '~' | '?';
+      name: SpfMechanism;
+      value: string | undefined;
+      /** The domain-spec without its CIDR lengths (a, mx, ptr, include, exists); undefined for the current domain. */
+      target: string | undefined;
+      text: string;
+      /** Set when the term is malformed: receivers return permerror before evaluating anything. */
+      error?: string;
+    }
+  | { kind: 'modifier'; name: string; value: string; text: string; error?: string };
 
 export type SpfMechanism = 'all' | 'include' | 'a' | 'mx' | 'ptr' | 'ip4' | 'ip6' | 'exists';
 
@@ -19,7 +29,16 @@ export interface ParsedSpf {
 export const QUERYING_MECHANISMS: ReadonlySet<SpfMechanism> = new Set(['include', 'a', 'mx', 'ptr', 'exists']);
 
 const MECHANISMS: ReadonlySet<string> = new Set(['all', 'include', 'a', 'mx', 'ptr', 'ip4', 'ip6', 'exists']);
-const MACRO = /%\{[slodiphcrtv]\d*r?[.\-+,/_=]*\}|%%|%_|%-/gi;
+/** RFC 7208 §7.1 macro-expand: a macro (letter, digits, "r", delimiters) or one of the literal escapes. */
+const MACRO = /%\{([a-z])\d*r?[.\-+,/_=]*\}|%%|%_|%-/gi;
+const DOMAIN_MACRO_LETTERS = 'slodiphv';
+/**
+ * `c`, `r` and `t` describe the receiver and the time: only the explanation text that exp= points at may use
+ * them, never a domain-spec, not even exp='s own (RFC 7208 §7.3).
+ */
+const EXP_MACRO_LETTERS = `${DOMAIN_MACRO_LETTERS}crt`;
+/** A trailing dual-cidr-length: "/N", "//N" or "/N//N". A "/" followed by anything else belongs to the domain. */
+const CIDR_SUFFIX = /^(.*?)((?:\/\d+)?(?:\/\/\d+)?)$/s;
 
 export function isSpfRecord(text: string): boolean {
   return /^v=spf1(\s|$)/i.test(text.trim());
@@ -43,15 +62,18 @@ export function parseSpf(record: string): ParsedSpf {
     if (modifier) {
       const name = (modifier[1] as string).toLowerCase();
       const value = modifier[2] as string;
-      terms.push({ kind: 'modifier', name, value, text });
+      let problem: string | undefined;
       if (name === 'redirect' || name === 'exp') {
         if (seenModifiers.has(name)) errors.push(`"${name}=" appears more than once`);
         seenModifiers.add(name);
-        const problem = domainSpecProblem(value);
-        if (problem) errors.push(`${text}: ${problem}`);
+        problem = domainSpecProblem(value, DOMAIN_MACRO_LETTERS);
       } else {
         notes.push(`unknown modifier "${name}=" is ignored by receivers`);
+        // Its value is still a macro-string (RFC 7208 §6): a stray "%" makes the record a permerror.
+        problem = macroStringProblem(value, EXP_MACRO_LETTERS);
       }
+      if (problem) errors.push(`${text}: ${problem}`);
+      terms.push({ kind: 'modifier', name, value, text, ...(problem ? { error: problem } : {}) });
       continue;
     }
     const mechanism = /^([+\-~?]?)([a-z0-9]+)(?:([:/])(.*))?$/i.exec(text);
@@ -66,7 +88,8 @@ export function parseSpf(record: string): ParsedSpf {
     const problem = termProblem(name as SpfMechanism, separator, argument);
     if (problem) errors.push(`${text}: ${problem}`);
     const value = separator === ':' ? argument : separator === '/' ? `/${argument ?? ''}` : undefined;
-    terms.push({ kind: 'mechanism', qualifier, name: name as SpfMechanism, value, text });
+    const target = separator === ':' && argument !== undefined && name !== 'ip4' && name !== 'ip6' ? (CIDR_SUFFIX.exec(argument)?.[1] ?? argument) : undefined;
+    terms.push({ kind: 'mechanism', qualifier, name: name as SpfMechanism, value, target, text, ...(problem ? { error: problem } : {}) });
   }
   const hasAll = terms.some((t) => t.kind === 'mechanism' && t.name === 'all');
   if (hasAll && seenModifiers.has('redirect')) notes.push('"redirect=" is ignored because the record has an "all" mechanism');
@@ -80,7 +103,7 @@ function termProblem(name: SpfMechanism, separator: string | undefined, argument
     case 'include':
     case 'exists':
       if (separator !== ':' || !argument) return `"${name}" needs a domain ("${name}:example.com")`;
-      return domainSpecProblem(argument);
+      return domainSpecProblem(argument, DOMAIN_MACRO_LETTERS);
     case 'ip4':
     case 'ip6':
       if (separator !== ':' || !argument) return `"${name}" needs an address`;
@@ -90,12 +113,11 @@ function termProblem(name: SpfMechanism, separator: string | undefined, argument
     case 'ptr': {
       if (separator === undefined) return undefined;
       const text = separator === '/' ? `/${argument ?? ''}` : (argument ?? '');
-      const match = /^([^/]*)((?:\/\d+)?(?:\/\/\d+)?)$/.exec(text);
-      if (!match) return 'malformed CIDR length';
-      const [, domain = '', cidr = ''] = match;
+      const [, domain = '', cidr = ''] = CIDR_SUFFIX.exec(text) ?? [];
+      if (separator === '/' && domain) return 'malformed CIDR length';
       if (separator === ':' && !domain) return 'empty domain after ":"';
       if (domain) {
-        const problem = domainSpecProblem(domain);
+        const problem = domainSpecProblem(domain, DOMAIN_MACRO_LETTERS);
         if (problem) return problem;
       }
       if (name === 'ptr' && cidr) return '"ptr" takes no CIDR length';
@@ -125,11 +147,23 @@ function addressProblem(name: 'ip4' | 'ip6', argument: string): string | undefin
   return undefined;
 }
 
-/** RFC 7208 §7.1 domain-spec: a macro-string ending in a real top label unless it ends in a macro. */
-function domainSpecProblem(spec: string): string | undefined {
-  const withoutMacros = spec.replace(MACRO, '');
-  if (withoutMacros.includes('%')) return `invalid macro in "${spec}"`;
+/** RFC 7208 §7.1 macro-string: visible characters, with "%" only in a macro-expand of an allowed letter. */
+function macroStringProblem(spec: string, letters: string): string | undefined {
   if (/[^\x21-\x7e]/.test(spec)) return `invalid characters in "${spec}"`;
+  if (spec.replace(MACRO, '').includes('%')) return `invalid macro in "${spec}"`;
+  for (const match of spec.matchAll(MACRO)) {
+    const letter = match[1]?.toLowerCase();
+    if (letter !== undefined && !letters.includes(letter)) {
+      return EXP_MACRO_LETTERS.includes(letter) ? `the macro "${match[0]}" is only allowed in the explanation text an exp= record holds (RFC 7208 §7.3)` : `unknown macro letter in "${match[0]}"`;
+    }
+  }
+  return undefined;
+}
+
+/** RFC 7208 §7.1 domain-spec: a macro-string ending in a real top label unless it ends in a macro. */
+function domainSpecProblem(spec: string, letters: string): string | undefined {
+  const problem = macroStringProblem(spec, letters);
+  if (problem) return problem;
   if (hasMacro(spec)) return undefined;
   const name = spec.replace(/\.$/, '');
   if (name.length > 253 || name.split('.').some((label) => label.length === 0 || label.length > 63)) return `"${spec}" is not a valid domain name`;

@@ -14,8 +14,19 @@ export async function auditTlsRpt(resolver: Resolver, domain: string, mtaStsPubl
   const [answer, hasMtaSts] = await Promise.all([lookupTxt(resolver, name), mtaStsPublished]);
   const records = { tls_rpt: { name, records: snapshotOf(answer) } };
   if (!answer.ok) return { check: check('tls_rpt.record', 'error', `could not look up ${name}: ${answer.error}`), records };
-  const found = answer.records.filter((r) => /^v\s*=\s*TLSRPTv1\s*(;|$)/i.test(r.trim()));
-  const evidence = { name, records: found };
+  // RFC 8460 §3 spells the version in hex literals: senders skip "v=tlsrptv1", so the audit does too, and says so.
+  const found = answer.records.filter((r) => /^v[ \t]*=[ \t]*TLSRPTv1[ \t]*(;|$)/.test(r.trim()));
+  const skipped = answer.records.filter((r) => !found.includes(r) && /^v\s*=\s*tlsrptv1/i.test(r.trim()));
+  const evidence = { name, records: found, skipped };
+  if (found.length === 0 && skipped.length > 0) {
+    return {
+      check: check('tls_rpt.record', 'fail', `senders skip ${skipped.map((r) => `"${r}"`).join(', ')} at ${name}: the version tag must read exactly "v=TLSRPTv1" (it is case-sensitive)`, {
+        remediation: `Write the version as "v=TLSRPTv1": "v=TLSRPTv1; rua=mailto:tls-reports@${domain}".`,
+        evidence,
+      }),
+      records,
+    };
+  }
   if (found.length === 0) {
     const message = `no TLS-RPT record at ${name}: you will not hear when senders fail to reach you over TLS`;
     if (!hasMtaSts) return { check: check('tls_rpt.record', 'info', message, { evidence }), records };

@@ -5,6 +5,9 @@ export interface DkimKey {
   publicKey: string;
   /** Bits of an RSA key; undefined for ed25519. */
   modulusLength?: number;
+  keyType: 'rsa' | 'ed25519';
+  /** True when the record has no k= tag but the key is not RSA: k defaults to rsa (RFC 6376 §3.6.1). */
+  typeInferred: boolean;
 }
 
 /** An MTA-STS policy file as senders read it (RFC 8461 §3.2). */

@@ -42,7 +42,7 @@ export function registerAudit(program: Command): void {
       const resolver = resolverForRun(config.dns);
       const deps = {
         resolver,
-        fetchPolicy: createHttpsPolicyFetcher({ resolver, timeoutMs: config.audit.policyTimeout }),
+        fetchPolicy: createHttpsPolicyFetcher({ resolver, timeoutMs: config.audit.policyTimeout, allowPrivateAddresses: config.audit.allowPrivateAddresses }),
         toolkit: createMailauthToolkit(),
         discoverSelectors: options.discover && config.audit.discoverSelectors,
         now: Date.now,

@@ -109,7 +109,12 @@ function humanReport(report: TestReport): string {
   for (const provider of report.providers) {
     out.push(`  ${provider.provider}: send ${provider.send.status} (${provider.send.sent} sent, ${provider.send.failed} failed)`);
     for (const seed of provider.seeds) {
-      const latency = seed.latencyMs === null ? '' : ` ${(seed.latencyMs / 1000).toFixed(1)}s`;
+      const latency =
+        seed.latencyMs !== null
+          ? ` ${(seed.latencyMs / 1000).toFixed(2)}±${((seed.latencyErrorMs ?? 0) / 1000).toFixed(2)}s`
+          : seed.clockSkewMs !== null
+            ? ` (receiver clock ${seed.clockSkewMs > 0 ? 'behind' : 'ahead'} by at least ${(Math.abs(seed.clockSkewMs) / 1000).toFixed(1)}s; no latency)`
+            : '';
       const auth = seed.receiverAuth ? ` spf=${seed.receiverAuth.spf} dkim=${seed.receiverAuth.dkim} dmarc=${seed.receiverAuth.dmarc}` : '';
       const where = seed.folder ? ` in ${seed.folder}` : '';
       out.push(`    ${seed.seed.padEnd(32)} ${seed.placement}${seed.late ? ' (late)' : ''}${where}${latency}${auth}${seed.error ? ` — ${seed.error}` : ''}`);

@@ -198,6 +198,11 @@ const audit = z.strictObject({
   concurrency: z.number().int().min(1).max(64).default(4),
   /** Time allowed for fetching an MTA-STS policy over HTTPS. */
   policyTimeout: duration.default(10_000),
+  /**
+   * Let the MTA-STS fetch connect to loopback, private, link-local and other non-public addresses. Off by
+   * default: a domain's DNS must not be able to point the monitor at its own network.
+   */
+  allowPrivateAddresses: z.boolean().default(false),
 });
 
 /** `off` leaves a job to on-demand runs only. */

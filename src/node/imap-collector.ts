@@ -300,6 +300,8 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
       const box = await c.mailboxOpen(folder, { readOnly: true });
       passed.push(folder);
       const uids = await c.search(searchQuery(), { uid: true });
+      // Whatever this search lists had arrived by now: the upper bound on its arrival time.
+      const seenAt = now();
       const fresh = (uids || []).filter((uid) => !ignored.has(`${folder}\u0000${box.uidValidity}\u0000${uid}`));
       if (fresh.length === 0) continue;
       const messages: FetchMessageObject[] = await c.fetchAll(fresh, { uid: true, envelope: true, internalDate: true, source: true, labels: gmail }, { uid: true });
@@ -331,7 +333,7 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
           labels: normaliseLabels(message.labels),
           tab,
           foldersSearched: [...passed],
-          observedAt: now(),
+          observedAt: seenAt,
         };
         watches.delete(keyOf(watch.target.messageId));
         recording++;

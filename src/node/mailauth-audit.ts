@@ -17,7 +17,13 @@ export function createMailauthToolkit(): AuditToolkit {
       let parsed = parsedKeys.get(record);
       if (parsed === undefined) {
         // The record is handed over rather than re-queried: mailauth reads it exactly as its verifier will.
-        parsed = getPublicKey('DKIM', name, 1, async () => [[record]]);
+        parsed = getPublicKey('DKIM', name, 1, async () => [[record]]).then((key) => ({
+          publicKey: key.publicKey,
+          modulusLength: key.modulusLength,
+          keyType: key.keyType,
+          // mailauth accepts such a key leniently and says so; strict receivers reject it.
+          typeInferred: key.warnings.includes('key-type-inferred'),
+        }));
         if (parsedKeys.size >= MAX_PARSED_KEYS) parsedKeys.delete(parsedKeys.keys().next().value as string);
         parsedKeys.set(record, parsed);
       }

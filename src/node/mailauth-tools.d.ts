@@ -5,5 +5,5 @@ declare module 'mailauth/lib/tools.js' {
     name: string,
     minBitLength: number,
     resolver: (name: string, type: string) => Promise<string[][]>,
-  ): Promise<{ publicKey: string; rr: string; modulusLength?: number }>;
+  ): Promise<{ publicKey: string; rr: string; modulusLength?: number; keyType: 'rsa' | 'ed25519'; warnings: string[] }>;
 }

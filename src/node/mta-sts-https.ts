@@ -1,5 +1,6 @@
 import { request } from 'node:https';
 import { resolveHost } from '../dns/address.js';
+import { refusedAddressRange } from '../audit/address-policy.js';
 import { DnsError, type Resolver } from '../dns/types.js';
 import { POLICY_PATH, PolicyFetchError, type PolicyFetcher, type PolicyResponse } from '../audit/mta-sts.js';
 
@@ -10,6 +11,8 @@ export interface HttpsFetcherOptions {
   /** The address of mta-sts.<domain> comes from this resolver, never from the OS. */
   resolver: Resolver;
   timeoutMs: number;
+  /** Connect to loopback, private, link-local and other non-public addresses (audit.allowPrivateAddresses). */
+  allowPrivateAddresses?: boolean;
   maxBytes?: number;
   /** Tests only: the port to connect to instead of 443. */
   port?: number;
@@ -23,6 +26,11 @@ export function createHttpsPolicyFetcher(options: HttpsFetcherOptions): PolicyFe
   return async (host) => {
     const deadline = AbortSignal.timeout(options.timeoutMs);
     const address = await addressOf(options.resolver, host);
+    const refused = options.allowPrivateAddresses ? undefined : refusedAddressRange(address);
+    // Checked on the very address connected to, so a second DNS answer cannot swap it afterwards.
+    if (refused) {
+      throw new PolicyFetchError('refused_address', `${host} resolves to ${address}, a ${refused} address, which senders on the internet cannot reach; the audit does not connect to it (set audit.allowPrivateAddresses for an internal deployment)`);
+    }
     return await new Promise<PolicyResponse>((resolve, reject) => {
       const fail = (error: PolicyFetchError) => {
         req.destroy();

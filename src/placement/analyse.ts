@@ -1,5 +1,6 @@
-import { classifyFound, timing, type FolderRole } from './classify.js';
+import { classifyFound, type FolderRole } from './classify.js';
 import { angleAddress, type Header, parseHops, parseSpamIndicators, receiverVerdicts, receiverZoneEnd, receivingHopIndex, splitHeaders } from './headers.js';
+import { isLate, latencyInterval, WHOLE_SECOND, type Latency, type Stamp } from './latency.js';
 import { receiverProfile } from './receivers.js';
 import type { AuthVerdicts, GmailCategory, Hop, MailboxProvider, Placement, SpamIndicators } from './types.js';
 
@@ -18,6 +19,7 @@ export interface Observation {
   labels: string[];
   tab?: GmailCategory;
   foldersSearched: string[];
+  /** When the search that listed it returned, by our clock: it had arrived by then. */
   observedAt: number;
 }
 
@@ -25,6 +27,7 @@ export interface Expected {
   messageId: string;
   fromAddress: string;
   sentAt: number | null;
+  sendStartedAt: number | null;
   providerIps: readonly string[];
   /** The seed's mailbox provider, whose trace conventions say which headers are the receiver's. */
   mailboxProvider: MailboxProvider;
@@ -46,7 +49,10 @@ export interface FoundVerdict {
   arrivedAt: number | null;
   receivedAt: number | null;
   latencyMs: number | null;
-  latencySource: 'internaldate' | 'received' | null;
+  latencyErrorMs: number | null;
+  latencyLowMs: number | null;
+  latencyHighMs: number | null;
+  latencySource: Latency['latencySource'] | null;
   clockSkewMs: number | null;
   late: boolean;
   receiverAuth: AuthVerdicts | null;
@@ -75,14 +81,15 @@ export function readTrace(headers: readonly Header[], expected: Pick<Expected, '
 export function analyse(observation: Observation, expected: Expected, test: { startedAt: number; lateAfterMs: number }): FoundVerdict {
   const headers = splitHeaders(observation.headers);
   const { hops, hop, receiverAuth } = readTrace(headers, expected);
-  const when = timing({
+  const { latency, clockSkewMs } = latencyInterval({
     sentAt: expected.sentAt,
-    testStartedAt: test.startedAt,
-    arrivedAt: observation.internalDate,
-    receivedAt: hop?.at,
-    observedAt: observation.observedAt,
-    lateAfterMs: test.lateAfterMs,
+    sendStartedAt: expected.sendStartedAt,
+    internalDate: observation.internalDate,
+    receivingHop: hop ? stampOf(hop) : undefined,
+    receiverStamps: receiverSide(hops, hop).map(stampOf).filter((s): s is Stamp => s !== undefined),
+    seenAt: observation.observedAt,
   });
+  const late = isLate(latency, { sentAt: expected.sentAt, testStartedAt: test.startedAt, seenAt: observation.observedAt, lateAfterMs: test.lateAfterMs });
   const returnPath = headers.find((h) => h.name === 'return-path')?.value;
   return {
     placement: classifyFound({ role: observation.role, tab: observation.tab, labels: observation.labels }),
@@ -91,7 +98,13 @@ export function analyse(observation: Observation, expected: Expected, test: { st
     foldersSearched: observation.foldersSearched,
     arrivedAt: observation.internalDate ?? null,
     receivedAt: hop?.at ?? null,
-    ...when,
+    latencyMs: latency?.latencyMs ?? null,
+    latencyErrorMs: latency?.latencyErrorMs ?? null,
+    latencyLowMs: latency?.latencyLowMs ?? null,
+    latencyHighMs: latency?.latencyHighMs ?? null,
+    latencySource: latency?.latencySource ?? null,
+    clockSkewMs,
+    late,
     receiverAuth,
     spam: parseSpamIndicators(headers),
     hops,
@@ -100,4 +113,13 @@ export function analyse(observation: Observation, expected: Expected, test: { st
     headers: observation.headers,
     observedAt: observation.observedAt,
   };
+}
+
+function stampOf(hop: Hop): Stamp | undefined {
+  return hop.at === undefined ? undefined : { at: hop.at, resolutionMs: hop.atResolutionMs ?? WHOLE_SECOND };
+}
+
+/** The receiving hop and the hops the receiver added above it (top first), none when there is no receiving hop. */
+function receiverSide(hops: readonly Hop[], hop: Hop | null): Hop[] {
+  return hop === null ? [] : hops.slice(0, hops.indexOf(hop) + 1);
 }

@@ -17,51 +17,6 @@ export function classifyFound(found: { role: FolderRole; tab?: GmailCategory; la
   return 'inbox';
 }
 
-export interface TimingInput {
-  /** When the provider's SMTP server answered 250 to our DATA, by our clock; null when unknown. */
-  sentAt: number | null;
-  testStartedAt: number;
-  /** INTERNALDATE: when the receiver's store took it, by the receiver's clock (one-second resolution). */
-  arrivedAt?: number;
-  /** Date of the receiving hop's Received header, the receiver's clock again. */
-  receivedAt?: number;
-  /** When we found it, by our clock. */
-  observedAt: number;
-  lateAfterMs: number;
-}
-
-export interface Timing {
-  latencyMs: number | null;
-  latencySource: 'internaldate' | 'received' | null;
-  /** How far the receiver's clock claims the message arrived before we sent it; never stored as a latency. */
-  clockSkewMs: number | null;
-  late: boolean;
-}
-
-const SECOND = 1000;
-/** Clocks a little apart are normal (NTP, and a relay that answers 250 only after delivering); beyond this it is skew. */
-const SKEW_TOLERANCE = 2 * SECOND;
-
-/**
- * Latency from the 250 answer to arrival. Both receiver timestamps carry whole seconds, so an arrival
- * stamped up to a second (plus a small tolerance) before the 250 is a latency under a second (0), not a
- * clock problem; only one stamped earlier still is clock skew, and stores no latency. The Date header is
- * the sender's clock and is never used.
- */
-export function timing(input: TimingInput): Timing {
-  const arrival = input.arrivedAt ?? input.receivedAt;
-  const source = input.arrivedAt !== undefined ? 'internaldate' : input.receivedAt !== undefined ? 'received' : null;
-  let latencyMs: number | null = null;
-  let clockSkewMs: number | null = null;
-  if (input.sentAt !== null && arrival !== undefined) {
-    const delta = arrival - input.sentAt;
-    if (arrival + SECOND + SKEW_TOLERANCE <= input.sentAt) clockSkewMs = -delta;
-    else latencyMs = Math.max(0, delta);
-  }
-  const waited = latencyMs ?? input.observedAt - (input.sentAt ?? input.testStartedAt);
-  return { latencyMs, latencySource: latencyMs === null ? null : source, clockSkewMs, late: waited > input.lateAfterMs };
-}
-
 export type SendStatus = 'pending' | 'sending' | 'sent' | 'error' | 'interrupted';
 
 export interface UnfoundInput {

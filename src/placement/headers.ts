@@ -1,4 +1,5 @@
 import { matchesAny, sameOperator, type ReceiverProfile } from './receivers.js';
+import { WHOLE_SECOND, type Stamp } from './latency.js';
 import type { AuthDetail, AuthSummary, AuthVerdicts, AuthWord, Hop, SpamIndicators } from './types.js';
 
 export interface Header {
@@ -267,6 +268,22 @@ export function receiverVerdicts(headers: readonly Header[], receiver: Receiver 
   return { summary: summarise(details), details, by: top.authservId || receiver.by || 'receiver' };
 }
 
+/**
+ * A Received date and how finely it was written: RFC 5322 has whole seconds (or minutes), some receivers
+ * add a fraction (`12:00:01.234`), which Date.parse reads too; finer than a millisecond is truncated to one.
+ */
+export function receivedDate(text: string): Stamp | undefined {
+  const date = stripComments(text).trim();
+  const at = Date.parse(date);
+  if (Number.isNaN(at)) return undefined;
+  const time = date.match(/\b\d{1,2}:\d{2}(?::\d{2}(?:\.(\d+))?)?/);
+  if (!time) return undefined;
+  const seconds = time[0].split(':').length === 3;
+  const digits = time[1]?.length ?? 0;
+  const resolutionMs = !seconds ? 60_000 : digits === 0 ? WHOLE_SECOND : 10 ** Math.max(0, 3 - digits);
+  return { at, resolutionMs };
+}
+
 const SMTP_FAMILY = /^(e?smtp|utf8smtp|utf8lmtp|lmtp)(s?a?)$/i;
 const IP_TOKEN = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]*:[0-9a-f:.]+)$/i;
 
@@ -283,9 +300,10 @@ function fromIp(fromClause: string, helo: string | undefined): string | undefine
 export function parseReceived(value: string): Hop {
   const hop: Hop = {};
   const semicolon = value.lastIndexOf(';');
-  if (semicolon !== -1) {
-    const at = Date.parse(stripComments(value.slice(semicolon + 1)).trim());
-    if (!Number.isNaN(at)) hop.at = at;
+  const stamp = semicolon === -1 ? undefined : receivedDate(value.slice(semicolon + 1));
+  if (stamp) {
+    hop.at = stamp.at;
+    hop.atResolutionMs = stamp.resolutionMs;
   }
   const body = semicolon === -1 ? value : value.slice(0, semicolon);
   const tlsComment = body.match(/\b(?:version=)?(TLS ?v?1[._]?[0-3]|SSLv3)\b/i);

@@ -184,7 +184,7 @@ async function complete(
     const provider = providers.get(message.provider);
     const verdict = analyse(
       found.observation,
-      { messageId: message.messageId, fromAddress: message.fromAddress, sentAt: message.sentAt, providerIps: provider?.ips ?? [], mailboxProvider: mailboxProviderOf(message) },
+      { messageId: message.messageId, fromAddress: message.fromAddress, sentAt: message.sentAt, sendStartedAt: message.sendStartedAt, providerIps: provider?.ips ?? [], mailboxProvider: mailboxProviderOf(message) },
       { startedAt: test.startedAt, lateAfterMs: test.lateAfterMs },
     );
     let localAuth = null;
@@ -344,8 +344,9 @@ async function sendPending(
         return;
       }
       // Committed before the SMTP transaction: whatever happens next, this message is never sent twice.
-      if (!(await markSending(ctx.db, message.id, ctx.now()))) return;
-      message.sendStatus = 'sending';
+      const sendStartedAt = ctx.now();
+      if (!(await markSending(ctx.db, message.id, sendStartedAt))) return;
+      Object.assign(message, { sendStatus: 'sending', sendStartedAt });
       let result;
       try {
         const sender = await senderFor(message.provider);
@@ -397,6 +398,7 @@ async function lookForLateArrivals(ctx: PlacementContext, currentTest: number): 
               messageId: message.messageId,
               fromAddress: message.fromAddress,
               sentAt: message.sentAt,
+              sendStartedAt: message.sendStartedAt,
               providerIps: providers.get(message.provider)?.ips ?? [],
               mailboxProvider: mailboxProviderOf(message),
             },

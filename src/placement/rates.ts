@@ -1,3 +1,4 @@
+import { midpoint } from './latency.js';
 import { OBSERVED_PLACEMENTS, type Placement } from './types.js';
 
 export interface Interval {
@@ -56,17 +57,45 @@ export interface RateGroup {
   otherFolder: Rate;
   missing: Rate;
   late: number;
-  latency: { samples: number; p50: number | null; p95: number | null };
+  latency: LatencyPercentiles;
+}
+
+/**
+ * Percentiles of latencies known only as intervals. A percentile never decreases when any one value grows,
+ * so the percentile of the true latencies lies between the percentile of the intervals' low ends and that of
+ * their high ends; each is given as that range's midpoint with half its width as the error.
+ */
+export interface LatencyPercentiles {
+  samples: number;
+  p50: number | null;
+  p50ErrorMs: number | null;
+  p95: number | null;
+  p95ErrorMs: number | null;
 }
 
 export interface VerdictSample {
   key: string;
   placement: Placement;
-  latencyMs: number | null;
+  /** The latency interval in ms; null when there is none (missing, no receiver timestamp, clock skew). */
+  latency: Interval | null;
   late: boolean;
 }
 
 const TABS: readonly Placement[] = ['promotions', 'social', 'updates', 'forums'];
+
+/** Interval-censored percentile: the range the percentile of the true values must lie in, as midpoint ± error. */
+export function latencyPercentiles(intervals: readonly Interval[]): LatencyPercentiles {
+  const at = (q: number) => {
+    const low = percentile(intervals.map((i) => i.low), q);
+    const high = percentile(intervals.map((i) => i.high), q);
+    if (low === null || high === null) return { value: null, errorMs: null };
+    const centre = midpoint(low, high);
+    return { value: centre.value, errorMs: Math.ceil(centre.errorMs) };
+  };
+  const p50 = at(0.5);
+  const p95 = at(0.95);
+  return { samples: intervals.length, p50: p50.value, p50ErrorMs: p50.errorMs, p95: p95.value, p95ErrorMs: p95.errorMs };
+}
 
 function rate(count: number, samples: number): Rate {
   return { count, rate: samples > 0 ? count / samples : null, ci95: wilson(count, samples) };
@@ -86,7 +115,7 @@ export function rollup(samples: readonly VerdictSample[]): RateGroup[] {
       const observed = list.filter((s) => OBSERVED_PLACEMENTS.includes(s.placement));
       const n = observed.length;
       const count = (wanted: readonly Placement[]) => observed.filter((s) => wanted.includes(s.placement)).length;
-      const latencies = observed.map((s) => s.latencyMs).filter((l): l is number => l !== null);
+      const latencies = observed.map((s) => s.latency).filter((l): l is Interval => l !== null);
       return {
         key,
         samples: n,
@@ -102,7 +131,7 @@ export function rollup(samples: readonly VerdictSample[]): RateGroup[] {
         otherFolder: rate(count(['other-folder']), n),
         missing: rate(count(['missing']), n),
         late: observed.filter((s) => s.late).length,
-        latency: { samples: latencies.length, p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95) },
+        latency: latencyPercentiles(latencies),
       };
     });
 }

@@ -12,7 +12,9 @@ export interface SeedReport {
   labels: string[];
   foldersSearched: string[];
   late: boolean;
+  /** The midpoint of the latency interval: the true latency is within latencyMs ± latencyErrorMs. */
   latencyMs: number | null;
+  latencyErrorMs: number | null;
   clockSkewMs: number | null;
   arrivedAt: number | null;
   /** Our own verification of the message as it arrived. */
@@ -31,6 +33,8 @@ export interface SeedReport {
     receivedAt: number | null;
     observedAt: number | null;
     latencySource: string | null;
+    /** The latency interval the midpoint and error were taken from. */
+    latencyBounds: { low: number; high: number } | null;
   };
 }
 
@@ -58,6 +62,7 @@ function seedReport(message: MessageRow, verdict: VerdictRow | undefined, withHe
     foldersSearched: verdict?.foldersSearched ?? [],
     late: verdict?.late ?? false,
     latencyMs: verdict?.latencyMs ?? null,
+    latencyErrorMs: verdict?.latencyErrorMs ?? null,
     clockSkewMs: verdict?.clockSkewMs ?? null,
     arrivedAt: verdict?.arrivedAt ?? null,
     auth: verdict?.localAuth?.summary ?? null,
@@ -75,9 +80,16 @@ function seedReport(message: MessageRow, verdict: VerdictRow | undefined, withHe
       receivedAt: verdict?.receivedAt ?? null,
       observedAt: verdict?.observedAt ?? null,
       latencySource: verdict?.latencySource ?? null,
+      latencyBounds: latencyBounds(verdict),
     };
   }
   return report;
+}
+
+function latencyBounds(verdict: VerdictRow | undefined): { low: number; high: number } | null {
+  const low = verdict?.latencyLowMs ?? null;
+  const high = verdict?.latencyHighMs ?? null;
+  return low === null || high === null ? null : { low, high };
 }
 
 function sendStatus(seeds: readonly SeedReport[]): ProviderReport['send'] {

@@ -51,7 +51,11 @@ export interface VerdictRow {
   arrivedAt: number | null;
   receivedAt: number | null;
   observedAt: number | null;
+  /** The midpoint of the latency interval; the true latency is within latencyMs ± latencyErrorMs. */
   latencyMs: number | null;
+  latencyErrorMs: number | null;
+  latencyLowMs: number | null;
+  latencyHighMs: number | null;
   latencySource: string | null;
   clockSkewMs: number | null;
   late: boolean;
@@ -136,6 +140,9 @@ interface VerdictRecord {
   received_at: number | null;
   observed_at: number | null;
   latency_ms: number | null;
+  latency_error_ms: number | null;
+  latency_low_ms: number | null;
+  latency_high_ms: number | null;
   latency_source: string | null;
   clock_skew_ms: number | null;
   late: number;
@@ -164,6 +171,9 @@ const toVerdict = (r: VerdictRecord, withHeaders: boolean): VerdictRow => ({
   receivedAt: r.received_at,
   observedAt: r.observed_at,
   latencyMs: r.latency_ms,
+  latencyErrorMs: r.latency_error_ms,
+  latencyLowMs: r.latency_low_ms,
+  latencyHighMs: r.latency_high_ms,
   latencySource: r.latency_source,
   clockSkewMs: r.clock_skew_ms,
   late: r.late === 1,
@@ -278,9 +288,9 @@ export async function saveVerdict(db: Sql, input: VerdictInput): Promise<void> {
   if (placement === undefined) throw new Error('a verdict needs a placement');
   await db.run(
     `INSERT OR REPLACE INTO verdicts (message_id, test_id, test_started_at, provider, seed, mailbox_provider, placement, folder, labels,
-       folders_searched, arrived_at, received_at, observed_at, latency_ms, latency_source, clock_skew_ms, late, receiver_auth, local_auth,
-       spam, hops, headers, error, decided_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       folders_searched, arrived_at, received_at, observed_at, latency_ms, latency_error_ms, latency_low_ms, latency_high_ms, latency_source, clock_skew_ms,
+       late, receiver_auth, local_auth, spam, hops, headers, error, decided_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
       input.message.id,
       input.message.testId,
@@ -296,6 +306,9 @@ export async function saveVerdict(db: Sql, input: VerdictInput): Promise<void> {
       f?.receivedAt ?? null,
       f?.observedAt ?? null,
       f?.latencyMs ?? null,
+      f?.latencyErrorMs ?? null,
+      f?.latencyLowMs ?? null,
+      f?.latencyHighMs ?? null,
       f?.latencySource ?? null,
       f?.clockSkewMs ?? null,
       f?.late ? 1 : 0,
@@ -371,11 +384,17 @@ const GROUP_COLUMN: Record<GroupBy, string> = {
 };
 
 export async function placementSamples(db: Sql, options: { from: number; to: number; groupBy: GroupBy }): Promise<VerdictSample[]> {
-  const rows = await db.all<{ key: string; placement: Placement; latency_ms: number | null; late: number }>(
-    `SELECT ${GROUP_COLUMN[options.groupBy]} AS key, placement, latency_ms, late FROM verdicts WHERE test_started_at >= ? AND test_started_at < ?`,
+  const rows = await db.all<{ key: string; placement: Placement; latency_low_ms: number | null; latency_high_ms: number | null; late: number }>(
+    `SELECT ${GROUP_COLUMN[options.groupBy]} AS key, placement, latency_low_ms, latency_high_ms, late FROM verdicts
+      WHERE test_started_at >= ? AND test_started_at < ?`,
     [options.from, options.to],
   );
-  return rows.map((r) => ({ key: r.key, placement: r.placement, latencyMs: r.latency_ms, late: r.late === 1 }));
+  return rows.map((r) => ({
+    key: r.key,
+    placement: r.placement,
+    latency: r.latency_low_ms === null || r.latency_high_ms === null ? null : { low: r.latency_low_ms, high: r.latency_high_ms },
+    late: r.late === 1,
+  }));
 }
 
 export interface SeedHealth {

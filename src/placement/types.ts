@@ -73,4 +73,6 @@ export interface Hop {
   tls?: boolean;
   tlsVersion?: string;
   at?: number;
+  /** How finely `at` was written: 1000 for whole seconds, 1 for milliseconds. */
+  atResolutionMs?: number;
 }

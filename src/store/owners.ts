@@ -38,6 +38,14 @@ export interface ProcessOwner {
   isGone(ownerId: string | null): Promise<boolean>;
 }
 
+/**
+ * An owner that registers no row and checks nobody: one Workers invocation, which ends with its request.
+ * Work it leaves `running` has no live owner and is orphaned to anyone who looks.
+ */
+export function invocationOwner(id: string): ProcessOwner {
+  return { id, isGone: async (ownerId) => ownerId !== id };
+}
+
 interface OwnerRecord {
   id: string;
   pid: number;

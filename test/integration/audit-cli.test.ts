@@ -59,6 +59,21 @@ describe('inboxwatch audit', () => {
     expect(strict.stdout).toContain('WARN dmarc.policy');
   });
 
+  it('reports malformed records of every type as findings of their own domain and audits the rest', async () => {
+    const domains = ['bad-rua', 'bad-ruf', 'bad-spf', 'bad-dkim', 'good'].map((d) => `${d}.audit.test`);
+    const result = await runCli(['audit', ...domains, '--selector', 'default', '--json'], { cwd: freshDir(), env: dnsEnv() });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as JsonReport;
+    expect(report.domains.map((d) => d.domain)).toEqual(domains);
+    const status = (domain: number, id: string) => report.domains[domain]?.checks.find((c) => c.id === id)?.status;
+    for (const [i, id] of [[0, 'dmarc.syntax'], [1, 'dmarc.syntax'], [2, 'dmarc.syntax'], [2, 'spf.syntax'], [3, 'dmarc.syntax'], [3, 'dkim.key'], [3, 'tls_rpt.record']] as const) {
+      expect(status(i, id), `${domains[i]} ${id}`).toBe('fail');
+    }
+    expect(report.domains[0]?.checks.find((c) => c.id === 'dmarc.syntax')?.message).toContain('"mailto:a%zz@example.com" is not a valid URI');
+    expect(status(4, 'dmarc.policy')).toBe('pass');
+  });
+
   it('exits 3 when DNS times out, reporting error rather than a verdict', async () => {
     const dir = freshDir('dns:\n  timeoutMs: 200\n  tries: 1\n');
     const result = await runCli(['audit', 'good.audit.test', '--json', '--no-discover'], { cwd: dir, env: dnsEnv(world().faultyDns.silent.server) });

@@ -22,6 +22,7 @@ const policies: Record<string, string> = {
 };
 
 let server: PolicyServer;
+const toolkit = createMailauthToolkit();
 /** Every status each check id reached across the scenarios, to prove both outcomes are exercised. */
 const seen = new Map<string, Set<CheckStatus>>();
 
@@ -36,12 +37,11 @@ function resolver(dnsServer = world().dns.server, timeoutMs = 2000) {
   return resolverForRun({ servers: [dnsServer], timeoutMs, tries: 1, cacheMaxTtl: 60_000 });
 }
 
-async function audit(domain: string, options: Partial<AuditTarget> & { dnsServer?: string; timeoutMs?: number } = {}): Promise<DomainAudit> {
+/** The test world lives on loopback, so the fetch is allowed private addresses unless a test says otherwise. */
+async function audit(domain: string, options: Partial<AuditTarget> & { dnsServer?: string; timeoutMs?: number; allowPrivateAddresses?: boolean } = {}): Promise<DomainAudit> {
   const r = resolver(options.dnsServer, options.timeoutMs);
-  const result = await auditDomain(
-    { domain, selectors: options.selectors ?? [], sendingIps: options.sendingIps ?? [] },
-    { resolver: r, fetchPolicy: createHttpsPolicyFetcher({ resolver: r, timeoutMs: 3000, port: server.port, ca: AUDIT_CA }), discoverSelectors: true, now: Date.now, toolkit: createMailauthToolkit() },
-  );
+  const fetchPolicy = createHttpsPolicyFetcher({ resolver: r, timeoutMs: 3000, port: server.port, ca: AUDIT_CA, allowPrivateAddresses: options.allowPrivateAddresses ?? true });
+  const result = await auditDomain({ domain, selectors: options.selectors ?? [], sendingIps: options.sendingIps ?? [] }, { resolver: r, fetchPolicy, discoverSelectors: true, now: Date.now, toolkit });
   for (const c of result.checks) {
     if (!seen.has(c.id)) seen.set(c.id, new Set());
     seen.get(c.id)?.add(c.status);
@@ -151,7 +151,12 @@ describe('domain audit against the test world DNS', () => {
     expect(find(a, 'dkim.key', 'revoked').message).toContain('revoked');
     expect(find(a, 'dkim.key', 'k1024').evidence.bits).toBe(1024);
     expect(statusOf(a, 'dkim.testing')).toBe('warn');
-    expect(statusOf(a, 'dkim.found')).toBe('pass');
+    // The configured selector "revoked" holds no usable key.
+    expect(find(a, 'dkim.found')).toMatchObject({ status: 'fail', message: expect.stringContaining('revoked._domainkey.dkim.audit.test (revoked: empty p=)') });
+    const onlyRevoked = await audit('dkim-revoked.audit.test');
+    expect(find(onlyRevoked, 'dkim.found')).toMatchObject({ status: 'fail', message: expect.stringContaining('only revoke their keys') });
+    const noK = await audit('dkim-nok.audit.test', { selectors: ['ed'] });
+    expect(find(noK, 'dkim.key', 'ed')).toMatchObject({ status: 'fail', message: expect.stringContaining('k defaults to rsa') });
   });
 
   it('recognises a null MX, fails a domain that cannot receive and an MX host that does not resolve', async () => {
@@ -179,6 +184,27 @@ describe('domain audit against the test world DNS', () => {
     const bimi = find(await audit('bimi-lax.audit.test'), 'bimi.record');
     expect(bimi.status).toBe('fail');
     expect(bimi.message).toContain('DMARC policy is none');
+  });
+
+  it('reads invalid sp=/np= as no enforcement and skips a lower-case version tag, so BIMI does not pass', async () => {
+    const badSp = await audit('bad-sp.audit.test');
+    expect(find(badSp, 'dmarc.policy')).toMatchObject({ status: 'fail', message: expect.stringContaining('receivers apply p=none') });
+    expect(find(badSp, 'bimi.record').message).toContain('DMARC policy is none');
+    const badNp = await audit('bad-np.audit.test');
+    expect(find(badNp, 'dmarc.policy').message).toContain('no DMARC policy at all');
+    expect(statusOf(badNp, 'bimi.record')).toBe('fail');
+    const lower = await audit('dmarc-lower.audit.test');
+    expect(find(lower, 'dmarc.present')).toMatchObject({ status: 'fail', message: expect.stringContaining('"v=dmarc1; p=reject') });
+    expect(find(lower, 'bimi.record').message).toContain('no DMARC record applies');
+  });
+
+  it('shows both policies when the RFC 9989 tree walk and the RFC 7489 Public Suffix List lookup disagree', async () => {
+    const deep = find(await audit('deep.walk.audit.test'), 'dmarc.discovery');
+    expect(deep.status).toBe('warn');
+    expect(deep.message).toContain('apply the record at _dmarc.walk.audit.test ("v=DMARC1; p=reject; rua=mailto:d@walk.audit.test")');
+    expect(deep.message).toContain('take audit.test as the Organizational Domain and apply no record, so no DMARC policy');
+    expect(deep.evidence).toMatchObject({ treeWalk: { at: '_dmarc.walk.audit.test' }, publicSuffixList: null, pslOrganizationalDomain: 'audit.test' });
+    expect(statusOf(await audit('walk.audit.test'), 'dmarc.discovery')).toBe('pass');
   });
 
   it('fails sending IPs without forward-confirmed reverse DNS', async () => {
@@ -221,14 +247,36 @@ describe('domain audit against the test world DNS', () => {
 });
 
 describe('the MTA-STS policy fetcher', () => {
+  it('refuses loopback, link-local, private, multicast and unspecified addresses unless allowed, without echoing certificate names', async () => {
+    const refused: Array<[string, string]> = [
+      ['sts-good.audit.test', '127.0.0.1, a loopback'],
+      ['sts-badcert.audit.test', '127.0.0.1, a loopback'],
+      ['ssrf-meta.audit.test', '169.254.169.254, a link-local'],
+      ['ssrf-zero.audit.test', '0.0.0.0, a unspecified'],
+      ['ssrf-private.audit.test', '10.0.0.5, a private'],
+      ['ssrf-v6loop.audit.test', '::1, a loopback'],
+      ['ssrf-mapped.audit.test', '::ffff:127.0.0.1, a loopback'],
+      ['ssrf-multicast.audit.test', 'ff02::1, a multicast'],
+    ];
+    for (const [domain, address] of refused) {
+      const policy = find(await audit(domain, { allowPrivateAddresses: false }), 'mta_sts.policy');
+      expect(policy, domain).toMatchObject({ status: 'fail', evidence: { failure: 'refused_address' } });
+      expect(policy.message, domain).toContain(`resolves to ${address} address`);
+      expect(JSON.stringify(policy), domain).not.toMatch(/altnames|DNS:mta-sts|sts-good\.audit\.test.*sts-mismatch/);
+    }
+    // Allowed, the same loopback server is fetched and judged, and a certificate mismatch says which names it holds.
+    expect(statusOf(await audit('sts-good.audit.test', { allowPrivateAddresses: true }), 'mta_sts.policy')).toBe('pass');
+    expect(find(await audit('sts-badcert.audit.test', { allowPrivateAddresses: true }), 'mta_sts.policy').message).toContain('altnames');
+  });
+
   it('gives up on a policy over 64 KiB and on a server that does not answer in time', async () => {
     const huge = await startPolicyServer((host) => (host.includes('sts-good') ? { status: 200, body: 'x'.repeat(70 * 1024) } : 'hang'));
     try {
       const r = resolver();
-      const fetcher = createHttpsPolicyFetcher({ resolver: r, timeoutMs: 500, port: huge.port, ca: AUDIT_CA });
+      const fetcher = createHttpsPolicyFetcher({ resolver: r, timeoutMs: 500, port: huge.port, ca: AUDIT_CA, allowPrivateAddresses: true });
       await expect(fetcher('mta-sts.sts-good.audit.test')).rejects.toMatchObject({ kind: 'too_large' });
       await expect(fetcher('mta-sts.sts-testing.audit.test')).rejects.toMatchObject({ kind: 'timeout' });
-      const untrusting = createHttpsPolicyFetcher({ resolver: r, timeoutMs: 500, port: huge.port });
+      const untrusting = createHttpsPolicyFetcher({ resolver: r, timeoutMs: 500, port: huge.port, allowPrivateAddresses: true });
       await expect(untrusting('mta-sts.sts-good.audit.test')).rejects.toMatchObject({ kind: 'tls' });
     } finally {
       await huge.close();

@@ -35,6 +35,7 @@ describe('inboxwatch test', () => {
         folder: 'INBOX',
         late: false,
         latencyMs: expect.any(Number),
+        latencyErrorMs: expect.any(Number),
         auth: { spf: 'pass', dkim: 'pass', dmarc: 'pass' },
         receiverAuth: { spf: 'pass', dkim: 'pass', dmarc: 'pass' },
         spam: { flag: false, score: 0.1 },

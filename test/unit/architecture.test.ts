@@ -5,8 +5,11 @@ import { describe, expect, it } from 'vitest';
 
 const SRC = fileURLToPath(new URL('../../src', import.meta.url));
 
-/** Folders that may use Node: the Node runtime, the CLI, and the entry point. */
-const NODE_SIDE = new Set(['node', 'commands', 'cli.ts']);
+/**
+ * Folders that may use Node: the Node runtime, the CLI, the entry point, and the Workers runtime (which
+ * runs with nodejs_compat and shares the mailauth adapters in src/node).
+ */
+const NODE_SIDE = new Set(['node', 'worker', 'commands', 'cli.ts']);
 /** Packages that only run on Node (sockets, native code, node:* inside). */
 const NODE_ONLY_PACKAGES = ['mailauth', 'better-sqlite3', 'imapflow', 'nodemailer', 'mailparser', 'node-cron', 'undici', '@hono/node-server'];
 

@@ -1,6 +1,6 @@
 import { inject } from 'vitest';
 
-import type { RecipientRule, RelayInfo, SeedAccount, WorldInfo } from './types.js';
+import type { Delivery, RecipientRule, RelayInfo, SeedAccount, WorldInfo } from './types.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -41,9 +41,14 @@ export async function clearRecipientRule(address: string): Promise<void> {
   await control('DELETE', `/recipients/${encodeURIComponent(address)}`);
 }
 
-async function control(method: string, path: string, body?: string): Promise<void> {
+/** What the world's MX has delivered to this address so far, with when. */
+export async function deliveriesTo(address: string): Promise<Delivery[]> {
+  return JSON.parse(await control('GET', `/deliveries/${encodeURIComponent(address)}`)) as Delivery[];
+}
+
+async function control(method: string, path: string, body?: string): Promise<string> {
   const response = await fetch(`${world().controlUrl}${path}`, { method, body });
-  if (!response.ok) {
-    throw new Error(`test world control ${method} ${path}: ${response.status} ${await response.text()}`);
-  }
+  const text = await response.text();
+  if (!response.ok) throw new Error(`test world control ${method} ${path}: ${response.status} ${text}`);
+  return text;
 }

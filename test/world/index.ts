@@ -98,6 +98,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       await startMx({
         hostname: `mx.${DOMAINS.seeds}`,
         lmtp: { host: LOOPBACK, port: dovecot.lmtpPort },
+        imap: { host: LOOPBACK, port: dovecot.imapPort },
+        accounts: seeds,
         resolver: createAresResolver({ servers: [dns.server], timeoutMs: 2000, tries: 2 }),
       }),
     );
@@ -136,6 +138,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       setRecipientRule: (address, rule) => mx.setRecipientRule(address, rule),
       clearRecipientRule: (address) => mx.clearRecipientRule(address),
       clearRecipientRules: () => mx.clearRecipientRules(),
+      deliveries: (address) => mx.deliveries(address),
       stop,
     };
   } catch (error) {

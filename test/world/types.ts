@@ -62,6 +62,26 @@ export interface RecipientRule {
   upstream?: string[];
   /** File spam into the Chinese-named 垃圾邮件 (no special-use flag), as NetEase and Aliyun Mail name it, instead of Junk. */
   chineseJunk?: boolean;
+  /**
+   * Write Received dates with milliseconds (`12:00:01.234`), and a second Received when handing the message
+   * to the store, as some receivers do; without it dates have whole seconds, as RFC 5322 writes them.
+   */
+  stampMs?: boolean;
+  /**
+   * The receiver's clock runs this far ahead of ours (negative: behind): its Received dates, and the
+   * INTERNALDATE it stores (the MX then delivers into INBOX by IMAP APPEND, which sets it, instead of LMTP).
+   */
+  clockOffsetMs?: number;
+}
+
+/** One message the MX handed to Dovecot, by the machine's clock (the one inboxwatch reads too). */
+export interface Delivery {
+  messageId: string;
+  /** When the MX took the message (its Received date). */
+  acceptedAt: number;
+  /** The LMTP transaction's start and reply: Dovecot stamped INTERNALDATE in between. */
+  deliveryStartedAt: number;
+  deliveredAt: number;
 }
 
 export interface WorldInfo {

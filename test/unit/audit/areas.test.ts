@@ -62,6 +62,21 @@ describe('MTA-STS', () => {
   });
 });
 
+describe('case-sensitive version tags beside DMARC', () => {
+  it('skips MTA-STS and TLS-RPT records whose version is not spelled exactly, and says why', async () => {
+    for (const version of ['v=stsv1', 'v=STSV1', 'V=STSv1', 'v=StSv1']) {
+      const data = await collectMtaSts(fakeResolver({ 'TXT _mta-sts.example.com': txt(`${version}; id=1`) }), 'example.com', policy(ENFORCE));
+      expect(judgeMtaSts(data, [], toolkit)[0], version).toMatchObject({ status: 'fail', message: expect.stringContaining('case-sensitive') });
+    }
+    for (const version of ['v=tlsrptv1', 'v=TLSRPTV1', 'V=TLSRPTv1']) {
+      const result = await auditTlsRpt(fakeResolver({ 'TXT _smtp._tls.example.com': txt(`${version}; rua=mailto:tls@example.com`) }), 'example.com', Promise.resolve(true));
+      expect(result.check, version).toMatchObject({ status: 'fail', message: expect.stringContaining('case-sensitive') });
+    }
+    const exact = await collectMtaSts(fakeResolver({ 'TXT _mta-sts.example.com': txt('v = STSv1 ; id=1') }), 'example.com', policy(ENFORCE));
+    expect(judgeMtaSts(exact, ['mx1.example.com'], toolkit)[0]?.status).toBe('pass');
+  });
+});
+
 describe('TLS-RPT', () => {
   it('passes a valid record and fails a bad rua', async () => {
     const ok = await auditTlsRpt(fakeResolver({ 'TXT _smtp._tls.example.com': txt('v=TLSRPTv1; rua=mailto:tls@example.com') }), 'example.com', Promise.resolve(true));

@@ -9,9 +9,9 @@ import { openSqlite } from '../../../src/node/sqlite-store.js';
 
 describe('audit configuration', () => {
   it('has defaults and accepts the audit keys', () => {
-    expect(parseConfigText('', 'inboxwatch.yaml', {}).audit).toEqual({ discoverSelectors: true, concurrency: 4, policyTimeout: 10_000 });
-    const config = parseConfigText('audit: { discoverSelectors: false, concurrency: 8, policyTimeout: 5s }\nretention: { audits: 30d }\n', 'inboxwatch.yaml', {});
-    expect(config.audit).toEqual({ discoverSelectors: false, concurrency: 8, policyTimeout: 5000 });
+    expect(parseConfigText('', 'inboxwatch.yaml', {}).audit).toEqual({ discoverSelectors: true, concurrency: 4, policyTimeout: 10_000, allowPrivateAddresses: false });
+    const config = parseConfigText('audit: { discoverSelectors: false, concurrency: 8, policyTimeout: 5s, allowPrivateAddresses: true }\nretention: { audits: 30d }\n', 'inboxwatch.yaml', {});
+    expect(config.audit).toEqual({ discoverSelectors: false, concurrency: 8, policyTimeout: 5000, allowPrivateAddresses: true });
     expect(config.retention.audits).toBe(30 * 86_400_000);
   });
 

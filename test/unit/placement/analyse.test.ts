@@ -34,21 +34,26 @@ const observation: Observation = {
   headers,
   labels: [],
   foldersSearched: ['Junk'],
-  observedAt: Date.UTC(2026, 10, 23, 17, 35, 2, 600),
+  observedAt: Date.UTC(2026, 10, 23, 17, 35, 2, 599),
 };
 
 describe('analyse', () => {
   it('turns a found message into a verdict with its evidence', () => {
     const verdict = analyse(
       observation,
-      { messageId: observation.messageId as string, fromAddress: 'news@bad.inboxwatch.test', sentAt: Date.UTC(2026, 10, 23, 17, 35, 0, 800), providerIps: ['127.0.0.3'], mailboxProvider: 'other' },
+      { messageId: observation.messageId as string, fromAddress: 'news@bad.inboxwatch.test', sentAt: Date.UTC(2026, 10, 23, 17, 35, 0, 800), sendStartedAt: Date.UTC(2026, 10, 23, 17, 35, 0, 700), providerIps: ['127.0.0.3'], mailboxProvider: 'other' },
       { startedAt: 0, lateAfterMs: 900_000 },
     );
     expect(verdict).toMatchObject({
       placement: 'spam',
       folder: 'Junk',
-      latencyMs: 1200,
+      // Stored in the 02 second, seen within millisecond 02.599; the 250 came at 00.800.
+      latencyMs: 1500,
+      latencyErrorMs: 300,
+      latencyLowMs: 1200,
+      latencyHighMs: 1800,
       latencySource: 'internaldate',
+      clockSkewMs: null,
       late: false,
       receivedAt: Date.UTC(2026, 10, 23, 17, 35, 1),
       returnPath: 'news@bad.inboxwatch.test',
@@ -60,7 +65,7 @@ describe('analyse', () => {
   });
 
   it('without known provider IPs still picks the SMTP hop below the LMTP delivery', () => {
-    const verdict = analyse(observation, { messageId: 'x', fromAddress: 'y', sentAt: null, providerIps: [], mailboxProvider: 'other' }, { startedAt: 0, lateAfterMs: 1 });
+    const verdict = analyse(observation, { messageId: 'x', fromAddress: 'y', sentAt: null, sendStartedAt: null, providerIps: [], mailboxProvider: 'other' }, { startedAt: 0, lateAfterMs: 1 });
     expect(verdict.receivingHop?.ip).toBe('127.0.0.3');
     expect(verdict.latencyMs).toBeNull();
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyFound, folderRole, timing, unfound } from '../../../src/placement/classify.js';
+import { classifyFound, folderRole, unfound } from '../../../src/placement/classify.js';
 
 describe('classifyFound', () => {
   it('maps folders and tabs to placements', () => {
@@ -10,35 +10,6 @@ describe('classifyFound', () => {
     expect(classifyFound({ role: 'inbox', tab: 'promotions' })).toBe('promotions');
     expect(classifyFound({ role: 'inbox', tab: 'primary' })).toBe('inbox');
     expect(classifyFound({ role: 'inbox', labels: ['\\Spam'] })).toBe('spam');
-  });
-});
-
-describe('timing', () => {
-  const base = { testStartedAt: 0, observedAt: 100_000, lateAfterMs: 900_000 };
-
-  it('measures latency from the 250 answer to INTERNALDATE', () => {
-    expect(timing({ ...base, sentAt: 10_400, arrivedAt: 13_000, receivedAt: 12_000 })).toEqual({ latencyMs: 2600, latencySource: 'internaldate', clockSkewMs: null, late: false });
-  });
-
-  it('falls back to the Received date', () => {
-    expect(timing({ ...base, sentAt: 10_000, receivedAt: 12_000 })).toMatchObject({ latencyMs: 2000, latencySource: 'received' });
-  });
-
-  it('counts an arrival stamped in the same whole second, or just before, as under a second, not skew', () => {
-    expect(timing({ ...base, sentAt: 10_900, arrivedAt: 10_000 })).toMatchObject({ latencyMs: 0, clockSkewMs: null });
-    // Delivered at 9.990 s, the relay's 250 at 10.010 s: INTERNALDATE says 9 s.
-    expect(timing({ ...base, sentAt: 10_010, arrivedAt: 9_000 })).toMatchObject({ latencyMs: 0, clockSkewMs: null });
-  });
-
-  it('flags an arrival before the send second as clock skew and stores no latency', () => {
-    expect(timing({ ...base, sentAt: 10_900, arrivedAt: 5_000 })).toEqual({ latencyMs: null, latencySource: null, clockSkewMs: 5900, late: false });
-  });
-
-  it('flags late arrivals', () => {
-    expect(timing({ ...base, sentAt: 0, arrivedAt: 1_000_000 }).late).toBe(true);
-    expect(timing({ ...base, sentAt: 0, arrivedAt: 899_000 }).late).toBe(false);
-    // Without a receiver timestamp our own observation decides.
-    expect(timing({ ...base, sentAt: null, observedAt: 950_000 })).toMatchObject({ latencyMs: null, late: true });
   });
 });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   parseAuthenticationResults,
   parseReceived,
+  receivedDate,
   parseSpamIndicators,
   receiverVerdicts,
   receivingHop,
@@ -105,7 +106,19 @@ describe('Received', () => {
       tls: true,
       tlsVersion: 'TLS1_3',
       at: Date.UTC(2026, 10, 23, 17, 14, 2),
+      atResolutionMs: 1000,
     });
+  });
+
+  it('keeps how finely the date was written', () => {
+    const t = Date.UTC(2026, 10, 23, 17, 14, 1);
+    expect(receivedDate(' Mon, 23 Nov 2026 17:14:01 +0000')).toEqual({ at: t, resolutionMs: 1000 });
+    expect(receivedDate(' Mon, 23 Nov 2026 17:14:01.234 +0000')).toEqual({ at: t + 234, resolutionMs: 1 });
+    expect(receivedDate(' Mon, 23 Nov 2026 17:14:01.5 +0000 (UTC)')).toEqual({ at: t + 500, resolutionMs: 100 });
+    expect(receivedDate(' Mon, 23 Nov 2026 17:14:01.234567 +0000')).toEqual({ at: t + 234, resolutionMs: 1 });
+    expect(receivedDate(' 23 Nov 2026 17:14 +0000')).toEqual({ at: t - 1000, resolutionMs: 60_000 });
+    expect(receivedDate(' yesterday')).toBeUndefined();
+    expect(parseReceived('from a ([10.0.0.5]) by b with ESMTP id 1; Mon, 23 Nov 2026 17:14:01.250 +0000')).toMatchObject({ at: t + 250, atResolutionMs: 1 });
   });
 
   it('says no TLS for plain ESMTP and nothing for LMTP without a statement', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { percentile, rollup, wilson } from '../../../src/placement/rates.js';
+import { latencyPercentiles, percentile, rollup, wilson } from '../../../src/placement/rates.js';
 
 describe('wilson', () => {
   it('matches published values', () => {
@@ -29,13 +29,13 @@ describe('percentile', () => {
 describe('rollup', () => {
   it('counts rates over observed placements only and keeps our faults aside', () => {
     const [a, b] = rollup([
-      { key: 'b', placement: 'inbox', latencyMs: 1000, late: false },
-      { key: 'a', placement: 'inbox', latencyMs: 1000, late: false },
-      { key: 'a', placement: 'spam', latencyMs: 3000, late: true },
-      { key: 'a', placement: 'promotions', latencyMs: 2000, late: false },
-      { key: 'a', placement: 'missing', latencyMs: null, late: false },
-      { key: 'a', placement: 'error', latencyMs: null, late: false },
-      { key: 'a', placement: 'send-error', latencyMs: null, late: false },
+      { key: 'b', placement: 'inbox', latency: { low: 1000, high: 2000 }, late: false },
+      { key: 'a', placement: 'inbox', latency: { low: 1000, high: 2000 }, late: false },
+      { key: 'a', placement: 'spam', latency: { low: 3000, high: 3400 }, late: true },
+      { key: 'a', placement: 'promotions', latency: { low: 2000, high: 2100 }, late: false },
+      { key: 'a', placement: 'missing', latency: null, late: false },
+      { key: 'a', placement: 'error', latency: null, late: false },
+      { key: 'a', placement: 'send-error', latency: null, late: false },
     ]);
     expect(a?.key).toBe('a');
     expect(a?.samples).toBe(4);
@@ -46,7 +46,36 @@ describe('rollup', () => {
     expect(a?.spam.rate).toBe(0.25);
     expect(a?.missing.rate).toBe(0.25);
     expect(a?.late).toBe(1);
-    expect(a?.latency).toEqual({ samples: 3, p50: 2000, p95: 2900 });
+    // Low ends 1000, 2000, 3000 and high ends 2000, 2100, 3400: p50 in [2000, 2100], p95 in [2900, 3270].
+    expect(a?.latency).toEqual({ samples: 3, p50: 2050, p50ErrorMs: 50, p95: 3085, p95ErrorMs: 185 });
     expect(b?.inbox.rate).toBe(1);
+  });
+});
+
+describe('latencyPercentiles', () => {
+  it('brackets the percentiles of any true latencies inside the intervals', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    for (let round = 0; round < 200; round++) {
+      const truths: number[] = [];
+      const intervals = Array.from({ length: 1 + Math.floor(random() * 40) }, () => {
+        const low = Math.floor(random() * 10_000);
+        const high = low + Math.floor(random() * 1000);
+        truths.push(low + random() * (high - low));
+        return { low, high };
+      });
+      const bounds = latencyPercentiles(intervals);
+      for (const [q, value, error] of [
+        [0.5, bounds.p50, bounds.p50ErrorMs],
+        [0.95, bounds.p95, bounds.p95ErrorMs],
+      ] as const) {
+        const truth = percentile(truths, q) as number;
+        expect(Math.abs(truth - (value as number))).toBeLessThanOrEqual(error as number);
+      }
+    }
+  });
+
+  it('has nothing to say without samples', () => {
+    expect(latencyPercentiles([])).toEqual({ samples: 0, p50: null, p50ErrorMs: null, p95: null, p95ErrorMs: null });
   });
 });
