@@ -1,4 +1,4 @@
-// tsc compiles only TypeScript; the SQL migrations ship beside the compiled store.
+// The bundle holds only code; the SQL migrations ship beside it, where the Node migrator looks (dist/store/migrations).
 import { cpSync } from 'node:fs';
 
 cpSync('src/store/migrations', 'dist/store/migrations', { recursive: true });

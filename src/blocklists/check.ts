@@ -2,7 +2,7 @@ import type { BlocklistsConfig, Config } from '../config/schema.js';
 import type { Resolver } from '../dns/types.js';
 import { selectLists } from './lists.js';
 import { sweep, type SweepResult } from './sweep.js';
-import { parseTargets } from './targets.js';
+import { parseTargets, type RegistrableDomain } from './targets.js';
 
 /** The targets a sweep checks when none are given: providers' IPs, blocklists.ips/domains and the sending domains. */
 export function configuredTargets(config: Config): string[] {
@@ -24,6 +24,9 @@ export interface CheckRequest {
   signal?: AbortSignal;
 }
 
+/** IP-only sweeps never ask; the Public Suffix List (tldts, large to load) is read only when a domain is checked. */
+const noDomains: RegistrableDomain = () => null;
+
 /** One sweep with the configured lists, keys, concurrency and retries. */
 export async function checkBlocklists(request: CheckRequest): Promise<SweepResult> {
   const { config } = request;
@@ -33,6 +36,7 @@ export async function checkBlocklists(request: CheckRequest): Promise<SweepResul
     resolver: request.resolver,
     lists,
     targets,
+    registrable: targets.some((target) => target.kind === 'domain') ? (await import('tldts')).getDomain : noDomains,
     concurrency: config.concurrency,
     retries: config.retries,
     secrets: [config.dqsKey, config.abusixKey].filter((key): key is string => key !== undefined),

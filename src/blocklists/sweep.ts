@@ -1,7 +1,7 @@
 import { DnsError, describeKind, type DnsAnswer, type Resolver } from '../dns/types.js';
 import { decodeAnswer, type Decoded } from './decode.js';
 import type { ActiveList } from './lists.js';
-import { listAccepts, parseTarget, queryLabel, type Target } from './targets.js';
+import { listAccepts, parseTarget, queryLabel, type RegistrableDomain, type Target } from './targets.js';
 import type { CheckResult, ListDefinition, ListHealth } from './types.js';
 
 export interface SweepOptions {
@@ -12,6 +12,8 @@ export interface SweepOptions {
   resolver: Resolver;
   lists: readonly ActiveList[];
   targets: readonly Target[];
+  /** The Public Suffix List lookup, for lists that take registrable domains. */
+  registrable: RegistrableDomain;
   concurrency: number;
   /** Further attempts after a timeout or SERVFAIL. */
   retries: number;
@@ -100,7 +102,7 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
     return resultOf(definition, target, { status: 'listed', severity: decoded.severity, codes: decoded.codes, meaning: decoded.meaning, reason });
   }
 
-  const tasks = plan(options.targets, options.lists);
+  const tasks = plan(options.targets, options.lists, options.registrable);
   const used = new Set<ActiveList>();
   for (const task of tasks) used.add(task.list);
   // Only lists that have something to check are asked about their test points.
@@ -136,7 +138,7 @@ interface Task {
  * Every target on every list that takes it, in target order. Each target's label is worked out once, not
  * once per list: an address reads the same on every IP list, and a domain has at most two forms.
  */
-function plan(targets: readonly Target[], lists: readonly ActiveList[]): Task[] {
+function plan(targets: readonly Target[], lists: readonly ActiveList[], registrable: RegistrableDomain): Task[] {
   const tasks: Task[] = [];
   for (const target of targets) {
     const labels: Partial<Record<'ip' | ListDefinition['domainQuery'], string | null>> = {};
@@ -144,7 +146,7 @@ function plan(targets: readonly Target[], lists: readonly ActiveList[]): Task[] 
       if (!listAccepts(list.definition, target)) continue;
       const form = target.kind === 'ip' ? 'ip' : list.definition.domainQuery;
       let label = labels[form];
-      if (label === undefined) label = labels[form] = queryLabel(list.definition, target) ?? null;
+      if (label === undefined) label = labels[form] = queryLabel(list.definition, target, registrable) ?? null;
       tasks.push({ list, target, label: label ?? undefined });
     }
   }
@@ -171,7 +173,8 @@ function resultOf(list: ListDefinition, target: Target, fields: Partial<CheckRes
 function testLabel(list: ListDefinition, point: string): string {
   if (list.targets === 'domain') return point;
   const [target] = parseTarget(point);
-  return target ? (queryLabel(list, target) ?? point) : point;
+  // An IP list's test points are addresses, so the suffix lookup is never consulted.
+  return target ? (queryLabel(list, target, () => null) ?? point) : point;
 }
 
 /** Why a list cannot be trusted this sweep, from its two test points; null when it passed. */

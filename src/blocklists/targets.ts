@@ -1,10 +1,12 @@
 import ipaddr from 'ipaddr.js';
-import { getDomain } from 'tldts';
 import { MAX_RANGE_ADDRESSES } from '../config/schema.js';
 import { reverseAddress } from '../dns/reverse.js';
 import type { ListDefinition } from './types.js';
 
 export type Target = { kind: 'ip'; value: string; family: 4 | 6 } | { kind: 'domain'; value: string };
+
+/** A hostname's registrable domain by the Public Suffix List (tldts' getDomain), null for a bare suffix. */
+export type RegistrableDomain = (hostname: string) => string | null;
 
 
 export class TargetError extends Error {
@@ -113,10 +115,10 @@ export function listAccepts(list: ListDefinition, target: Target): boolean {
  * nibbles for IPv6, the hostname or its registrable domain for domains. Undefined when the target has no
  * registrable domain (a bare public suffix) and the list needs one.
  */
-export function queryLabel(list: ListDefinition, target: Target): string | undefined {
+export function queryLabel(list: ListDefinition, target: Target, registrable: RegistrableDomain): string | undefined {
   if (target.kind === 'domain') {
     if (list.domainQuery === 'hostname') return target.value;
-    return getDomain(target.value) ?? undefined;
+    return registrable(target.value) ?? undefined;
   }
   // parseTarget writes IPv4 targets canonically, so they need no second validation here: this runs for
   // every address of every range swept.

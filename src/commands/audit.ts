@@ -7,9 +7,10 @@ import { gateOutcome, renderReport, reportJson } from '../audit/render.js';
 import { targetFor } from '../audit/targets.js';
 import { domainName } from '../config/schema.js';
 import { resolverForRun } from '../node/run-resolver.js';
-import { configFor, EXIT, UsageError } from './context.js';
+import { configFor } from './context.js';
+import { EXIT, UsageError } from './exit.js';
 
-interface AuditOptions {
+export interface AuditOptions {
   selector?: string;
   ip?: string;
   json?: boolean;
@@ -17,41 +18,30 @@ interface AuditOptions {
   discover: boolean;
 }
 
-export function registerAudit(program: Command): void {
-  program
-    .command('audit')
-    .description('audit the DNS authentication of domains (SPF, DKIM, DMARC, MX, MTA-STS, TLS-RPT, BIMI, reverse DNS)')
-    .argument('<domain...>', 'domains to audit')
-    .option('--selector <list>', 'DKIM selectors to check, comma-separated, besides configured and common ones')
-    .option('--ip <list>', 'sending IPs whose reverse DNS to check, comma-separated (default: providers[].ips for the domain)')
-    .option('--no-discover', 'only check configured and --selector DKIM selectors')
-    .option('--json', 'print the result as JSON')
-    .option('--fail-on <level>', 'exit 1 when any check reaches this level: warn or fail', 'fail')
-    .action(async (domains: string[], options: AuditOptions, command: Command) => {
-      if (options.failOn !== 'warn' && options.failOn !== 'fail') throw new UsageError(`--fail-on: expected warn or fail, got "${options.failOn}"`);
-      const bad = domains.find((d) => !domainName.safeParse(d).success);
-      if (bad !== undefined) throw new UsageError(`"${bad}" is not a domain name (expected something like example.com)`);
-      const selectors = list(options.selector);
-      const badSelector = selectors.find((s) => !/^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/i.test(s));
-      if (badSelector !== undefined) throw new UsageError(`--selector: "${badSelector}" is not a DKIM selector`);
-      const ips = list(options.ip);
-      const badIp = ips.find((ip) => isIP(ip) === 0);
-      if (badIp !== undefined) throw new UsageError(`--ip: "${badIp}" is not an IP address`);
+export async function auditCommand(domains: string[], options: AuditOptions, command: Command): Promise<void> {
+  if (options.failOn !== 'warn' && options.failOn !== 'fail') throw new UsageError(`--fail-on: expected warn or fail, got "${options.failOn}"`);
+  const bad = domains.find((d) => !domainName.safeParse(d).success);
+  if (bad !== undefined) throw new UsageError(`"${bad}" is not a domain name (expected something like example.com)`);
+  const selectors = list(options.selector);
+  const badSelector = selectors.find((s) => !/^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/i.test(s));
+  if (badSelector !== undefined) throw new UsageError(`--selector: "${badSelector}" is not a DKIM selector`);
+  const ips = list(options.ip);
+  const badIp = ips.find((ip) => isIP(ip) === 0);
+  if (badIp !== undefined) throw new UsageError(`--ip: "${badIp}" is not an IP address`);
 
-      const { config } = configFor(command);
-      const resolver = resolverForRun(config.dns);
-      const deps = {
-        resolver,
-        fetchPolicy: createHttpsPolicyFetcher({ resolver, timeoutMs: config.audit.policyTimeout, allowPrivateAddresses: config.audit.allowPrivateAddresses }),
-        toolkit: createMailauthToolkit(),
-        discoverSelectors: options.discover && config.audit.discoverSelectors,
-        now: Date.now,
-      };
-      const targets = domains.map((d) => targetFor(config, d, { selectors, ips }));
-      const audits = await auditDomains(targets, deps, config.audit.concurrency);
-      process.stdout.write(options.json ? `${JSON.stringify(reportJson(audits), null, 2)}\n` : renderReport(audits, { colour: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }));
-      process.exitCode = { passed: EXIT.ok, failed: EXIT.failure, undetermined: EXIT.undetermined }[gateOutcome(audits, options.failOn)];
-    });
+  const { config } = configFor(command);
+  const resolver = resolverForRun(config.dns);
+  const deps = {
+    resolver,
+    fetchPolicy: createHttpsPolicyFetcher({ resolver, timeoutMs: config.audit.policyTimeout, allowPrivateAddresses: config.audit.allowPrivateAddresses }),
+    toolkit: createMailauthToolkit(),
+    discoverSelectors: options.discover && config.audit.discoverSelectors,
+    now: Date.now,
+  };
+  const targets = domains.map((d) => targetFor(config, d, { selectors, ips }));
+  const audits = await auditDomains(targets, deps, config.audit.concurrency);
+  process.stdout.write(options.json ? `${JSON.stringify(reportJson(audits), null, 2)}\n` : renderReport(audits, { colour: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }));
+  process.exitCode = { passed: EXIT.ok, failed: EXIT.failure, undetermined: EXIT.undetermined }[gateOutcome(audits, options.failOn)];
 }
 
 function list(value: string | undefined): string[] {

@@ -3,37 +3,32 @@ import { checkBlocklists, configuredTargets } from '../blocklists/check.js';
 import { UnknownZoneError } from '../blocklists/lists.js';
 import { TargetError } from '../blocklists/targets.js';
 import type { CheckResult, ListHealth } from '../blocklists/types.js';
-import { resolverForRun } from '../node/run-resolver.js';
-import { configFor, EXIT, UsageError } from './context.js';
+import { createAresResolver } from '../node/ares-resolver.js';
+import { configFor } from './context.js';
+import { EXIT, UsageError } from './exit.js';
 
-interface Options {
+export interface BlocklistsOptions {
   zones?: string;
   json?: boolean;
 }
 
-export function registerBlocklists(program: Command): void {
-  program
-    .command('blocklists')
-    .description('check IPs, CIDR ranges and domains on DNS blocklists (exit 0 clean, 1 listed, 2 usage, 3 some checks failed)')
-    .argument('[target...]', 'IP address, CIDR range or domain; default: the configured targets')
-    .option('--zones <zones>', 'comma-separated list zones to use instead of the configured set')
-    .option('--json', 'print the results as JSON')
-    .action(async (given: string[], options: Options, command: Command) => {
-      const { config } = configFor(command);
-      const targets = given.length > 0 ? given : configuredTargets(config);
-      if (targets.length === 0) {
-        throw new UsageError('no targets given and none configured (providers[].ips, blocklists.ips, blocklists.domains, domains)');
-      }
-      const zones = options.zones?.split(',').map((zone) => zone.trim()).filter(Boolean);
-      if (zones !== undefined && zones.length === 0) throw new UsageError('--zones: expected one or more zones, e.g. --zones zen.spamhaus.org');
-      const swept = await checkBlocklists({ config: config.blocklists, resolver: resolverForRun(config.dns), targets, zones }).catch((error: unknown) => {
-        if (error instanceof TargetError) throw new UsageError(`target ${error.message}`);
-        if (error instanceof UnknownZoneError) throw new UsageError(`--zones: ${error.message}`);
-        throw error;
-      });
-      process.stdout.write(options.json ? `${JSON.stringify({ results: swept.results.map(publicResult), health: swept.health }, null, 2)}\n` : formatText(swept.results, swept.health));
-      process.exitCode = exitCode(swept.results);
-    });
+export async function blocklistsCommand(given: string[], options: BlocklistsOptions, command: Command): Promise<void> {
+  const { config } = configFor(command);
+  const targets = given.length > 0 ? given : configuredTargets(config);
+  if (targets.length === 0) {
+    throw new UsageError('no targets given and none configured (providers[].ips, blocklists.ips, blocklists.domains, domains)');
+  }
+  const zones = options.zones?.split(',').map((zone) => zone.trim()).filter(Boolean);
+  if (zones !== undefined && zones.length === 0) throw new UsageError('--zones: expected one or more zones, e.g. --zones zen.spamhaus.org');
+  // No answer cache: a sweep asks every question once (targets are deduplicated, test points asked once per
+  // list), so a cache would only hold tens of thousands of answers nobody asks for again.
+  const swept = await checkBlocklists({ config: config.blocklists, resolver: createAresResolver(config.dns), targets, zones }).catch((error: unknown) => {
+    if (error instanceof TargetError) throw new UsageError(`target ${error.message}`);
+    if (error instanceof UnknownZoneError) throw new UsageError(`--zones: ${error.message}`);
+    throw error;
+  });
+  process.stdout.write(options.json ? `${JSON.stringify({ results: swept.results.map(publicResult), health: swept.health }, null, 2)}\n` : formatText(swept.results, swept.health));
+  process.exitCode = exitCode(swept.results);
 }
 
 /** Nothing listed but some checks not made is "unknown" (3), not "clean". */
@@ -63,7 +58,11 @@ function formatText(results: readonly CheckResult[], health: readonly ListHealth
   const lines: string[] = [];
   for (const h of health) if (!h.healthy) lines.push(`! ${h.list} (${h.zone}) not trusted this sweep: ${h.cause}`);
   const byTarget = new Map<string, CheckResult[]>();
-  for (const r of results) byTarget.set(r.target, [...(byTarget.get(r.target) ?? []), r]);
+  for (const r of results) {
+    const rows = byTarget.get(r.target);
+    if (rows === undefined) byTarget.set(r.target, [r]);
+    else rows.push(r);
+  }
   for (const [target, rows] of byTarget) {
     const clean = rows.filter((r) => r.status === 'clean' && !r.allowlisted).length;
     const errors = rows.filter((r) => r.status === 'error');

@@ -3,18 +3,13 @@ import { migrate } from '../node/sqlite-migrate.js';
 import { openSqlite } from '../node/sqlite-store.js';
 import { configFor } from './context.js';
 
-export function registerMigrate(program: Command): void {
-  program
-    .command('migrate')
-    .description('bring the database schema up to date (serve and run also do this on start)')
-    .action(async (_options, command: Command) => {
-      const { config } = configFor(command);
-      const db = openSqlite(config.database);
-      try {
-        const applied = await migrate(db);
-        process.stdout.write(applied.length === 0 ? `${config.database}: up to date\n` : `${config.database}: applied ${applied.join(', ')}\n`);
-      } finally {
-        await db.close();
-      }
-    });
+export async function migrateCommand(command: Command): Promise<void> {
+  const { config } = configFor(command);
+  const db = openSqlite(config.database);
+  try {
+    const applied = await migrate(db);
+    process.stdout.write(applied.length === 0 ? `${config.database}: up to date\n` : `${config.database}: applied ${applied.join(', ')}\n`);
+  } finally {
+    await db.close();
+  }
 }

@@ -1,35 +1,99 @@
 import { Command, CommanderError } from 'commander';
-import { registerAudit } from './audit.js';
-import { registerBlocklists } from './blocklists.js';
-import { registerConfig } from './config.js';
-import { EXIT, UsageError } from './context.js';
-import { registerJobs } from './jobs.js';
-import { registerMigrate } from './migrate.js';
-import { registerRun } from './run.js';
-import { registerServe } from './serve.js';
-import { registerTest } from './test.js';
 import { ConfigError } from '../config/errors.js';
+import { JOB_NAMES } from '../node/job-names.js';
+import type { AuditOptions } from './audit.js';
+import type { BlocklistsOptions } from './blocklists.js';
+import type { ConfigPushOptions } from './config.js';
+import { EXIT, UsageError } from './exit.js';
+import type { ServeOptions } from './serve.js';
+import type { TestOptions } from './test.js';
 
-const program = new Command('inboxwatch')
-  .description('deliverability monitor: seed placement, DNS authentication audits, blocklists')
-  .option('-c, --config <file>', 'configuration file (default: $INBOXWATCH_CONFIG or ./inboxwatch.yaml)')
-  .option('-v, --verbose', 'log debug detail')
-  .showHelpAfterError()
-  .exitOverride();
+/**
+ * Every command with its arguments and options, and nothing else: a command's module (and with it the
+ * features it uses) is imported only when that command runs, so `--help` and a quick check start fast.
+ */
+function buildProgram(): Command {
+  const program = new Command('inboxwatch')
+    .description('deliverability monitor: seed placement, DNS authentication audits, blocklists')
+    .option('-c, --config <file>', 'configuration file (default: $INBOXWATCH_CONFIG or ./inboxwatch.yaml)')
+    .option('-v, --verbose', 'log debug detail')
+    .showHelpAfterError()
+    .exitOverride();
 
-registerServe(program);
-registerTest(program);
-registerAudit(program);
-registerBlocklists(program);
-registerRun(program);
-registerJobs(program);
-registerConfig(program);
-registerMigrate(program);
+  program
+    .command('serve')
+    .description('run the API, the dashboard and the scheduled jobs')
+    .option('--port <port>', 'listen on this port instead of server.port', (value) => {
+      const port = Number(value);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: expected a port number, got "${value}"`);
+      return port;
+    })
+    .action(async (options: ServeOptions, command: Command) => (await import('./serve.js')).serveCommand(options, command));
+
+  program
+    .command('test')
+    .description('send a seed placement test through the providers and report where each message landed')
+    .option('-p, --provider <name>', 'send through this provider only (repeatable; default: placement.providers or all)', (value: string, previous: string[]) => [...previous, value], [])
+    .option('--timeout <duration>', 'how long to wait for messages before calling them missing (default: placement.timeout)')
+    .option('--resume', 'finish the tests of processes that crashed or stopped instead of starting a new one (nothing is sent twice; a live process keeps its own)')
+    .option('--json', 'print the result as JSON')
+    .action(async (options: TestOptions, command: Command) => (await import('./test.js')).testCommand(options, command));
+
+  program
+    .command('audit')
+    .description('audit the DNS authentication of domains (SPF, DKIM, DMARC, MX, MTA-STS, TLS-RPT, BIMI, reverse DNS)')
+    .argument('<domain...>', 'domains to audit')
+    .option('--selector <list>', 'DKIM selectors to check, comma-separated, besides configured and common ones')
+    .option('--ip <list>', 'sending IPs whose reverse DNS to check, comma-separated (default: providers[].ips for the domain)')
+    .option('--no-discover', 'only check configured and --selector DKIM selectors')
+    .option('--json', 'print the result as JSON')
+    .option('--fail-on <level>', 'exit 1 when any check reaches this level: warn or fail', 'fail')
+    .action(async (domains: string[], options: AuditOptions, command: Command) => (await import('./audit.js')).auditCommand(domains, options, command));
+
+  program
+    .command('blocklists')
+    .description('check IPs, CIDR ranges and domains on DNS blocklists (exit 0 clean, 1 listed, 2 usage, 3 some checks failed)')
+    .argument('[target...]', 'IP address, CIDR range or domain; default: the configured targets')
+    .option('--zones <zones>', 'comma-separated list zones to use instead of the configured set')
+    .option('--json', 'print the results as JSON')
+    .action(async (targets: string[], options: BlocklistsOptions, command: Command) => (await import('./blocklists.js')).blocklistsCommand(targets, options, command));
+
+  program
+    .command('run')
+    .description(`run one job now and print its result (jobs: ${JOB_NAMES.join(', ')})`)
+    .argument('<job>', 'the job to run')
+    .option('--json', 'print the run and its result as JSON')
+    .action(async (name: string, options: { json?: boolean }, command: Command) => (await import('./run.js')).runCommand(name, options, command));
+
+  program
+    .command('jobs')
+    .description('list the jobs and their schedules')
+    .action(async (_options: unknown, command: Command) => (await import('./jobs.js')).jobsCommand(command));
+
+  const config = program.command('config').description('work with the configuration file');
+  config
+    .command('check')
+    .description('validate the configuration without touching the database or the network')
+    .action(async (_options: unknown, command: Command) => (await import('./config.js')).configCheckCommand(command));
+  config
+    .command('push')
+    .description('send the configuration (secrets left out) to a server that has no config file, such as a Workers deployment')
+    .requiredOption('--server <url>', "the server's base URL, e.g. https://inboxwatch.example.workers.dev")
+    .option('--token <token>', 'an admin API token (default: $INBOXWATCH_TOKEN)')
+    .action(async (options: ConfigPushOptions, command: Command) => (await import('./config.js')).configPushCommand(options, command));
+
+  program
+    .command('migrate')
+    .description('bring the database schema up to date (serve and run also do this on start)')
+    .action(async (_options: unknown, command: Command) => (await import('./migrate.js')).migrateCommand(command));
+
+  return program;
+}
 
 /** Parses the command line and runs the command; failures become the exit code. */
 export async function runProgram(argv: readonly string[]): Promise<void> {
   try {
-    await program.parseAsync(argv);
+    await buildProgram().parseAsync(argv);
   } catch (error) {
     process.exitCode = report(error);
   }

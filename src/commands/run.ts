@@ -6,46 +6,40 @@ import { createNodeRuntime } from '../node/root.js';
 import { openStore } from '../node/sqlite-store.js';
 import { registerProcessOwner } from '../node/process-owner.js';
 import { interruptOrphanedRuns } from '../store/runs.js';
-import { configFor, EXIT, loggerFor, UsageError } from './context.js';
+import { configFor, loggerFor } from './context.js';
+import { EXIT, UsageError } from './exit.js';
 
-export function registerRun(program: Command): void {
-  program
-    .command('run')
-    .description(`run one job now and print its result (jobs: ${JOB_NAMES.join(', ')})`)
-    .argument('<job>', 'the job to run')
-    .option('--json', 'print the run and its result as JSON')
-    .action(async (name: string, options: { json?: boolean }, command: Command) => {
-      const { config } = configFor(command);
-      const runtime = createNodeRuntime(config);
-      const job = findJob(name, runtime.jobs);
-      if (!job) throw new UsageError(`unknown job "${name}"; jobs are ${JOB_NAMES.join(', ')}`);
-      const log = loggerFor(command);
-      const db = await openStore(config.database);
-      const owner = await registerProcessOwner(db, `run ${job.name}`, log);
-      await interruptOrphanedRuns(db, owner, Date.now(), 'the process stopped before the run finished');
-      const runner = createJobRunner({ config, db, log, resolver: runtime.resolver, owner });
-      const stop = () =>
-        void runner
-          .shutdown(5_000)
-          .then(() => owner.retire())
-          .then(() => db.close())
-          .then(() => process.exit(EXIT.failure));
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      try {
-        const { run, result } = await runner.run(job, 'manual');
-        if (options.json) {
-          process.stdout.write(`${JSON.stringify({ run, result: result?.details ?? null }, null, 2)}\n`);
-        } else {
-          const took = run.finishedAt === null ? '' : ` in ${((run.finishedAt - run.startedAt) / 1000).toFixed(1)}s`;
-          process.stdout.write(`${job.name} #${run.id}: ${run.status}${took}${run.summary ? ` — ${run.summary}` : ''}${run.error ? ` — ${run.error}` : ''}\n`);
-        }
-        process.exitCode = run.status === 'ok' ? EXIT.ok : EXIT.failure;
-      } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        await owner.retire();
-        await db.close();
-      }
-    });
+export async function runCommand(name: string, options: { json?: boolean }, command: Command): Promise<void> {
+  const { config } = configFor(command);
+  const runtime = createNodeRuntime(config);
+  const job = findJob(name, runtime.jobs);
+  if (!job) throw new UsageError(`unknown job "${name}"; jobs are ${JOB_NAMES.join(', ')}`);
+  const log = loggerFor(command);
+  const db = await openStore(config.database);
+  const owner = await registerProcessOwner(db, `run ${job.name}`, log);
+  await interruptOrphanedRuns(db, owner, Date.now(), 'the process stopped before the run finished');
+  const runner = createJobRunner({ config, db, log, resolver: runtime.resolver, owner });
+  const stop = () =>
+    void runner
+      .shutdown(5_000)
+      .then(() => owner.retire())
+      .then(() => db.close())
+      .then(() => process.exit(EXIT.failure));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const { run, result } = await runner.run(job, 'manual');
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify({ run, result: result?.details ?? null }, null, 2)}\n`);
+    } else {
+      const took = run.finishedAt === null ? '' : ` in ${((run.finishedAt - run.startedAt) / 1000).toFixed(1)}s`;
+      process.stdout.write(`${job.name} #${run.id}: ${run.status}${took}${run.summary ? ` — ${run.summary}` : ''}${run.error ? ` — ${run.error}` : ''}\n`);
+    }
+    process.exitCode = run.status === 'ok' ? EXIT.ok : EXIT.failure;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await owner.retire();
+    await db.close();
+  }
 }

@@ -15,70 +15,58 @@ import {
 import { claimOrphanedTests } from '../placement/store.js';
 import { registerProcessOwner } from '../node/process-owner.js';
 import { openStore } from '../node/sqlite-store.js';
-import { configFor, EXIT, loggerFor, UsageError } from './context.js';
+import { configFor, loggerFor } from './context.js';
+import { EXIT, UsageError } from './exit.js';
 
-interface TestOptions {
+export interface TestOptions {
   provider: string[];
   timeout?: string;
   json?: boolean;
   resume?: boolean;
 }
 
-export function registerTest(program: Command): void {
-  program
-    .command('test')
-    .description('send a seed placement test through the providers and report where each message landed')
-    .option('-p, --provider <name>', 'send through this provider only (repeatable; default: placement.providers or all)', collect, [])
-    .option('--timeout <duration>', 'how long to wait for messages before calling them missing (default: placement.timeout)')
-    .option('--resume', 'finish the tests of processes that crashed or stopped instead of starting a new one (nothing is sent twice; a live process keeps its own)')
-    .option('--json', 'print the result as JSON')
-    .action(async (options: TestOptions, command: Command) => {
-      const timeoutMs = options.timeout === undefined ? undefined : parseDuration(options.timeout);
-      if (timeoutMs === undefined && options.timeout !== undefined) throw new UsageError(`--timeout: expected a duration such as 90s or 10m, got "${options.timeout}"`);
-      if (timeoutMs !== undefined && timeoutMs < 1_000) throw new UsageError('--timeout: must be at least 1s');
-      if (options.resume && (options.provider.length > 0 || timeoutMs !== undefined)) throw new UsageError('--resume takes no --provider or --timeout');
-      const { config } = configFor(command);
-      const log = loggerFor(command);
-      const db = await openStore(config.database);
-      const owner = await registerProcessOwner(db, options.resume ? 'test --resume' : 'test', log);
-      const resolver = resolverForRun(config.dns);
-      const runtime = createNodePlacementRuntime();
-      const collector = runtime.openCollector({ config, db, resolver, log });
-      const controller = new AbortController();
-      const stop = () => controller.abort();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      const ctx: PlacementContext = { config, db, resolver, log, now: Date.now, collector, runtime, owner, signal: controller.signal };
-      const live = !options.json && process.stdout.isTTY ? liveView() : undefined;
-      try {
-        const tests = options.resume
-          ? await claimOrphanedTests(db, owner)
-          : [await createPlacementTest(ctx, { providers: options.provider, timeoutMs, trigger: 'cli' }).catch(usage)];
-        if (tests.length === 0) {
-          process.stdout.write(options.json ? '[]\n' : 'no unfinished tests\n');
-          return;
-        }
-        const outcomes = await Promise.all(tests.map((test) => completePlacementTest(ctx, test, { onProgress: live?.update })));
-        live?.done();
-        const reports = (await Promise.all(outcomes.map((o) => testReport(db, o.test.id)))).filter((r): r is TestReport => r !== undefined);
-        const single = !options.resume && reports.length === 1;
-        if (options.json) process.stdout.write(`${JSON.stringify(single ? reports[0] : reports, null, 2)}\n`);
-        else for (const report of reports) process.stdout.write(humanReport(report));
-        const interrupted = outcomes.some((o) => o.interrupted);
-        if (interrupted) process.stderr.write('inboxwatch: interrupted; run `inboxwatch test --resume` to finish collecting\n');
-        process.exitCode = interrupted || reports.some(reportFailed) ? EXIT.failure : EXIT.ok;
-      } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        await collector.close();
-        await owner.retire();
-        await db.close();
-      }
-    });
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+export async function testCommand(options: TestOptions, command: Command): Promise<void> {
+  const timeoutMs = options.timeout === undefined ? undefined : parseDuration(options.timeout);
+  if (timeoutMs === undefined && options.timeout !== undefined) throw new UsageError(`--timeout: expected a duration such as 90s or 10m, got "${options.timeout}"`);
+  if (timeoutMs !== undefined && timeoutMs < 1_000) throw new UsageError('--timeout: must be at least 1s');
+  if (options.resume && (options.provider.length > 0 || timeoutMs !== undefined)) throw new UsageError('--resume takes no --provider or --timeout');
+  const { config } = configFor(command);
+  const log = loggerFor(command);
+  const db = await openStore(config.database);
+  const owner = await registerProcessOwner(db, options.resume ? 'test --resume' : 'test', log);
+  const resolver = resolverForRun(config.dns);
+  const runtime = createNodePlacementRuntime();
+  const collector = runtime.openCollector({ config, db, resolver, log });
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const ctx: PlacementContext = { config, db, resolver, log, now: Date.now, collector, runtime, owner, signal: controller.signal };
+  const live = !options.json && process.stdout.isTTY ? liveView() : undefined;
+  try {
+    const tests = options.resume
+      ? await claimOrphanedTests(db, owner)
+      : [await createPlacementTest(ctx, { providers: options.provider, timeoutMs, trigger: 'cli' }).catch(usage)];
+    if (tests.length === 0) {
+      process.stdout.write(options.json ? '[]\n' : 'no unfinished tests\n');
+      return;
+    }
+    const outcomes = await Promise.all(tests.map((test) => completePlacementTest(ctx, test, { onProgress: live?.update })));
+    live?.done();
+    const reports = (await Promise.all(outcomes.map((o) => testReport(db, o.test.id)))).filter((r): r is TestReport => r !== undefined);
+    const single = !options.resume && reports.length === 1;
+    if (options.json) process.stdout.write(`${JSON.stringify(single ? reports[0] : reports, null, 2)}\n`);
+    else for (const report of reports) process.stdout.write(humanReport(report));
+    const interrupted = outcomes.some((o) => o.interrupted);
+    if (interrupted) process.stderr.write('inboxwatch: interrupted; run `inboxwatch test --resume` to finish collecting\n');
+    process.exitCode = interrupted || reports.some(reportFailed) ? EXIT.failure : EXIT.ok;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await collector.close();
+    await owner.retire();
+    await db.close();
+  }
 }
 
 function usage(error: unknown): never {

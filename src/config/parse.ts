@@ -19,7 +19,8 @@ export function parseConfigText(text: string, file: string, env: Record<string, 
   }
   const missing = substituteEnv(doc, env, lines);
   if (missing.length > 0) throw new ConfigError(file, missing);
-  const parsed = configSchema.safeParse(doc.toJS() ?? {});
+  // Parsed once per process: compiling zod's fast path (new Function per object shape) would cost more than it saves.
+  const parsed = configSchema.safeParse(doc.toJS() ?? {}, { jitless: true });
   if (!parsed.success) throw new ConfigError(file, parsed.error.issues.map((issue) => locate(issue, doc, lines)));
   return parsed.data;
 }

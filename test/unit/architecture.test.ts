@@ -6,10 +6,10 @@ import { describe, expect, it } from 'vitest';
 const SRC = fileURLToPath(new URL('../../src', import.meta.url));
 
 /**
- * Folders that may use Node: the Node runtime, the CLI, the entry point, and the Workers runtime (which
- * runs with nodejs_compat and shares the mailauth adapters in src/node).
+ * Outside the core: the runtimes' composition roots and adapters (Node; Workers, which runs with
+ * nodejs_compat and shares the mailauth adapters in src/node), the CLI and its entry point.
  */
-const NODE_SIDE = new Set(['node', 'worker', 'commands', 'cli.ts']);
+const RUNTIME_SIDE = new Set(['node', 'worker', 'commands', 'cli.ts']);
 /** Packages that only run on Node (sockets, native code, node:* inside). */
 const NODE_ONLY_PACKAGES = ['mailauth', 'better-sqlite3', 'imapflow', 'nodemailer', 'mailparser', 'node-cron', 'undici', '@hono/node-server'];
 
@@ -97,12 +97,12 @@ describe('source layout', () => {
     expect(cycles(graph)).toEqual([['a/x.ts imports ../b/y.js', 'b/y.ts imports ../a/x.js']]);
   });
 
-  it('keeps Node out of the portable core: no node:* module, no Node-only package, nothing from src/node or src/commands', () => {
+  it('keeps Node out of the portable core: no node:* module, no Node-only package, nothing from a runtime folder or the CLI', () => {
     const offences: string[] = [];
-    for (const file of files.filter((f) => !NODE_SIDE.has(f.folder))) {
+    for (const file of files.filter((f) => !RUNTIME_SIDE.has(f.folder))) {
       for (const spec of file.imports) {
         const nodeOnly = spec.startsWith('node:') || NODE_ONLY_PACKAGES.some((name) => spec === name || spec.startsWith(`${name}/`));
-        const nodeSide = spec.startsWith('.') && NODE_SIDE.has(folderOf(resolve(dirname(file.path), spec)));
+        const nodeSide = spec.startsWith('.') && RUNTIME_SIDE.has(folderOf(resolve(dirname(file.path), spec)));
         if (nodeOnly || nodeSide) offences.push(`${relative(SRC, file.path)} imports ${spec}`);
       }
     }

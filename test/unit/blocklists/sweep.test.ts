@@ -1,3 +1,4 @@
+import { getDomain } from 'tldts';
 import { describe, expect, it } from 'vitest';
 import { selectLists } from '../../../src/blocklists/lists.js';
 import { sweep, type SweepOptions } from '../../../src/blocklists/sweep.js';
@@ -36,7 +37,7 @@ function configWith(yaml: string) {
 }
 
 function options(resolver: Resolver, zones: string[], targets: string[], extra: Partial<SweepOptions> = {}, yaml = ''): SweepOptions {
-  return { resolver, lists: selectLists(configWith(yaml), zones), targets: parseTargets(targets), concurrency: 4, retries: 1, ...extra };
+  return { resolver, lists: selectLists(configWith(yaml), zones), targets: parseTargets(targets), registrable: getDomain, concurrency: 4, retries: 1, ...extra };
 }
 
 describe('a sweep', () => {

@@ -1,3 +1,4 @@
+import { getDomain } from 'tldts';
 import { describe, expect, it } from 'vitest';
 import { findListing } from '../../../src/config/blocklist-catalogue.js';
 import { listAccepts, parseTarget, parseTargets, queryLabel, TargetError } from '../../../src/blocklists/targets.js';
@@ -53,11 +54,11 @@ describe('targets and query names', () => {
   it('asks DBL about the full hostname and URI lists about the registrable domain', () => {
     const [host] = parseTarget('news.mail.example.co.uk');
     if (!host) throw new Error('parse failed');
-    expect(queryLabel(list('dbl.spamhaus.org'), host)).toBe('news.mail.example.co.uk');
-    expect(queryLabel(list('multi.uribl.com'), host)).toBe('example.co.uk');
-    expect(queryLabel(list('multi.surbl.org'), host)).toBe('example.co.uk');
+    expect(queryLabel(list('dbl.spamhaus.org'), host, getDomain)).toBe('news.mail.example.co.uk');
+    expect(queryLabel(list('multi.uribl.com'), host, getDomain)).toBe('example.co.uk');
+    expect(queryLabel(list('multi.surbl.org'), host, getDomain)).toBe('example.co.uk');
     const [suffix] = parseTarget('co.uk');
     if (!suffix) throw new Error('parse failed');
-    expect(queryLabel(list('multi.uribl.com'), suffix)).toBeUndefined();
+    expect(queryLabel(list('multi.uribl.com'), suffix, getDomain)).toBeUndefined();
   });
 });
