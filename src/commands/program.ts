@@ -36,7 +36,7 @@ function buildProgram(): Command {
     .description('send a seed placement test through the providers and report where each message landed')
     .option('-p, --provider <name>', 'send through this provider only (repeatable; default: placement.providers or all)', (value: string, previous: string[]) => [...previous, value], [])
     .option('--timeout <duration>', 'how long to wait for messages before calling them missing (default: placement.timeout)')
-    .option('--resume', 'finish the tests a crash or restart interrupted instead of starting a new one (nothing is sent twice)')
+    .option('--resume', 'finish the tests of processes that crashed or stopped instead of starting a new one (nothing is sent twice; a live process keeps its own)')
     .option('--json', 'print the result as JSON')
     .action(async (options: TestOptions, command: Command) => (await import('./test.js')).testCommand(options, command));
 

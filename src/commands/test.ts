@@ -12,8 +12,9 @@ import {
   type Progress,
   type TestReport,
 } from '../placement/index.js';
-import { unfinishedTests } from '../placement/store.js';
+import { claimOrphanedTests } from '../placement/store.js';
 import { startAlerts } from '../node/alerts/index.js';
+import { registerProcessOwner } from '../node/process-owner.js';
 import { openStore } from '../node/sqlite-store.js';
 import { configFor, loggerFor } from './context.js';
 import { EXIT, UsageError } from './exit.js';
@@ -34,6 +35,7 @@ export async function testCommand(options: TestOptions, command: Command): Promi
   const { config } = configFor(command);
   const log = loggerFor(command);
   const db = await openStore(config.database);
+  const owner = await registerProcessOwner(db, options.resume ? 'test --resume' : 'test', log);
   const resolver = resolverForRun(config.dns);
   const runtime = createNodePlacementRuntime();
   const collector = runtime.openCollector({ config, db, resolver, log });
@@ -41,11 +43,11 @@ export async function testCommand(options: TestOptions, command: Command): Promi
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  const ctx: PlacementContext = { config, db, resolver, log, now: Date.now, collector, runtime, signal: controller.signal };
+  const ctx: PlacementContext = { config, db, resolver, log, now: Date.now, collector, runtime, owner, signal: controller.signal };
   const live = !options.json && process.stdout.isTTY ? liveView() : undefined;
   try {
     const tests = options.resume
-      ? await unfinishedTests(db)
+      ? await claimOrphanedTests(db, owner)
       : [await createPlacementTest(ctx, { providers: options.provider, timeoutMs, trigger: 'cli' }).catch(usage)];
     if (tests.length === 0) {
       process.stdout.write(options.json ? '[]\n' : 'no unfinished tests\n');
@@ -68,6 +70,7 @@ export async function testCommand(options: TestOptions, command: Command): Promi
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     await collector.close();
+    await owner.retire();
     await db.close();
   }
 }

@@ -5,6 +5,7 @@ import { DEFAULT_LIMITS } from './report-limits.js';
 import { CATALOGUE } from './blocklist-catalogue.js';
 import { isValidCron } from './cron.js';
 import { MAX_TIMER_MS, parseDuration } from './duration.js';
+import { appPasswordHint, MAILBOX_PROVIDERS } from './mailbox-providers.js';
 
 /** A duration in milliseconds; `timer` ones end up in setTimeout, which fires at once past 2^31-1 ms. */
 function durationOf(kind: 'timer' | 'span') {
@@ -121,7 +122,7 @@ const imap = z.strictObject({
 
 const seed = z.strictObject({
   address: z.email(),
-  mailboxProvider: z.enum(['gmail', 'outlook', 'yahoo', 'icloud', 'other']).default('other'),
+  mailboxProvider: z.enum(MAILBOX_PROVIDERS).default('other'),
   imap,
   spamFolder: z.string().optional(),
   folders: z.array(z.string()).default([]),
@@ -204,6 +205,8 @@ const placement = z
     pollInterval: timerDuration.default(5_000),
     /** A second IMAP connection per seed IDLEing on the spam folder, so spam is noticed at once rather than at the next poll. */
     spamIdle: z.boolean().default(true),
+    /** How long the last search of a mailbox past the deadline may take; one that does not finish makes its messages `error`, not `missing`. */
+    searchTimeout: duration.default(60_000),
     /** How long after a test a message still missing is looked for, so a late arrival is recorded. */
     lateSweep: timerDuration.default(86_400_000),
   })
@@ -399,8 +402,11 @@ export const configSchema = z
       if (!names.has(name)) ctx.addIssue({ code: 'custom', path: ['placement', 'providers', i], message: `unknown provider "${name}"` });
     });
     config.seeds.forEach((s, i) => {
-      if (s.imap.pass === undefined && s.imap.oauth2 === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['seeds', i, 'imap'], message: 'needs either pass or oauth2' });
+      const hint = appPasswordHint(s.mailboxProvider);
+      if (hint && s.imap.oauth2 !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['seeds', i, 'imap', 'oauth2'], message: `not offered for ${s.mailboxProvider}: ${hint}; put it in imap.pass` });
+      } else if (s.imap.pass === undefined && s.imap.oauth2 === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['seeds', i, 'imap'], message: hint ? `needs pass: ${hint}` : 'needs either pass or oauth2' });
       }
     });
     if (config.reports.imap && config.reports.imap.pass === undefined && config.reports.imap.oauth2 === undefined) {
