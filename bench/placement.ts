@@ -23,6 +23,7 @@ import { configSchema, type Config } from '../src/config/schema.js';
 import { resolverForRun } from '../src/node/run-resolver.js';
 import { silentLogger } from '../src/log.js';
 import { createNodePlacementRuntime } from '../src/node/placement-runtime.js';
+import { registerProcessOwner } from '../src/node/process-owner.js';
 import { completePlacementTest, createPlacementTest, type PlacementContext } from '../src/placement/index.js';
 import { composeMessage, TEST_HEADER } from '../src/placement/message.js';
 import { percentile } from '../src/placement/rates.js';
@@ -147,7 +148,8 @@ async function measure(mode: Mode, to: Destination, round: number): Promise<Meas
     },
     close() {},
   };
-  const ctx: PlacementContext = { config, db, resolver, log: silentLogger, now: Date.now, collector, runtime };
+  const owner = await registerProcessOwner(db, 'bench', silentLogger);
+  const ctx: PlacementContext = { config, db, resolver, log: silentLogger, now: Date.now, collector, runtime, owner };
   try {
     // Warm up: every mailbox logged in and waiting, as in steady state.
     await Promise.all(

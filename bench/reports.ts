@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { parseDmarcReportsFromXml } from 'dmarc-report-parser';
 import type { Resolver } from '../src/dns/types.js';
 import { silentLogger } from '../src/log.js';
-import { decodeReport } from '../src/reports/decode.js';
+import { decodeReport } from '../src/reports/decode-report.js';
 import { ingest } from '../src/reports/ingest.js';
-import { DEFAULT_LIMITS } from '../src/reports/unpack.js';
+import { DEFAULT_LIMITS } from '../src/config/report-limits.js';
 import { openStore } from '../src/node/sqlite-store.js';
 import { aggregateXml, type RecordSpec } from '../test/support/reports.js';
 

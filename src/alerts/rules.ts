@@ -1,5 +1,5 @@
 import type { AlertRule } from '../config/schema.js';
-import type { AuditFact, CheckFact, Facts, VerdictFact } from './facts.js';
+import type { AuditFact, CheckFact, Facts, VerdictFact } from './rule-facts.js';
 import type { Observation } from './types.js';
 
 type RuleOf<T extends AlertRule['type']> = Extract<AlertRule, { type: T }>;

@@ -1,6 +1,6 @@
 import { currentHealth, currentStatuses } from '../blocklists/store.js';
 import type { Sql, SqlValue, Statement } from '../store/sql.js';
-import type { AuditFact, AuthResult, CheckFact, Facts, RecordChangeFact, RunFact, SendFact, SeedFact, VerdictFact } from './facts.js';
+import type { AuditFact, AuthResult, CheckFact, Facts, RecordChangeFact, RunFact, SendFact, SeedFact, VerdictFact } from './rule-facts.js';
 import type { IncidentDraft } from './incidents.js';
 import type { MetricsSnapshot } from './metrics.js';
 import type { AlertSeverity, Incident, IncidentState, Notification, RuleType } from './types.js';

@@ -8,6 +8,7 @@ import type { IngestOutcome } from '../reports/ingest.js';
 import type { Sql } from '../store/sql.js';
 import { authenticate, type ApiToken, type AuthVariables } from './bearer-tokens.js';
 import { alertsRoutes } from './routes/alerts.js';
+import { noQuery } from './params.js';
 import { blocklistsRoutes } from './routes/blocklists.js';
 import { domainsRoutes } from './routes/domains.js';
 import { jobsRoutes } from './routes/jobs.js';
@@ -70,7 +71,7 @@ export function createApp(options: AppOptions) {
   const deps: AppDeps = { ...options, now: options.now ?? Date.now, settings: options.settings ?? null };
   const app = new Hono<{ Variables: AuthVariables }>()
     .use('*', securityHeaders)
-    .get('/healthz', async (c) => {
+    .get('/healthz', noQuery(), async (c) => {
       try {
         await deps.db.first('SELECT 1');
         return c.json({ status: 'ok' });
@@ -95,7 +96,7 @@ export function createApp(options: AppOptions) {
     .route('/api', placementRoutes(deps));
   const auth = authenticate({ tokens: deps.tokens, db: deps.db, now: deps.now });
   if (deps.metrics === false) app.get('/metrics', (c) => c.json({ error: 'metrics are served on alerts.metrics.bind' }, 404));
-  else app.get('/metrics', auth, metricsHandler(deps));
+  else app.get('/metrics', auth, noQuery(), metricsHandler(deps));
 
   for (const { path, routes } of deps.runtimeRoutes ?? []) app.route(`/api${path}`, routes);
   app.all('/api/*', (c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));

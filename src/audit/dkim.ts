@@ -1,5 +1,5 @@
 import type { Resolver } from '../dns/types.js';
-import { lookupTxt, snapshotOf, type Lookup } from './lookup.js';
+import { lookupTxt, snapshotOf, type Lookup } from '../dns/lookup.js';
 import { parseTagValueRecord } from './tag-value.js';
 import type { AuditToolkit } from './toolkit.js';
 import { check, type Check, type Json, type RecordSet } from './types.js';

@@ -1,6 +1,6 @@
 import { getDomain } from 'tldts';
 import type { Resolver } from '../dns/types.js';
-import { lookupTxt, snapshotOf, type Lookup } from './lookup.js';
+import { lookupTxt, snapshotOf, type Lookup } from '../dns/lookup.js';
 import { isDmarcRecord, looksLikeDmarc, parseDmarc, treeWalkTargets, type DmarcRecord, type Policy } from './dmarc-parse.js';
 import { check, type Check, type Json, type RecordSet } from './types.js';
 

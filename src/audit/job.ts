@@ -1,5 +1,5 @@
 import type { Resolver } from '../dns/types.js';
-import { reportArrivalCheck } from '../reports/arrivals.js';
+import { reportArrivalCheck } from './report-arrivals.js';
 import { lastReportArrivals, selectorsSeen } from '../reports/store.js';
 import type { Job } from '../jobs/types.js';
 import { auditDomains } from './audit-domains.js';

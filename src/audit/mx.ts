@@ -1,5 +1,5 @@
 import type { MxRecord, Resolver } from '../dns/types.js';
-import { lookup, type Lookup } from './lookup.js';
+import { lookup, type Lookup } from '../dns/lookup.js';
 import { check, type Check, type Json, type RecordSet } from './types.js';
 
 export const MX_IDS = ['mx.present', 'mx.hosts'] as const;

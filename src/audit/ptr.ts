@@ -1,7 +1,7 @@
 import ipaddr from 'ipaddr.js';
 import { reverseName } from '../dns/reverse.js';
 import type { Resolver } from '../dns/types.js';
-import { lookup } from './lookup.js';
+import { lookup } from '../dns/lookup.js';
 import { check, type Check, type Json, type RecordSet } from './types.js';
 
 export interface PtrResult {

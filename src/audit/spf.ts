@@ -1,5 +1,5 @@
 import type { Resolver } from '../dns/types.js';
-import { lookup, lookupTxt, snapshotOf, type Lookup } from './lookup.js';
+import { lookup, lookupTxt, snapshotOf, type Lookup } from '../dns/lookup.js';
 import { isSpfRecord, parseSpf, QUERYING_MECHANISMS, type ParsedSpf, type SpfTerm } from './spf-parse.js';
 import { check, type Check, type Json, type RecordSet } from './types.js';
 

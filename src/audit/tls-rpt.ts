@@ -1,5 +1,5 @@
 import type { Resolver } from '../dns/types.js';
-import { lookupTxt, snapshotOf } from './lookup.js';
+import { lookupTxt, snapshotOf } from '../dns/lookup.js';
 import { parseTagValueRecord } from './tag-value.js';
 import { check, type Check, type RecordSet } from './types.js';
 

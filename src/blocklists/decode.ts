@@ -5,6 +5,8 @@ import type { CodeEffect, CodeRule, ListDefinition, Severity } from './types.js'
 export type Decoded =
   | { outcome: 'listed'; codes: string[]; meaning: string; severity: Severity }
   | { outcome: 'allowed'; codes: string[]; meaning: string }
+  /** A reputation list's middle levels: an answer that is neither a listing nor an allowlist entry. */
+  | { outcome: 'neutral'; codes: string[]; meaning: string }
   | { outcome: 'error'; codes: string[]; error: string };
 
 /**
@@ -33,8 +35,14 @@ export function decodeAnswer(list: ListDefinition, addresses: readonly string[])
   if (list.kind === 'allow') {
     return { outcome: 'allowed', codes, meaning: joinMeanings(meanings) };
   }
-  const severity: Severity = meanings.every((m) => m.effect === 'policy') ? 'info' : 'high';
-  return { outcome: 'listed', codes, meaning: joinMeanings(meanings), severity };
+  // A reputation list answers for good senders too: only listing codes make a listing.
+  const listings = meanings.filter((m) => m.effect === 'listed' || m.effect === 'policy');
+  if (listings.length > 0) {
+    const severity: Severity = listings.every((m) => m.effect === 'policy') ? 'info' : 'high';
+    return { outcome: 'listed', codes, meaning: joinMeanings(listings), severity };
+  }
+  if (meanings.some((m) => m.effect === 'allow')) return { outcome: 'allowed', codes, meaning: joinMeanings(meanings) };
+  return { outcome: 'neutral', codes, meaning: joinMeanings(meanings) };
 }
 
 interface Meaning {
@@ -64,7 +72,7 @@ function matches(rule: CodeRule, code: string): boolean {
   return false;
 }
 
-const STRENGTH: Record<CodeEffect, number> = { error: 3, listed: 2, policy: 1, allow: 0 };
+const STRENGTH: Record<CodeEffect, number> = { error: 4, listed: 3, policy: 2, allow: 1, neutral: 0 };
 
 function strongest(effects: CodeEffect[]): CodeEffect {
   return effects.reduce((a, b) => (STRENGTH[b] > STRENGTH[a] ? b : a));

@@ -1,5 +1,5 @@
 import type { BlocklistsConfig, CustomListConfig } from '../config/schema.js';
-import { CATALOGUE, defaultZones } from '../config/blocklist-catalogue.js';
+import { CATALOGUE, defaultZones, IPV6_TEST_POINTS } from '../config/blocklist-catalogue.js';
 import type { CodeRule, ListDefinition } from './types.js';
 
 /** A list as one sweep uses it: its definition and the zone its queries actually go to. */
@@ -63,6 +63,7 @@ export function customDefinition(list: CustomListConfig): ListDefinition {
       listed: list.testPoints.listed ?? (list.type === 'domain' ? 'test' : '127.0.0.2'),
       unlisted: list.testPoints.unlisted ?? (list.type === 'domain' ? 'invalid' : '127.0.0.1'),
     },
+    ...(list.type === 'ip' ? { ipv6TestPoints: IPV6_TEST_POINTS } : {}),
     usage: 'custom list from the configuration',
     delistUrl: list.delistUrl ?? null,
   };

@@ -1,6 +1,7 @@
 import { DnsError, describeKind, type DnsAnswer, type Resolver } from '../dns/types.js';
 import { decodeAnswer, type Decoded } from './decode.js';
 import type { ActiveList } from './lists.js';
+import { reverseAddress } from '../dns/reverse.js';
 import { listAccepts, parseTarget, queryLabel, type RegistrableDomain, type Target } from './targets.js';
 import type { CheckResult, ListDefinition, ListHealth } from './types.js';
 
@@ -68,32 +69,53 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
     }
   }
 
-  async function checkHealth(list: ActiveList): Promise<ListHealth> {
-    const { testPoints } = list.definition;
+  /** Why a list fails one pair of test points, or null; the IPv6 pair is asked by nibbles, never mapped to IPv4. */
+  async function pointsCause(list: ActiveList, points: TestPoints, label: (point: string) => string): Promise<string | null> {
     const [positive, negative] = await Promise.all([
-      testPoints.listed === undefined ? undefined : lookup(list, `${testLabel(list.definition, testPoints.listed)}.${list.queryZone}`, asIs),
-      lookup(list, `${testLabel(list.definition, testPoints.unlisted)}.${list.queryZone}`, asIs),
+      points.listed === undefined ? undefined : lookup(list, `${label(points.listed)}.${list.queryZone}`, asIs),
+      lookup(list, `${label(points.unlisted)}.${list.queryZone}`, asIs),
     ]);
-    const cause = healthCause(testPoints, positive, negative);
-    return { zone: list.definition.zone, list: list.definition.name, healthy: cause === null, cause: cause === null ? null : scrub(cause) };
+    return healthCause(points, positive, negative);
   }
 
-  function check(task: Task, listHealth: ListHealth): CheckResult | Promise<CheckResult> {
+  /**
+   * A list's health from its RFC 5782 test points: the IPv4 (or domain) pair always, and the IPv6 pair when
+   * it has IPv6 targets this sweep, so a list that misbehaves on IPv6 is not trusted on its IPv4 health.
+   */
+  async function checkHealth(list: ActiveList, asksIpv6: boolean): Promise<Trust> {
+    const { definition } = list;
+    const ipv6Points = asksIpv6 ? definition.ipv6TestPoints : undefined;
+    const [main, ipv6] = await Promise.all([
+      pointsCause(list, definition.testPoints, (point) => testLabel(definition, point)),
+      ipv6Points === undefined ? null : pointsCause(list, ipv6Points, reverseAddress),
+    ]);
+    const ipv6Cause = main ?? (ipv6 === null ? null : `for IPv6 addresses: ${ipv6}`);
+    const cause = main ?? ipv6Cause;
+    return {
+      health: { zone: definition.zone, list: definition.name, healthy: cause === null, cause: cause === null ? null : scrub(cause) },
+      ipv4Cause: main === null ? null : scrub(main),
+      ipv6Cause: ipv6Cause === null ? null : scrub(ipv6Cause),
+    };
+  }
+
+  function check(task: Task, trust: Trust): CheckResult | Promise<CheckResult> {
     const { list, target, label } = task;
     const { definition } = list;
-    if (!listHealth.healthy) return resultOf(definition, target, { status: 'error', error: `list unhealthy this sweep: ${listHealth.cause}` });
+    const distrust = target.kind === 'ip' && target.family === 6 ? trust.ipv6Cause : trust.ipv4Cause;
+    if (distrust !== null) return resultOf(definition, target, { status: 'error', error: `list unhealthy this sweep: ${distrust}` });
     if (label === undefined) {
       return resultOf(definition, target, { status: 'error', error: `${target.value} has no registrable domain to ask ${definition.name} about` });
     }
     return lookup(list, `${label}.${list.queryZone}`, (decoded) => {
       if (decoded === 'clean') return resultOf(definition, target, CLEAN);
       if (decoded.outcome === 'error') return resultOf(definition, target, { status: 'error', codes: decoded.codes, error: scrub(decoded.error) });
+      if (decoded.outcome === 'neutral') return resultOf(definition, target, { status: 'clean', codes: decoded.codes, meaning: decoded.meaning });
       return listing(task, decoded);
     });
   }
 
   /** A listing or allowlist entry, with the list's TXT reason. */
-  async function listing({ list, target, label }: Task, decoded: Exclude<Decoded, { outcome: 'error' }>): Promise<CheckResult> {
+  async function listing({ list, target, label }: Task, decoded: Extract<Decoded, { outcome: 'listed' | 'allowed' }>): Promise<CheckResult> {
     const { definition } = list;
     const reason = await reasonAt(list, label as string);
     if (decoded.outcome === 'allowed') {
@@ -104,13 +126,26 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
 
   const tasks = plan(options.targets, options.lists, options.registrable);
   const used = new Set<ActiveList>();
-  for (const task of tasks) used.add(task.list);
+  const ipv6 = new Set<ActiveList>();
+  for (const task of tasks) {
+    used.add(task.list);
+    if (task.target.kind === 'ip' && task.target.family === 6) ipv6.add(task.list);
+  }
   // Only lists that have something to check are asked about their test points.
   const asked = options.lists.filter((list) => used.has(list));
-  const health = await pool(asked, options.concurrency, options.signal, checkHealth);
-  const healthOf = new Map(asked.map((list, i) => [list, health[i] as ListHealth]));
-  const results = await pool(tasks, options.concurrency, options.signal, (task) => check(task, healthOf.get(task.list) as ListHealth));
-  return { results, health, queries };
+  const trust = await pool(asked, options.concurrency, options.signal, (list) => checkHealth(list, ipv6.has(list)));
+  const trustOf = new Map(asked.map((list, i) => [list, trust[i] as Trust]));
+  const results = await pool(tasks, options.concurrency, options.signal, (task) => check(task, trustOf.get(task.list) as Trust));
+  return { results, health: trust.map((t) => t.health), queries };
+}
+
+type TestPoints = ListDefinition['testPoints'];
+
+/** What a sweep may believe from a list: its health, and why (if at all) its IPv4/domain or IPv6 answers are not trusted. */
+interface Trust {
+  health: ListHealth;
+  ipv4Cause: string | null;
+  ipv6Cause: string | null;
 }
 
 const CLEAN = { status: 'clean' } as const;
@@ -179,7 +214,7 @@ function testLabel(list: ListDefinition, point: string): string {
 
 /** Why a list cannot be trusted this sweep, from its two test points; null when it passed. */
 export function healthCause(
-  points: ListDefinition['testPoints'],
+  points: TestPoints,
   positive: Decoded | 'clean' | undefined,
   negative: Decoded | 'clean',
 ): string | null {
@@ -199,10 +234,12 @@ function failure(error: unknown): string {
   return 'lookup failed';
 }
 
+/** Hides keys in what a list says back, in any letter case: DNS names are case-insensitive, so an echo may differ. */
 function scrubber(secrets: readonly string[]): (text: string) => string {
   const present = secrets.filter((s) => s.length > 0);
   if (present.length === 0) return (text) => text;
-  return (text) => present.reduce((out, secret) => out.split(secret).join('[key]'), text);
+  const pattern = new RegExp(present.map((secret) => secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'gi');
+  return (text) => text.replace(pattern, '[key]');
 }
 
 /** Runs `work` over `items` with at most `limit` in flight, keeping input order; stops starting new work once aborted. */

@@ -1,5 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import { MAX_RANGE_ADDRESSES } from '../config/schema.js';
+import { cidrFamily, ipFamily, isLegacyIpv4, LEGACY_IPV4 } from '../dns/ip.js';
 import { reverseAddress } from '../dns/reverse.js';
 import type { ListDefinition } from './types.js';
 
@@ -28,8 +29,9 @@ const HOSTNAME = /^(?=.{1,253}$)([a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z0
  */
 export function parseTarget(input: string): Target[] {
   const text = input.trim();
+  if (isLegacyIpv4(text)) throw new TargetError(input, LEGACY_IPV4);
   if (text.includes('/')) return expandRange(text);
-  if (ipaddr.isValid(text)) return [ipTarget(ipaddr.parse(text))];
+  if (ipFamily(text) !== 0) return [ipTarget(ipaddr.parse(text))];
   const name = text.toLowerCase().replace(/\.$/, '');
   if (HOSTNAME.test(name)) return [{ kind: 'domain', value: name }];
   throw new TargetError(input, 'expected an IP address, a CIDR range such as 192.0.2.0/28, or a domain name');
@@ -57,13 +59,8 @@ function ipTarget(address: ipaddr.IPv4 | ipaddr.IPv6): Target {
 }
 
 function expandRange(text: string): Target[] {
-  let network: [ipaddr.IPv4 | ipaddr.IPv6, number];
-  try {
-    network = ipaddr.parseCIDR(text);
-  } catch {
-    throw new TargetError(text, 'expected a CIDR range such as 192.0.2.0/28 or 2001:db8::/124');
-  }
-  const [address, bits] = network;
+  if (cidrFamily(text) === 0) throw new TargetError(text, 'expected a CIDR range such as 192.0.2.0/28 or 2001:db8::/124');
+  const [address, bits] = ipaddr.parseCIDR(text);
   const bytes = address.toByteArray();
   const hostBits = bytes.length * 8 - bits;
   if (hostBits > Math.log2(MAX_RANGE_ADDRESSES)) {

@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import type { Command } from 'commander';
 import { auditDomains } from '../audit/audit-domains.js';
 import { createMailauthToolkit } from '../node/mailauth-audit.js';
@@ -6,6 +5,7 @@ import { createHttpsPolicyFetcher } from '../node/mta-sts-https.js';
 import { gateOutcome, renderReport, reportJson } from '../audit/render.js';
 import { targetFor } from '../audit/targets.js';
 import { domainName } from '../config/schema.js';
+import { ipFamily, isLegacyIpv4, LEGACY_IPV4 } from '../dns/ip.js';
 import { resolverForRun } from '../node/run-resolver.js';
 import { configFor } from './context.js';
 import { EXIT, UsageError } from './exit.js';
@@ -26,8 +26,8 @@ export async function auditCommand(domains: string[], options: AuditOptions, com
   const badSelector = selectors.find((s) => !/^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/i.test(s));
   if (badSelector !== undefined) throw new UsageError(`--selector: "${badSelector}" is not a DKIM selector`);
   const ips = list(options.ip);
-  const badIp = ips.find((ip) => isIP(ip) === 0);
-  if (badIp !== undefined) throw new UsageError(`--ip: "${badIp}" is not an IP address`);
+  const badIp = ips.find((ip) => ipFamily(ip) === 0);
+  if (badIp !== undefined) throw new UsageError(`--ip: "${badIp}" is ${isLegacyIpv4(badIp) ? LEGACY_IPV4 : 'not an IP address'}`);
 
   const { config } = configFor(command);
   const resolver = resolverForRun(config.dns);

@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../config/errors.js';
 import { JOB_NAMES } from '../node/job-names.js';
 import type { AuditOptions } from './audit.js';
@@ -30,9 +30,9 @@ function buildProgram(): Command {
     .command('serve')
     .description('run the API, the dashboard and the scheduled jobs')
     .option('--port <port>', 'listen on this port instead of server.port', (value) => {
-      const port = Number(value);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: expected a port number, got "${value}"`);
-      return port;
+      // Commander turns InvalidArgumentError into a usage error (exit 2) naming the option.
+      if (!/^(0|[1-9]\d{0,4})$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535 (0: any free port)');
+      return Number(value);
     })
     .action(async (options: ServeOptions, command: Command) => (await import('./serve.js')).serveCommand(options, command));
 
@@ -41,7 +41,7 @@ function buildProgram(): Command {
     .description('send a seed placement test through the providers and report where each message landed')
     .option('-p, --provider <name>', 'send through this provider only (repeatable; default: placement.providers or all)', (value: string, previous: string[]) => [...previous, value], [])
     .option('--timeout <duration>', 'how long to wait for messages before calling them missing (default: placement.timeout)')
-    .option('--resume', 'finish the tests a crash or restart interrupted instead of starting a new one (nothing is sent twice)')
+    .option('--resume', 'finish the tests of processes that crashed or stopped instead of starting a new one (nothing is sent twice; a live process keeps its own)')
     .option('--json', 'print the result as JSON')
     .action(async (options: TestOptions, command: Command) => (await import('./test.js')).testCommand(options, command));
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { resolverForRun } from '../node/run-resolver.js';
-import { importFile } from '../node/reports/files.js';
+import { importFile } from '../node/reports/report-files.js';
 import { rejectedOutcome, type IngestOutcome } from '../reports/ingest.js';
 import { limitsOf } from '../reports/limits.js';
 import { openStore } from '../node/sqlite-store.js';

@@ -5,7 +5,8 @@ import { JOB_NAMES } from '../node/job-names.js';
 import { createNodeRuntime } from '../node/root.js';
 import { startAlerts } from '../node/alerts/index.js';
 import { openStore } from '../node/sqlite-store.js';
-import { markInterrupted } from '../store/runs.js';
+import { registerProcessOwner } from '../node/process-owner.js';
+import { interruptOrphanedRuns } from '../store/runs.js';
 import { configFor, loggerFor } from './context.js';
 import { EXIT, UsageError } from './exit.js';
 
@@ -16,10 +17,16 @@ export async function runCommand(name: string, options: { json?: boolean }, comm
   if (!job) throw new UsageError(`unknown job "${name}"; jobs are ${JOB_NAMES.join(', ')}`);
   const log = loggerFor(command);
   const db = await openStore(config.database);
-  await markInterrupted(db, Date.now(), 'the process stopped before the run finished');
+  const owner = await registerProcessOwner(db, `run ${job.name}`, log);
+  await interruptOrphanedRuns(db, owner, Date.now(), 'the process stopped before the run finished');
   const alerts = startAlerts({ config, db, log, retry: false, resolver: runtime.resolver() });
-  const runner = createJobRunner({ config, db, log, resolver: runtime.resolver, afterRun: alerts.afterRun });
-  const stop = () => void runner.shutdown(5_000).then(() => db.close()).then(() => process.exit(EXIT.failure));
+  const runner = createJobRunner({ config, db, log, resolver: runtime.resolver, owner, afterRun: alerts.afterRun });
+  const stop = () =>
+    void runner
+      .shutdown(5_000)
+      .then(() => owner.retire())
+      .then(() => db.close())
+      .then(() => process.exit(EXIT.failure));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
@@ -34,6 +41,7 @@ export async function runCommand(name: string, options: { json?: boolean }, comm
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+    await owner.retire();
     await db.close();
   }
 }

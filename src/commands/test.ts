@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { parseDuration } from '../config/duration.js';
+import { MAX_TIMER_MS, parseDuration } from '../config/duration.js';
 import { createNodePlacementRuntime } from '../node/placement-runtime.js';
 import { resolverForRun } from '../node/run-resolver.js';
 import {
@@ -12,8 +12,9 @@ import {
   type Progress,
   type TestReport,
 } from '../placement/index.js';
-import { unfinishedTests } from '../placement/store.js';
+import { claimOrphanedTests } from '../placement/store.js';
 import { startAlerts } from '../node/alerts/index.js';
+import { registerProcessOwner } from '../node/process-owner.js';
 import { openStore } from '../node/sqlite-store.js';
 import { configFor, loggerFor } from './context.js';
 import { EXIT, UsageError } from './exit.js';
@@ -29,10 +30,12 @@ export async function testCommand(options: TestOptions, command: Command): Promi
   const timeoutMs = options.timeout === undefined ? undefined : parseDuration(options.timeout);
   if (timeoutMs === undefined && options.timeout !== undefined) throw new UsageError(`--timeout: expected a duration such as 90s or 10m, got "${options.timeout}"`);
   if (timeoutMs !== undefined && timeoutMs < 1_000) throw new UsageError('--timeout: must be at least 1s');
+  if (timeoutMs !== undefined && timeoutMs > MAX_TIMER_MS) throw new UsageError('--timeout: must be at most 2^31-1 ms (about 24.8 days), the longest timer the platform keeps');
   if (options.resume && (options.provider.length > 0 || timeoutMs !== undefined)) throw new UsageError('--resume takes no --provider or --timeout');
   const { config } = configFor(command);
   const log = loggerFor(command);
   const db = await openStore(config.database);
+  const owner = await registerProcessOwner(db, options.resume ? 'test --resume' : 'test', log);
   const resolver = resolverForRun(config.dns);
   const runtime = createNodePlacementRuntime();
   const collector = runtime.openCollector({ config, db, resolver, log });
@@ -40,11 +43,11 @@ export async function testCommand(options: TestOptions, command: Command): Promi
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  const ctx: PlacementContext = { config, db, resolver, log, now: Date.now, collector, runtime, signal: controller.signal };
+  const ctx: PlacementContext = { config, db, resolver, log, now: Date.now, collector, runtime, owner, signal: controller.signal };
   const live = !options.json && process.stdout.isTTY ? liveView() : undefined;
   try {
     const tests = options.resume
-      ? await unfinishedTests(db)
+      ? await claimOrphanedTests(db, owner)
       : [await createPlacementTest(ctx, { providers: options.provider, timeoutMs, trigger: 'cli' }).catch(usage)];
     if (tests.length === 0) {
       process.stdout.write(options.json ? '[]\n' : 'no unfinished tests\n');
@@ -67,6 +70,7 @@ export async function testCommand(options: TestOptions, command: Command): Promi
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     await collector.close();
+    await owner.retire();
     await db.close();
   }
 }

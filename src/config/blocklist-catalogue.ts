@@ -1,10 +1,11 @@
 /**
  * What a return code means to us. `listed` and `policy` are listings (policy ones carry severity
  * `info`: the address should not send direct-to-MX mail, which says nothing about its reputation);
- * `allow` is an allowlist entry, a positive signal; `error` is the list telling us it did not
- * answer the question (refused resolver, bad key, wrong kind of query) and never counts as listed.
+ * `allow` is an allowlist entry, a positive signal; `neutral` is a reputation level that is neither
+ * (reported clean, with its meaning); `error` is the list telling us it did not answer the question
+ * (refused resolver, bad key, wrong kind of query) and never counts as listed.
  */
-export type CodeEffect = 'listed' | 'policy' | 'allow' | 'error';
+export type CodeEffect = 'listed' | 'policy' | 'allow' | 'neutral' | 'error';
 
 export type CodeRule =
   /** One exact answer, e.g. 127.0.0.2. */
@@ -35,10 +36,14 @@ export interface ListDefinition {
   codes: CodeRule[];
   /** RFC 5782 test points: `listed` must be listed, `unlisted` must not be. */
   testPoints: { listed?: string; unlisted: string };
+  /** IPv6 lists: the RFC 5782 §5 IPv6 pair, asked by nibbles when a sweep has IPv6 targets for the list. */
+  ipv6TestPoints?: { listed?: string; unlisted: string };
   usage: string;
   delistUrl: string | null;
   /** Keyed access: queries go to `<name>.<key>.<keyedZone>`; without the key the list is not used. */
   access?: { key: 'dqsKey' | 'abusixKey'; keyedZone: string; only: boolean };
+  /** Asked only when named in `blocklists.zones` or `--zones`: its listings are already another default list's. */
+  optIn?: boolean;
 }
 
 
@@ -46,10 +51,12 @@ export interface ListDefinition {
  * The lists inboxwatch checks by default: alive, documented and decodable. Each entry says what its
  * answers mean, which answers are the list refusing to answer, how it may be used and where to delist.
  * Sources: each operator's usage/return-code documentation (Spamhaus "Available Zones", URIBL usage
- * and refused pages, SURBL lists page, dnswl.org, Abusix production zones).
+ * and refused pages, SURBL lists page, dnswl.org, Abusix production zones, the Mailspike usage page).
  */
 
 const IP_TEST_POINTS = { listed: '127.0.0.2', unlisted: '127.0.0.1' };
+/** RFC 5782 §5: an IPv6 list must list ::FFFF:7F00:2 and must not list ::FFFF:7F00:1. */
+export const IPV6_TEST_POINTS = { listed: '::FFFF:7F00:2', unlisted: '::FFFF:7F00:1' };
 /** RFC 5782 §5: domain lists must not list INVALID. */
 const UNLISTED_DOMAIN = 'invalid';
 
@@ -66,6 +73,24 @@ const SPAMHAUS_USAGE =
   'free for low-volume, non-commercial use through your own recursive resolver; public resolvers (Google, Cloudflare, OVH, …) get 127.255.255.254; set blocklists.dqsKey (free DQS account) to query the DQS zones instead';
 
 const SPAMHAUS_DELIST = 'https://check.spamhaus.org/';
+
+/** rep.mailspike.net's levels (mailspike.org usage page): one answer per address, from L5 (worst) to H5. */
+const MAILSPIKE_LEVELS: CodeRule[] = [
+  { code: '127.0.0.10', meaning: 'Mailspike L5: worst possible reputation', effect: 'listed' },
+  { code: '127.0.0.11', meaning: 'Mailspike L4: very bad reputation', effect: 'listed' },
+  { code: '127.0.0.12', meaning: 'Mailspike L3: bad reputation', effect: 'listed' },
+  { code: '127.0.0.13', meaning: 'Mailspike L2: suspicious behaviour', effect: 'neutral' },
+  { code: '127.0.0.14', meaning: 'Mailspike L1: neutral, probably spam', effect: 'neutral' },
+  { code: '127.0.0.15', meaning: 'Mailspike H0: neutral', effect: 'neutral' },
+  { code: '127.0.0.16', meaning: 'Mailspike H1: neutral, probably legitimate', effect: 'neutral' },
+  { code: '127.0.0.17', meaning: 'Mailspike H2: possibly a legitimate sender', effect: 'allow' },
+  { code: '127.0.0.18', meaning: 'Mailspike H3: good reputation', effect: 'allow' },
+  { code: '127.0.0.19', meaning: 'Mailspike H4: very good reputation', effect: 'allow' },
+  { code: '127.0.0.20', meaning: 'Mailspike H5: excellent reputation', effect: 'allow' },
+];
+
+const MAILSPIKE_USAGE = 'free for low-volume sites: under 100,000 messages and 100,000 DNS queries a day (larger users arrange a data feed with Mailspike)';
+const MAILSPIKE_DELIST = 'https://mailspike.io/ip_verify';
 
 export const CATALOGUE: readonly ListDefinition[] = [
   {
@@ -91,6 +116,7 @@ export const CATALOGUE: readonly ListDefinition[] = [
       ...SPAMHAUS_ERRORS,
     ],
     testPoints: IP_TEST_POINTS,
+    ipv6TestPoints: IPV6_TEST_POINTS,
     usage: SPAMHAUS_USAGE,
     delistUrl: SPAMHAUS_DELIST,
     access: { key: 'dqsKey', keyedZone: 'zen.dq.spamhaus.net', only: false },
@@ -246,6 +272,7 @@ export const CATALOGUE: readonly ListDefinition[] = [
       { last: 3, meaning: 'allowlisted (trust: high)', effect: 'allow' },
     ],
     testPoints: IP_TEST_POINTS,
+    ipv6TestPoints: IPV6_TEST_POINTS,
     usage: 'free for low volume (under 100,000 queries a day); an allowlist: an entry is a positive signal',
     delistUrl: null,
   },
@@ -289,6 +316,41 @@ export const CATALOGUE: readonly ListDefinition[] = [
     delistUrl: 'https://www.surbl.org/surbl-analysis',
   },
   {
+    zone: 'bl.mailspike.net',
+    name: 'Mailspike Blocklist',
+    kind: 'block',
+    targets: 'ip',
+    ipv6: false,
+    domainQuery: 'hostname',
+    answerRange: '127.0.0.0/8',
+    encoding: 'exact',
+    // z.mailspike.net (a distributed spam wave) plus the three worst rep.mailspike.net levels.
+    codes: [
+      { code: '127.0.0.2', meaning: 'seen in a distributed spam wave (Mailspike Z)', effect: 'listed' },
+      ...MAILSPIKE_LEVELS.filter((level) => level.effect === 'listed'),
+    ],
+    // Mailspike publishes no positive test entry; the negative one still catches "lists everything".
+    testPoints: { unlisted: IP_TEST_POINTS.unlisted },
+    usage: MAILSPIKE_USAGE,
+    delistUrl: MAILSPIKE_DELIST,
+  },
+  {
+    zone: 'rep.mailspike.net',
+    name: 'Mailspike Reputation',
+    kind: 'block',
+    targets: 'ip',
+    ipv6: false,
+    domainQuery: 'hostname',
+    answerRange: '127.0.0.0/8',
+    encoding: 'exact',
+    codes: MAILSPIKE_LEVELS,
+    testPoints: { unlisted: IP_TEST_POINTS.unlisted },
+    // bl.mailspike.net already carries L5–L3; asking both by default would report one fact twice.
+    optIn: true,
+    usage: `${MAILSPIKE_USAGE}; a reputation level for every address it has seen: L5–L3 count as listed, L2–H1 as neutral, H2–H5 as a positive signal`,
+    delistUrl: MAILSPIKE_DELIST,
+  },
+  {
     zone: 'combined.mail.abusix.zone',
     name: 'Abusix Mail Intelligence (combined)',
     kind: 'block',
@@ -306,6 +368,7 @@ export const CATALOGUE: readonly ListDefinition[] = [
       { code: '127.0.0.12', meaning: 'policy: no reverse DNS (should use a smarthost)', effect: 'policy' },
     ],
     testPoints: IP_TEST_POINTS,
+    ipv6TestPoints: IPV6_TEST_POINTS,
     usage: 'free key for low volume (abusix.com); used only when blocklists.abusixKey is set',
     delistUrl: 'https://lookup.abusix.com/',
     access: { key: 'abusixKey', keyedZone: 'combined.mail.abusix.zone', only: true },
@@ -322,6 +385,10 @@ export const EXCLUDED: ReadonlyArray<{ zone: string; why: string }> = [
   { zone: 'bl.spamcannibal.org', why: 'SpamCannibal lapsed and its zone answered "listed" to every query' },
   { zone: 'bl.emailbasura.org', why: 'dead; its zone answered "listed" to every query' },
   { zone: 'relays.ordb.org', why: 'ORDB closed in 2006' },
+  {
+    zone: 'bl.score.senderscore.com',
+    why: "Validity's Sender Score blocklist answers unregistered resolvers with a 'blocked' code and publishes no terms that allow a third-party monitor to query it; add it under blocklists.custom if you hold an agreement with Validity",
+  },
 ];
 
 export function findListing(zone: string): ListDefinition | undefined {
@@ -329,7 +396,7 @@ export function findListing(zone: string): ListDefinition | undefined {
   return CATALOGUE.find((list) => list.zone === wanted);
 }
 
-/** The lists used when `blocklists.zones` is not set: every public list plus keyed ones whose key is set. */
+/** The lists used when `blocklists.zones` is not set: every public list that is not opt-in, plus keyed ones whose key is set. */
 export function defaultZones(keys: { dqsKey?: string; abusixKey?: string }): string[] {
-  return CATALOGUE.filter((list) => !list.access?.only || keys[list.access.key] !== undefined).map((list) => list.zone);
+  return CATALOGUE.filter((list) => !list.optIn && (!list.access?.only || keys[list.access.key] !== undefined)).map((list) => list.zone);
 }

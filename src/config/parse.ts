@@ -4,6 +4,8 @@ import { ConfigError, formatPath, type ConfigIssue } from './errors.js';
 import { substituteEnv } from './substitute.js';
 import { configSchema, type Config } from './schema.js';
 
+const JITLESS = { jitless: true } as const;
+
 /** Parses YAML text into a validated configuration; errors carry file, line and key path. */
 export function parseConfigText(text: string, file: string, env: Record<string, string | undefined>): Config {
   const lines = new LineCounter();
@@ -17,12 +19,22 @@ export function parseConfigText(text: string, file: string, env: Record<string, 
       }),
     );
   }
-  const missing = substituteEnv(doc, env, lines);
+  const { issues: missing, typed } = substituteEnv(doc, env, lines);
   if (missing.length > 0) throw new ConfigError(file, missing);
   // Parsed once per process: compiling zod's fast path (new Function per object shape) would cost more than it saves.
-  const parsed = configSchema.safeParse(doc.toJS() ?? {}, { jitless: true });
+  let parsed = configSchema.safeParse(doc.toJS() ?? {}, JITLESS);
+  // A substituted value stays a string unless the schema wanted a number or boolean exactly there.
+  const wanted = parsed.success ? [] : typed.filter((candidate) => parsed.error?.issues.some((issue) => issue.code === 'invalid_type' && samePath(issue.path, candidate.path)));
+  if (wanted.length > 0) {
+    for (const candidate of wanted) candidate.node.value = candidate.value;
+    parsed = configSchema.safeParse(doc.toJS() ?? {}, JITLESS);
+  }
   if (!parsed.success) throw new ConfigError(file, parsed.error.issues.map((issue) => locate(issue, doc, lines)));
   return parsed.data;
+}
+
+function samePath(a: readonly PropertyKey[], b: ReadonlyArray<string | number>): boolean {
+  return a.length === b.length && a.every((key, i) => String(key) === String(b[i]));
 }
 
 function locate(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter): ConfigIssue {

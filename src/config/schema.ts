@@ -1,42 +1,60 @@
 import { z } from 'zod';
-import { refuseUrl } from '../alerts/urls.js';
-import { ipFamily } from '../dns/address.js';
-import { DEFAULT_LIMITS } from '../reports/unpack.js';
+import { refuseUrl } from './outbound-urls.js';
+import { cidrFamily, ipFamily, isLegacyIpv4, LEGACY_IPV4 } from '../dns/ip.js';
+import { DEFAULT_LIMITS } from './report-limits.js';
 import { CATALOGUE } from './blocklist-catalogue.js';
 import { isValidCron } from './cron.js';
-import { parseDuration } from './duration.js';
+import { MAX_TIMER_MS, parseDuration } from './duration.js';
+import { appPasswordHint, MAILBOX_PROVIDERS } from './mailbox-providers.js';
 
-const duration = z
-  .union([z.string(), z.number()])
-  .transform((value, ctx) => {
+/** A duration in milliseconds; `timer` ones end up in setTimeout, which fires at once past 2^31-1 ms. */
+function durationOf(kind: 'timer' | 'span') {
+  return z.union([z.string(), z.number()]).transform((value, ctx) => {
     const ms = parseDuration(value);
     if (ms === undefined) {
       ctx.addIssue({ code: 'custom', message: `expected a duration such as 30s, 10m or 1h, got ${JSON.stringify(value)}` });
       return z.NEVER;
     }
+    if (kind === 'timer' && ms > MAX_TIMER_MS) {
+      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is longer than the longest timer the platform keeps (2^31-1 ms, about 24.8 days)` });
+      return z.NEVER;
+    }
     return ms;
   });
+}
+const duration = durationOf('span');
+const timerDuration = durationOf('timer');
 
 const port = z.number().int().min(1).max(65535);
 /** A /20 of IPv4 or a /116 of IPv6: enough for any sending pool, small enough to sweep every half hour. */
 export const MAX_RANGE_ADDRESSES = 4096;
 
-const hostname = z.string().min(1);
 const cron = z.string().refine((expr) => isValidCron(expr), { message: 'expected a cron expression such as "*/30 * * * *"' });
 
-const ipAddress = z.string().refine((ip) => ipFamily(ip) !== 0, { message: 'expected an IPv4 or IPv6 address' });
-const ipOrCidr = z.string().refine(
-  (value) => {
-    const [ip, bits, extra] = value.split('/');
-    if (extra !== undefined || ip === undefined) return false;
-    const family = ipFamily(ip);
-    if (family === 0) return false;
-    if (bits === undefined) return true;
-    const n = Number(bits);
-    return /^\d+$/.test(bits) && n >= 0 && n <= (family === 4 ? 32 : 128);
-  },
-  { message: 'expected an IP address or CIDR range such as 192.0.2.0/28' },
-);
+/** A string that `accept` takes; a legacy IPv4 form gets its own message, since it looks like an address. */
+function addressText(accept: (value: string) => boolean, expected: string) {
+  return z.string().superRefine((value, ctx) => {
+    if (accept(value)) return;
+    ctx.addIssue({ code: 'custom', message: isLegacyIpv4(value) ? `"${value}" is ${LEGACY_IPV4}` : expected });
+  });
+}
+
+const HOST_NAME = /^(?=.{1,253}\.?$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?)*\.?$/i;
+/** A name whose last label is all digits is no host name (RFC 3696 §2): 1.2.3 is a mistyped address. */
+const isHostName = (value: string) => HOST_NAME.test(value) && !/(^|\.)\d+\.?$/.test(value);
+const hostname = addressText((value) => ipFamily(value) !== 0 || isHostName(value), 'expected a host name or an IP address such as mail.example.com or 192.0.2.1');
+const ipAddress = addressText((value) => ipFamily(value) !== 0, 'expected an IPv4 or IPv6 address');
+const ipOrCidr = addressText((value) => cidrFamily(value) !== 0, 'expected an IP address or CIDR range such as 192.0.2.0/28');
+/** c-ares takes addresses only: `192.0.2.53`, `192.0.2.53:5353`, `2001:db8::53` or `[2001:db8::53]:5353`. */
+export const dnsServer = addressText((value) => {
+  if (ipFamily(value) !== 0) return true;
+  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(value);
+  if (!match) return false;
+  const address = match[1] ?? match[2] ?? '';
+  const family = ipFamily(address);
+  const port = Number(match[3]);
+  return family === (match[1] === undefined ? 4 : 6) && port >= 1 && port <= 65535 && !/^0\d/.test(match[3] ?? '');
+}, 'expected a DNS server address: 192.0.2.53, 192.0.2.53:5353, 2001:db8::53 or [2001:db8::53]:5353 (a name cannot be used: it would need DNS to find DNS)');
 export const domainName = z
   .string()
   .regex(/^(?=.{1,253}$)([a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}\.?$/i, 'expected a domain name such as example.com');
@@ -54,7 +72,7 @@ const server = z.strictObject({
 });
 
 const dns = z.strictObject({
-  servers: z.array(z.string().min(1)).default([]),
+  servers: z.array(dnsServer).default([]),
   timeoutMs: z.number().int().min(50).max(60_000).default(2000),
   tries: z.number().int().min(1).max(10).default(2),
   cacheMaxTtl: duration.default(300_000),
@@ -104,7 +122,7 @@ const imap = z.strictObject({
 
 const seed = z.strictObject({
   address: z.email(),
-  mailboxProvider: z.enum(['gmail', 'outlook', 'yahoo', 'icloud', 'other']).default('other'),
+  mailboxProvider: z.enum(MAILBOX_PROVIDERS).default('other'),
   imap,
   spamFolder: z.string().optional(),
   folders: z.array(z.string()).default([]),
@@ -115,11 +133,9 @@ const domain = z.strictObject({
   dkimSelectors: z.array(z.string().min(1)).default([]),
 });
 
-const codeEffect = z.enum(['listed', 'policy', 'allow', 'error']);
+const codeEffect = z.enum(['listed', 'policy', 'allow', 'neutral', 'error']);
 const blocklistCode = z.union([z.string().min(1), z.strictObject({ meaning: z.string().min(1), effect: codeEffect.default('listed') })]);
-const ipv4Cidr = z.string().refine((value) => /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(value) && ipFamily(value.split('/')[0] ?? '') === 4, {
-  message: 'expected an IPv4 range such as 127.0.0.0/8',
-});
+const ipv4Cidr = addressText((value) => value.includes('/') && cidrFamily(value) === 4, 'expected an IPv4 range such as 127.0.0.0/8');
 
 /** A list not in the catalogue: its zone, what it takes, and what its answers mean. */
 const customList = z
@@ -137,10 +153,19 @@ const customList = z
     delistUrl: z.url().optional(),
   })
   .superRefine((list, ctx) => {
+    for (const point of ['listed', 'unlisted'] as const) {
+      const value = list.testPoints[point];
+      if (value === undefined || list.type === 'domain' || ipFamily(value) === 4) continue;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['testPoints', point],
+        message: isLegacyIpv4(value) ? `"${value}" is ${LEGACY_IPV4}` : 'expected an IPv4 address such as 127.0.0.2 (RFC 5782 test points of an IP list)',
+      });
+    }
     for (const key of Object.keys(list.codes)) {
       const ok = list.bitmask
         ? /^\d+$/.test(key) && [1, 2, 4, 8, 16, 32, 64, 128].includes(Number(key))
-        : ipFamily(key) === 4 || /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(key);
+        : cidrFamily(key) === 4;
       if (!ok) {
         ctx.addIssue({
           code: 'custom',
@@ -170,18 +195,20 @@ const blocklists = z.strictObject({
 
 const placement = z
   .strictObject({
-    timeout: duration.default(3_600_000),
+    timeout: timerDuration.default(3_600_000),
     /** Defaults to 15 minutes, or the timeout when that is shorter. */
-    lateAfter: duration.optional(),
+    lateAfter: timerDuration.optional(),
     providers: z.array(z.string()).optional(),
     /** Remove each matched seed message once its verdict is stored (on Gmail: move it to Trash). */
     deleteAfterRead: z.boolean().default(false),
     /** How often every folder of a seed is searched while messages are outstanding; IDLE catches INBOX and spam sooner. */
-    pollInterval: duration.default(5_000),
+    pollInterval: timerDuration.default(5_000),
     /** A second IMAP connection per seed IDLEing on the spam folder, so spam is noticed at once rather than at the next poll. */
     spamIdle: z.boolean().default(true),
+    /** How long the last search of a mailbox past the deadline may take; one that does not finish makes its messages `error`, not `missing`. */
+    searchTimeout: duration.default(60_000),
     /** How long after a test a message still missing is looked for, so a late arrival is recorded. */
-    lateSweep: duration.default(86_400_000),
+    lateSweep: timerDuration.default(86_400_000),
   })
   .superRefine((p, ctx) => {
     if (p.lateAfter !== undefined && p.lateAfter > p.timeout) {
@@ -196,7 +223,7 @@ const audit = z.strictObject({
   /** Domains audited at once by the scheduled job. */
   concurrency: z.number().int().min(1).max(64).default(4),
   /** Time allowed for fetching an MTA-STS policy over HTTPS. */
-  policyTimeout: duration.default(10_000),
+  policyTimeout: timerDuration.default(10_000),
   /**
    * Let the MTA-STS fetch connect to loopback, private, link-local and other non-public addresses. Off by
    * default: a domain's DNS must not be able to point the monitor at its own network.
@@ -346,7 +373,7 @@ const schedules = z.strictObject({
 export const configSchema = z
   .strictObject({
     server: server.default(() => server.parse({})),
-    database: z.string().min(1).default('./data/inboxwatch.db'),
+    database: z.string().trim().min(1, 'expected a database file path (or :memory:)').default('./data/inboxwatch.db'),
     dns: dns.default(() => dns.parse({})),
     providers: z.array(provider).default([]),
     seeds: z.array(seed).default([]),
@@ -375,14 +402,18 @@ export const configSchema = z
       if (!names.has(name)) ctx.addIssue({ code: 'custom', path: ['placement', 'providers', i], message: `unknown provider "${name}"` });
     });
     config.seeds.forEach((s, i) => {
-      if (s.imap.pass === undefined && s.imap.oauth2 === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['seeds', i, 'imap'], message: 'needs either pass or oauth2' });
+      const hint = appPasswordHint(s.mailboxProvider);
+      if (hint && s.imap.oauth2 !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['seeds', i, 'imap', 'oauth2'], message: `not offered for ${s.mailboxProvider}: ${hint}; put it in imap.pass` });
+      } else if (s.imap.pass === undefined && s.imap.oauth2 === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['seeds', i, 'imap'], message: hint ? `needs pass: ${hint}` : 'needs either pass or oauth2' });
       }
     });
     if (config.reports.imap && config.reports.imap.pass === undefined && config.reports.imap.oauth2 === undefined) {
       ctx.addIssue({ code: 'custom', path: ['reports', 'imap'], message: 'needs either pass or oauth2' });
     }
     config.blocklists.ips.forEach((ip, i) => {
+      if (cidrFamily(ip) === 0) return;
       const size = rangeSize(ip);
       if (size > MAX_RANGE_ADDRESSES) {
         ctx.addIssue({ code: 'custom', path: ['blocklists', 'ips', i], message: `range has ${size} addresses; at most ${MAX_RANGE_ADDRESSES} are swept (split it or narrow it)` });

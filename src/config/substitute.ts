@@ -1,15 +1,31 @@
-import { isScalar, parse as parseYamlValue, visit, type Document, type LineCounter } from 'yaml';
+import { isScalar, parse as parseYamlValue, visit, type Document, type LineCounter, type Scalar } from 'yaml';
 import { formatPath, type ConfigIssue } from './errors.js';
 
 const REFERENCE = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
+/** A scalar that was one whole `${VAR}` whose value reads as a number or boolean, e.g. `port: ${SMTP_PORT}`. */
+export interface TypedCandidate {
+  path: Array<string | number>;
+  node: Scalar;
+  value: number | boolean;
+}
+
+export interface Substitution {
+  /** References that had no value. */
+  issues: ConfigIssue[];
+  /** Left as strings: the schema decides whether each one is wanted as a number or boolean instead. */
+  typed: TypedCandidate[];
+}
+
 /**
  * Replaces `${VAR}` (and `${VAR:-default}`) in every string scalar of the document with values from `env`.
- * A scalar that is a single reference is re-read as YAML, so `port: ${SMTP_PORT}` stays a number.
- * `$$` stands for a literal `$`. Returns the references that had no value.
+ * Every value stays a string, so a password of `12345678` or `true` is still a password; a scalar that is
+ * one whole reference and reads as a number or boolean is also returned in `typed`, so a field the schema
+ * wants as a number (`port: ${SMTP_PORT}`) can take it as one. `$$` stands for a literal `$`.
  */
-export function substituteEnv(doc: Document, env: Record<string, string | undefined>, lines: LineCounter): ConfigIssue[] {
+export function substituteEnv(doc: Document, env: Record<string, string | undefined>, lines: LineCounter): Substitution {
   const issues: ConfigIssue[] = [];
+  const typed: TypedCandidate[] = [];
   visit(doc, {
     Scalar(_key, node, ancestry) {
       if (!isScalar(node) || typeof node.value !== 'string' || !node.value.includes('$')) return;
@@ -31,19 +47,20 @@ export function substituteEnv(doc: Document, env: Record<string, string | undefi
         });
         return;
       }
-      const whole = /^\$\{[^}]+\}$/.test(original.trim());
-      node.value = whole ? reread(replaced) : replaced;
+      node.value = replaced;
+      const value = /^\$\{[^}]+\}$/.test(original.trim()) ? reread(replaced) : undefined;
+      if (value !== undefined) typed.push({ path: pathOf(ancestry, node), node, value });
     },
   });
-  return issues;
+  return { issues, typed };
 }
 
-function reread(text: string): unknown {
+function reread(text: string): number | boolean | undefined {
   try {
     const value: unknown = parseYamlValue(text);
-    return typeof value === 'number' || typeof value === 'boolean' ? value : text;
+    return typeof value === 'number' || typeof value === 'boolean' ? value : undefined;
   } catch {
-    return text;
+    return undefined;
   }
 }
 

@@ -1,11 +1,5 @@
-import ipaddr from 'ipaddr.js';
+import { ipFamily } from './ip.js';
 import type { Resolver } from './types.js';
-
-/** 4 or 6 for an IP literal as sockets take it (dotted-quad IPv4, any IPv6 form), 0 otherwise, like `node:net`'s isIP. */
-export function ipFamily(text: string): 0 | 4 | 6 {
-  if (ipaddr.IPv4.isValidFourPartDecimal(text)) return 4;
-  return ipaddr.IPv6.isValid(text) ? 6 : 0;
-}
 
 /**
  * The address to connect to for a host, looked up through the run's resolver (never the OS lookup),

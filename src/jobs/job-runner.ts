@@ -2,6 +2,7 @@ import type { Config } from '../config/schema.js';
 import type { Resolver } from '../dns/types.js';
 import type { Logger } from '../log.js';
 import { finishRun, getRun, startRun, type Run, type RunTrigger } from '../store/runs.js';
+import type { ProcessOwner } from '../store/owners.js';
 import type { Sql } from '../store/sql.js';
 import type { Job, JobResult } from './types.js';
 
@@ -14,6 +15,8 @@ export interface RunnerDeps {
   resolver: () => Resolver;
   /** Runs after every recorded run, whatever its status: alert evaluation reads the facts the run stored. */
   afterRun?: (job: Job, outcome: RunOutcome) => Promise<void>;
+  /** This process, recorded on each run so another process starting up leaves it alone while it lives. */
+  owner: ProcessOwner;
 }
 
 export interface RunOutcome {
@@ -70,7 +73,7 @@ export function createJobRunner(deps: RunnerDeps): JobRunner {
 
   async function execute(job: Job, trigger: RunTrigger, entry: ActiveRun): Promise<RunOutcome> {
     const { controller } = entry;
-    const runId = await startRun(deps.db, job.name, trigger, now());
+    const runId = await startRun(deps.db, job.name, trigger, now(), deps.owner.id);
     entry.runId = runId;
     const log = deps.log;
     log.info('job started', { job: job.name, run: runId, trigger });
@@ -79,6 +82,7 @@ export function createJobRunner(deps: RunnerDeps): JobRunner {
         config: deps.config,
         db: deps.db,
         resolver: deps.resolver(),
+        owner: deps.owner,
         log,
         signal: controller.signal,
         now,

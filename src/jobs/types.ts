@@ -1,6 +1,7 @@
 import type { Config } from '../config/schema.js';
 import type { Resolver } from '../dns/types.js';
 import type { Logger } from '../log.js';
+import type { ProcessOwner } from '../store/owners.js';
 import type { Sql } from '../store/sql.js';
 
 export interface JobContext {
@@ -12,6 +13,8 @@ export interface JobContext {
   /** Aborted when the process is shutting down: stop starting new work and return. */
   signal: AbortSignal;
   now: () => number;
+  /** The process doing the run; work it starts is recorded as its own. */
+  owner: ProcessOwner;
 }
 
 export interface JobResult {

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
-import { ConfigError } from '../config/errors.js';
+import { ConfigError, type ConfigIssue } from '../config/errors.js';
 import { parseConfigText } from '../config/parse.js';
-import type { Config } from '../config/schema.js';
+import { dnsServer, type Config } from '../config/schema.js';
 
 export const DEFAULT_CONFIG_FILE = 'inboxwatch.yaml';
 
@@ -31,10 +31,21 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   const file = resolve(cwd, named ?? DEFAULT_CONFIG_FILE);
   if (!existsSync(file)) {
     if (named !== undefined) throw new ConfigError(file, [{ path: '', message: 'file not found' }]);
-    return { config: resolvePaths(applyEnvOverrides(parseConfigText('', file, env), env), cwd), file: undefined };
+    return { config: resolvePaths(applyEnvOverrides(parseConfigText('', file, env), env, file), cwd), file: undefined };
   }
-  const config = parseConfigText(readFileSync(file, 'utf8'), file, env);
-  return { config: resolvePaths(applyEnvOverrides(config, env), dirname(file)), file };
+  const config = parseConfigText(readText(file, 'configuration file'), file, env);
+  return { config: resolvePaths(applyEnvOverrides(config, env, file), dirname(file)), file };
+}
+
+/** A file's text, or a ConfigError naming the file and why it cannot be read (a directory, no permission, …). */
+function readText(file: string, what: string): string {
+  try {
+    if (statSync(file).isDirectory()) throw new ConfigError(file, [{ path: '', message: `is a directory, not a ${what}` }]);
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError(file, [{ path: '', message: `cannot read the ${what}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` }]);
+  }
 }
 
 /**
@@ -45,17 +56,24 @@ function withSecretsFile(env: Record<string, string | undefined>): Record<string
   const file = env.INBOXWATCH_SECRETS_FILE;
   if (!file) return env;
   if (!existsSync(file)) throw new ConfigError(file, [{ path: '', message: 'secrets file named by INBOXWATCH_SECRETS_FILE not found' }]);
-  return { ...parseEnv(readFileSync(file, 'utf8')), ...env };
+  return { ...parseEnv(readText(file, 'secrets file (INBOXWATCH_SECRETS_FILE)')), ...env };
 }
 
-/** Environment settings that override the file, for containers and one-off runs. */
-function applyEnvOverrides(config: Config, env: Record<string, string | undefined>): Config {
-  const servers = env.INBOXWATCH_DNS_SERVERS;
+/** Environment settings that override the file, for containers and one-off runs; checked as the file's values are. */
+function applyEnvOverrides(config: Config, env: Record<string, string | undefined>, file: string): Config {
+  const issues: ConfigIssue[] = [];
   const database = env.INBOXWATCH_DATABASE;
+  if (database !== undefined && database.trim() === '') issues.push({ path: 'database', message: 'INBOXWATCH_DATABASE is set but empty; unset it or give a database file path' });
+  const servers = env.INBOXWATCH_DNS_SERVERS?.split(',').map((s) => s.trim()).filter(Boolean);
+  servers?.forEach((server, i) => {
+    const checked = dnsServer.safeParse(server);
+    if (!checked.success) issues.push({ path: `dns.servers[${i}]`, message: `INBOXWATCH_DNS_SERVERS: ${checked.error.issues[0]?.message ?? 'invalid'}` });
+  });
+  if (issues.length > 0) throw new ConfigError(file, issues);
   return {
     ...config,
     database: database ?? config.database,
-    dns: servers === undefined ? config.dns : { ...config.dns, servers: servers.split(',').map((s) => s.trim()).filter(Boolean) },
+    dns: servers === undefined ? config.dns : { ...config.dns, servers },
   };
 }
 

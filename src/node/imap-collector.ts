@@ -4,7 +4,7 @@ import type { SeedConfig } from '../config/schema.js';
 import type { Resolver } from '../dns/types.js';
 import type { Logger } from '../log.js';
 import type { Observation } from '../placement/analyse.js';
-import type { Collector, Found, SeedFailure, SeedHealthSink, Watch } from '../placement/mail-io.js';
+import type { Collector, Found, PassResult, SeedFailure, SeedHealthSink, Watch } from '../placement/mail-io.js';
 import { folderRole } from '../placement/classify.js';
 import { findSpamFolder, foldersToSearch } from '../placement/folders.js';
 import { detectGmailTab, isGmail, normaliseLabels } from '../placement/gmail.js';
@@ -13,6 +13,9 @@ import { resolveHost } from '../dns/address.js';
 import { resolverFetch } from './oauth-token-fetch.js';
 import { TEST_HEADER } from '../placement/message.js';
 import { createTokenSource, TokenError, type FetchLike, type TokenSource } from '../placement/oauth2.js';
+import { retryDelay } from '../placement/backoff.js';
+import { appPasswordHint, isUnsafeLoginRefusal } from '../config/mailbox-providers.js';
+import type { MailboxProvider } from '../placement/types.js';
 
 export interface CollectorOptions {
   resolver: Resolver;
@@ -25,6 +28,8 @@ export interface CollectorOptions {
   idle?: boolean;
   /** false keeps to one connection per seed: no second connection IDLEing on the spam folder. */
   spamIdle?: boolean;
+  /** Jitter for the retry backoff; Math.random by default. */
+  random?: () => number;
   deleteAfterRead?: boolean;
   /** Fetch for OAuth2 token endpoints; the global fetch by default. */
   tokenFetch?: FetchLike;
@@ -48,7 +53,7 @@ export function createCollector(options: CollectorOptions): Collector {
     },
     failure: (seed) => sessions.get(seed)?.failure(),
     foldersSearched: (seed) => sessions.get(seed)?.folders() ?? [],
-    afterNextPass: (seed) => sessions.get(seed)?.afterNextPass() ?? Promise.resolve(),
+    afterNextPass: (seed) => sessions.get(seed)?.afterNextPass() ?? Promise.resolve({ completed: false, reason: 'the mailbox was never opened' }),
     async close() {
       await Promise.all([...sessions.values()].map((s) => s.close()));
       sessions.clear();
@@ -60,17 +65,24 @@ interface Session {
   add(watch: Watch): () => void;
   failure(): SeedFailure | undefined;
   folders(): string[];
-  afterNextPass(): Promise<void>;
+  afterNextPass(): Promise<PassResult>;
   close(): Promise<void>;
 }
 
-/** Why we could not read a mailbox, in words for the verdict; never a password or token. */
-export function describeImapError(error: unknown): { message: string; permanent: boolean } {
+/**
+ * Why we could not read a mailbox, in words for the verdict; never a password or token. For providers that
+ * take an app-specific code, a failed login says so.
+ */
+export function describeImapError(error: unknown, provider: MailboxProvider = 'other'): { message: string; permanent: boolean } {
   if (error instanceof TokenError) return { message: error.message, permanent: error.permanent };
   const e = error as { message?: string; code?: string; authenticationFailed?: boolean; responseText?: string; serverResponseCode?: string; response?: unknown };
+  const text = e.responseText ?? (typeof e.response === 'string' ? e.response : undefined);
   if (e.authenticationFailed) {
-    const text = e.responseText ?? (typeof e.response === 'string' ? e.response : undefined);
-    return { message: `IMAP login failed${text ? `: ${text}` : ''}`, permanent: true };
+    const hint = appPasswordHint(provider);
+    return { message: `IMAP login failed${text ? `: ${text}` : ''}${hint ? ` (${hint})` : ''}`, permanent: true };
+  }
+  if (isUnsafeLoginRefusal(text ?? e.message)) {
+    return { message: `the server refused to open a folder as an unsafe login (${text ?? e.message}); it wants the client identified with IMAP ID first`, permanent: true };
   }
   if (e.code) return { message: `IMAP connection failed: ${e.code}${e.message ? ` (${e.message})` : ''}`, permanent: false };
   return { message: `IMAP error: ${e.message ?? String(error)}`, permanent: false };
@@ -85,7 +97,10 @@ export function quotaHealth(storage: { usage?: number; limit?: number } | undefi
 
 class PermanentSeedError extends Error {}
 
+const CLIENT_INFO = { name: 'inboxwatch', vendor: 'inboxwatch' };
+
 const IDLE_CONNECTION_LINGER_MS = 5 * 60_000;
+const CLOSE_GRACE_MS = 2_000;
 // Below the 29 minutes after which RFC 2177 lets a server drop an IDLE client, and below common NAT timeouts.
 const SPAM_IDLE_RESTART_MS = 10 * 60_000;
 
@@ -97,6 +112,8 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
   let client: ImapFlow | undefined;
   // IDLEs on the spam folder while the other connection IDLEs on INBOX; it never searches or fetches.
   let spamWatch: ImapFlow | undefined;
+  // Connections between connect() and login, so closing does not wait out a server that never greets.
+  const opening = new Set<ImapFlow>();
   let spamFolder: string | undefined;
   let trashFolder: string | undefined;
   let gmail = false;
@@ -105,6 +122,10 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
   let running: Promise<void> | undefined;
   let closed = false;
   let wake: () => void = () => {};
+  // Only closing ends a backoff early: an arrival, a new watch or a connection's close event must not, or a
+  // refused host is retried as fast as the socket fails.
+  let backingOff = false;
+  let endBackoff: () => void = () => {};
   // Set by whatever should start a pass (an arrival, a new watch, a waiter) and cleared when one starts, so a
   // wake-up that comes while a pass is running is not lost until the next poll.
   let changed = false;
@@ -114,12 +135,14 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
   };
   // Passes are numbered as they start; a waiter is satisfied only by a pass that started after it asked.
   let passesStarted = 0;
-  let passWaiters: Array<{ after: number; resolve: () => void }> = [];
-  const passDone = (pass = Number.POSITIVE_INFINITY) => {
+  let passWaiters: Array<{ after: number; resolve: (result: PassResult) => void }> = [];
+  const passDone = (result: PassResult, pass = Number.POSITIVE_INFINITY) => {
     const ready = passWaiters.filter((w) => w.after < pass);
     passWaiters = passWaiters.filter((w) => w.after >= pass);
-    for (const w of ready) w.resolve();
+    for (const w of ready) w.resolve(result);
   };
+  // Found messages whose watch callbacks are still recording them.
+  let recording = 0;
   // Candidates that turned out not to be ours (a bounce quoting the token), so they are fetched once only.
   const ignored = new Set<string>();
 
@@ -139,6 +162,8 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
         auth,
         logger: false,
         disableAutoIdle: true,
+        // Sent as IMAP ID (RFC 2971) before and after login: NetEase refuses SELECT to clients that do not identify themselves.
+        clientInfo: CLIENT_INFO,
         connectionTimeout: 20_000,
         greetingTimeout: 20_000,
         ...extra,
@@ -232,11 +257,17 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
   async function connectClient(fresh: ImapFlow, onClose: (closed: ImapFlow) => void): Promise<void> {
     fresh.on('error', (error: Error) => log.debug('seed connection error', { seed: seed.address, error: error.message }));
     fresh.on('close', () => onClose(fresh));
-    await fresh.connect();
+    opening.add(fresh);
+    try {
+      await fresh.connect();
+    } finally {
+      opening.delete(fresh);
+    }
   }
 
-  /** Closes both connections: politely (LOGOUT) when idle, at once after a failure. */
+  /** Closes both connections (and any still logging in): politely (LOGOUT) when idle, at once after a failure. */
   async function dropConnections(how: 'logout' | 'close'): Promise<void> {
+    for (const c of opening) c.close();
     const open = [client, spamWatch].filter((c): c is ImapFlow => c !== undefined);
     client = undefined;
     spamWatch = undefined;
@@ -305,6 +336,7 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
           observedAt: seenAt,
         };
         watches.delete(keyOf(watch.target.messageId));
+        recording++;
         try {
           await watch.found({ observation, source });
         } catch (error) {
@@ -312,14 +344,18 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
           log.error('could not record a found seed message', { seed: seed.address, error: (error as Error).message });
           watches.set(keyOf(watch.target.messageId), watch);
           continue;
+        } finally {
+          recording--;
         }
         toDelete.push(message.uid);
       }
       if (options.deleteAfterRead && toDelete.length > 0) await remove(c, folder, toDelete);
     }
-    if (passed.length === folders.length || watches.size === 0) {
-      searched = passed.length === folders.length ? passed : searched;
-      passDone(pass);
+    if (passed.length === folders.length) {
+      searched = passed;
+      passDone({ completed: true, folders: passed }, pass);
+    } else if (watches.size === 0) {
+      passDone({ completed: false, reason: 'nothing left to look for' }, pass);
     }
     if (options.idle !== false && c.mailbox && c.mailbox.path !== 'INBOX') await c.mailboxOpen('INBOX', { readOnly: true });
   }
@@ -361,17 +397,17 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
     });
   }
 
-  function sleep(ms: number): Promise<void> {
+  function backoff(ms: number): Promise<void> {
+    backingOff = true;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        wake = () => {};
-        resolve();
-      }, ms);
-      wake = () => {
+      const done = () => {
         clearTimeout(timer);
-        wake = () => {};
+        backingOff = false;
+        endBackoff = () => {};
         resolve();
       };
+      const timer = setTimeout(done, ms);
+      endBackoff = done;
     });
   }
 
@@ -380,12 +416,12 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
       await passes();
     } finally {
       // Nobody is left to scan for whoever still waits for a pass.
-      passDone();
+      passDone({ completed: false, reason: closed ? 'the mailbox reader was closed' : 'nothing left to look for' });
     }
   }
 
   async function passes(): Promise<void> {
-    let backoff = 1_000;
+    let failures = 0;
     while (!closed && watches.size > 0) {
       try {
         let loggedIn = false;
@@ -396,26 +432,29 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
         if (await ensureSpamWatch(client)) loggedIn = true;
         // Recorded once both connections are in, so one attempt is one login or one failure in seed health.
         if (loggedIn) {
+          if (lastFailure) log.info('seed mailbox readable again', { seed: seed.address });
           lastFailure = undefined;
           await options.health.login(seed.address, now(), await quotaOf(client));
         }
         await scan(client);
-        backoff = 1_000;
+        failures = 0;
         if (watches.size > 0 && !closed) await waitForChange(client);
       } catch (error) {
         if (closed) break;
-        const described = error instanceof PermanentSeedError ? { message: error.message, permanent: true } : describeImapError(error);
+        const described = error instanceof PermanentSeedError ? { message: error.message, permanent: true } : describeImapError(error, seed.mailboxProvider);
         const failure: SeedFailure = { ...described, at: now() };
+        // Logged when the seed starts failing or fails differently; every attempt still counts in seed health.
+        const news = lastFailure?.message !== failure.message || lastFailure.permanent !== failure.permanent;
+        (news ? log.warn : log.debug)('could not read seed mailbox', { seed: seed.address, error: failure.message, permanent: failure.permanent });
         lastFailure = failure;
-        log.warn('could not read seed mailbox', { seed: seed.address, error: failure.message, permanent: failure.permanent });
+        failures++;
         await options.health.failure(seed.address, failure.at, failure.message).catch(() => undefined);
         await dropConnections('close');
         for (const watch of [...watches.values()]) watch.failed(failure);
-        passDone();
+        passDone({ completed: false, reason: failure.message });
         // A permanent failure ends the waiting; the next test tries to log in again.
         if (failure.permanent) watches.clear();
-        else await sleep(backoff);
-        backoff = Math.min(backoff * 2, 30_000);
+        else await backoff(retryDelay(failures, options.random ?? Math.random));
       }
     }
   }
@@ -449,8 +488,12 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
     failure: () => lastFailure,
     folders: () => searched,
     afterNextPass() {
-      if (closed || watches.size === 0) return Promise.resolve();
-      const done = new Promise<void>((resolve) => passWaiters.push({ after: passesStarted, resolve }));
+      if (closed) return Promise.resolve({ completed: false, reason: 'the mailbox reader was closed' });
+      // A message found but still being recorded has left the watches; its pass ends once it is recorded.
+      if (watches.size === 0 && recording === 0) return Promise.resolve({ completed: false, reason: 'nothing left to look for' });
+      if (backingOff && lastFailure) return Promise.resolve({ completed: false, reason: lastFailure.message });
+      const after = watches.size === 0 ? passesStarted - 1 : passesStarted;
+      const done = new Promise<PassResult>((resolve) => passWaiters.push({ after, resolve }));
       nudge();
       return done;
     },
@@ -459,9 +502,23 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
       clearTimeout(linger);
       watches.clear();
       wake();
-      // A login still in progress finishes first, so its connections are closed here too.
+      endBackoff();
+      // A login still in progress finishes first, so its connections are closed here too; a session that
+      // hangs (a server that stopped answering) is cut off rather than waited for.
+      if (running && !(await settlesWithin(running, CLOSE_GRACE_MS))) await dropConnections('close');
       await running;
       await dropConnections('logout');
     },
   };
+}
+
+function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
+  ]).finally(() => clearTimeout(timer));
 }

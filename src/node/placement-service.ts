@@ -4,7 +4,8 @@ import type { Logger } from '../log.js';
 import type { Sql } from '../store/sql.js';
 import { completePlacementTest } from '../placement/lifecycle.js';
 import type { PlacementRuntime } from '../placement/runtime.js';
-import { unfinishedTests } from '../placement/store.js';
+import { claimOrphanedTests } from '../placement/store.js';
+import type { ProcessOwner } from '../store/owners.js';
 
 export interface PlacementService {
   /** Settles when the tests left unfinished by the last process have been completed. */
@@ -17,16 +18,16 @@ export interface PlacementService {
  * start-up the tests the last process left sending or collecting finished — what was sent is collected
  * until its deadline (and searched once more past it), nothing is sent twice.
  */
-export function startPlacementService(deps: { config: Config; db: Sql; log: Logger; runtime: PlacementRuntime; resolver: Resolver }): PlacementService {
+export function startPlacementService(deps: { config: Config; db: Sql; log: Logger; runtime: PlacementRuntime; resolver: Resolver; owner: ProcessOwner }): PlacementService {
   const controller = new AbortController();
   const { runtime } = deps;
   const collector = runtime.openCollector(deps);
   // The scheduled placement job reuses these connections while the server runs.
   runtime.shared = collector;
   const resumed = (async () => {
-    const tests = (await unfinishedTests(deps.db)).filter((test) => !runtime.active.has(test.id));
+    const tests = (await claimOrphanedTests(deps.db, deps.owner)).filter((test) => !runtime.active.has(test.id));
     if (tests.length === 0) return;
-    deps.log.info('resuming placement tests left unfinished by the last process', { tests: tests.map((t) => t.id) });
+    deps.log.info('resuming placement tests left unfinished by a process that is gone', { tests: tests.map((t) => t.id) });
     await Promise.all(
       tests.map((test) =>
         completePlacementTest({ ...deps, collector, now: Date.now, signal: controller.signal }, test).catch((error: Error) =>

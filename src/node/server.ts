@@ -11,11 +11,12 @@ import { createJobRunner, JobBusyError, type JobRunner } from '../jobs/job-runne
 import { jobTable, type ScheduledJob } from '../jobs/table.js';
 import { startScheduler, type Scheduler } from './cron-scheduler.js';
 import type { Logger } from '../log.js';
-import { markInterrupted } from '../store/runs.js';
+import { interruptOrphanedRuns } from '../store/runs.js';
 import { startAlerts } from './alerts/index.js';
 import { limitsOf } from '../reports/limits.js';
+import { registerProcessOwner } from './process-owner.js';
 import { startPlacementService } from './placement-service.js';
-import { importBytes } from './reports/files.js';
+import { importBytes } from './reports/report-files.js';
 import { startReportMailbox } from './reports/service.js';
 import { createNodeRuntime } from './root.js';
 import { openStore } from './sqlite-store.js';
@@ -32,13 +33,14 @@ export interface Server {
 /** `inboxwatch serve`: the API, the dashboard and the scheduled jobs in one process on the embedded store. */
 export async function startServer(config: Config, log: Logger): Promise<Server> {
   const db = await openStore(config.database);
-  const interrupted = await markInterrupted(db, Date.now(), 'the process stopped before the run finished');
-  if (interrupted > 0) log.warn('marked runs left over from the last process as interrupted', { count: interrupted });
+  const owner = await registerProcessOwner(db, 'serve', log);
+  const interrupted = await interruptOrphanedRuns(db, owner, Date.now(), 'the process stopped before the run finished');
+  if (interrupted > 0) log.warn('marked runs of processes that are gone as interrupted', { count: interrupted });
 
   const runtime = createNodeRuntime(config);
   const table = jobTable(config, runtime.jobs);
   const alerts = startAlerts({ config, db, log, retry: true, resolver: runtime.resolver() });
-  const runner = createJobRunner({ config, db, log, resolver: runtime.resolver, afterRun: alerts.afterRun });
+  const runner = createJobRunner({ config, db, log, resolver: runtime.resolver, owner, afterRun: alerts.afterRun });
   const metricsBind = config.alerts.metrics.bind;
   const reportDeps = { db, log, resolver: runtime.resolver(), limits: limitsOf(config.reports), now: Date.now };
   // The scheduler starts after the server listens; until then nothing is due.
@@ -69,7 +71,7 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
   const metricsServer = metricsBind ? await listen(new Hono().get('/metrics', metricsHandler({ db })).fetch, metricsBind.host, metricsBind.port) : undefined;
   if (metricsBind) log.info('metrics are served without a token on their own address', { host: metricsBind.host, port: metricsBind.port });
   scheduler = startScheduler(table, runner, log);
-  const placement = startPlacementService({ config, db, log, runtime: runtime.placement, resolver: runtime.resolver() });
+  const placement = startPlacementService({ config, db, log, runtime: runtime.placement, resolver: runtime.resolver(), owner });
   const reportMailbox = startReportMailbox({ config, db, log, resolver: runtime.resolver(), runtime: runtime.reports });
   log.info('inboxwatch is listening', { url, database: config.database });
 
@@ -85,6 +87,7 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
         await reportMailbox?.stop();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         if (metricsServer) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+        await owner.retire();
         await db.close();
         log.info('inboxwatch stopped');
       })();

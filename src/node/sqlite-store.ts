@@ -1,17 +1,16 @@
-import { mkdirSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { RunResult, Sql, SqlValue, Statement } from '../store/sql.js';
+import { ensurePrivateDir, ensurePrivateFile } from './files.js';
 import { migrate } from './sqlite-migrate.js';
 
-/** The embedded store: one file, WAL so the dashboard can read while a job writes. */
+/**
+ * The embedded store: one file, WAL so the dashboard can read while a job writes. The file and its `-wal`
+ * and `-shm` are created 0600 in a 0700 directory: they hold message headers.
+ */
 export function openSqlite(file: string): Sql {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
+  const db = openDatabase(file);
 
   const statements = new Map<string, Database.Statement>();
   const prepare = (sql: string): Database.Statement => {
@@ -62,4 +61,35 @@ export async function openStore(file: string): Promise<Sql> {
 /** SQLite engine upkeep for housekeeping: folds the write-ahead log back into the database file. */
 export async function checkpointWal(db: Sql): Promise<void> {
   await db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+}
+
+/** Opens the database, or fails with an error that names the path and says what is wrong with it. */
+function openDatabase(file: string): Database.Database {
+  const fail = (why: string, cause?: unknown): never => {
+    throw new Error(`database ${JSON.stringify(file)}: ${why}`, { cause });
+  };
+  if (file.trim() === '') fail('the path is empty; set database (or INBOXWATCH_DATABASE) to a file path');
+  if (file !== ':memory:' && statSync(file, { throwIfNoEntry: false })?.isDirectory()) {
+    fail('is a directory; name a file inside it, such as data/inboxwatch.db');
+  }
+  let db: Database.Database | undefined;
+  try {
+    if (file !== ':memory:') {
+      ensurePrivateDir(dirname(file));
+      ensurePrivateFile(file);
+    }
+    db = new Database(file);
+    // The first read of the file: where a file that is not SQLite shows itself.
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    return db;
+  } catch (error) {
+    db?.close();
+    if ((error as { code?: string }).code === 'SQLITE_NOTADB') {
+      return fail('is not an SQLite database (a file of another kind, or a damaged one); point database at another path', error);
+    }
+    return fail(`cannot be opened: ${(error as Error).message}`, error);
+  }
 }

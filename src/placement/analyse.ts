@@ -1,7 +1,8 @@
 import { classifyFound, type FolderRole } from './classify.js';
-import { angleAddress, parseHops, parseSpamIndicators, receiverVerdicts, receivingHop, splitHeaders } from './headers.js';
+import { angleAddress, type Header, parseHops, parseSpamIndicators, receiverVerdicts, receiverZoneEnd, receivingHopIndex, splitHeaders } from './headers.js';
 import { isLate, latencyInterval, WHOLE_SECOND, type Latency, type Stamp } from './latency.js';
-import type { AuthVerdicts, GmailCategory, Hop, Placement, SpamIndicators } from './types.js';
+import { receiverProfile } from './receivers.js';
+import type { AuthVerdicts, GmailCategory, Hop, MailboxProvider, Placement, SpamIndicators } from './types.js';
 
 /** What the mailbox reader saw of one candidate message; no interpretation yet. */
 export interface Observation {
@@ -28,6 +29,8 @@ export interface Expected {
   sentAt: number | null;
   sendStartedAt: number | null;
   providerIps: readonly string[];
+  /** The seed's mailbox provider, whose trace conventions say which headers are the receiver's. */
+  mailboxProvider: MailboxProvider;
 }
 
 /** Ours only when both the Message-ID and the From address match: a bounce quoting the token is not. */
@@ -62,10 +65,22 @@ export interface FoundVerdict {
   observedAt: number;
 }
 
+/**
+ * The Received chain, the hop where the receiver took the message from the sending relay, and the
+ * receiver's own authentication verdicts, read with the seed's mailbox provider's conventions.
+ */
+export function readTrace(headers: readonly Header[], expected: Pick<Expected, 'providerIps' | 'mailboxProvider'>): { hops: Hop[]; hop: Hop | null; receiverAuth: AuthVerdicts | null } {
+  const hops = parseHops(headers);
+  const profile = receiverProfile(expected.mailboxProvider, hops.map((h) => h.by));
+  const index = receivingHopIndex(hops, expected.providerIps, profile);
+  const hop = hops[index] ?? null;
+  const receiverAuth = receiverVerdicts(headers, { zoneEnd: receiverZoneEnd(headers, index), profile, by: hop?.by }) ?? null;
+  return { hops, hop, receiverAuth };
+}
+
 export function analyse(observation: Observation, expected: Expected, test: { startedAt: number; lateAfterMs: number }): FoundVerdict {
   const headers = splitHeaders(observation.headers);
-  const hops = parseHops(headers);
-  const hop = receivingHop(hops, expected.providerIps) ?? null;
+  const { hops, hop, receiverAuth } = readTrace(headers, expected);
   const { latency, clockSkewMs } = latencyInterval({
     sentAt: expected.sentAt,
     sendStartedAt: expected.sendStartedAt,
@@ -90,7 +105,7 @@ export function analyse(observation: Observation, expected: Expected, test: { st
     latencySource: latency?.latencySource ?? null,
     clockSkewMs,
     late,
-    receiverAuth: receiverVerdicts(headers) ?? null,
+    receiverAuth,
     spam: parseSpamIndicators(headers),
     hops,
     receivingHop: hop,

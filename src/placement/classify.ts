@@ -26,6 +26,8 @@ export interface UnfoundInput {
   deadline: number;
   /** The last failure to read this seed's mailbox; `permanent` when retrying cannot help (bad credentials). */
   seedError?: { message: string; permanent: boolean } | undefined;
+  /** The last search of every folder, past the deadline: missing is only claimed when it completed. */
+  finalSearch?: { completed: true } | { completed: false; reason: string } | undefined;
 }
 
 export type Unfound = { state: 'pending' } | { state: 'final'; placement: Extract<Placement, 'missing' | 'error' | 'send-error'>; error?: string };
@@ -33,16 +35,22 @@ export type Unfound = { state: 'pending' } | { state: 'final'; placement: Extrac
 /**
  * The state of a message we have not found. A send failure is never "missing" (it was not sent), and
  * neither is a mailbox we could not read ("error"): missing is only claimed when we looked, in a
- * mailbox we could read, until the timeout.
+ * mailbox we could read, until the timeout, and a search of every folder past the deadline completed.
  */
 export function unfound(input: UnfoundInput): Unfound {
   if (input.sendStatus === 'error') return { state: 'final', placement: 'send-error', error: input.sendError ?? 'send failed' };
   if (input.seedError?.permanent) return { state: 'final', placement: 'error', error: input.seedError.message };
   if (input.now < input.deadline) return { state: 'pending' };
   if (input.seedError) return { state: 'final', placement: 'error', error: input.seedError.message };
+  if (input.sendStatus !== 'sent' && input.sendStatus !== 'interrupted') {
+    return { state: 'final', placement: 'send-error', error: 'not sent before the test timed out' };
+  }
+  if (input.finalSearch?.completed !== true) {
+    const why = input.finalSearch ? input.finalSearch.reason : 'no search of the mailbox was made';
+    return { state: 'final', placement: 'error', error: `the last search of every folder did not complete: ${why}` };
+  }
   if (input.sendStatus === 'interrupted') {
     return { state: 'final', placement: 'send-error', error: 'the process stopped during the SMTP transaction; not re-sent, and it never arrived' };
   }
-  if (input.sendStatus !== 'sent') return { state: 'final', placement: 'send-error', error: 'not sent before the test timed out' };
   return { state: 'final', placement: 'missing' };
 }

@@ -1,4 +1,4 @@
-import type { SeedConfig } from '../config/schema.js';
+import type { MailboxProvider } from './types.js';
 
 export interface MailboxEntry {
   path: string;
@@ -9,18 +9,24 @@ export interface MailboxEntry {
   delimiter?: string;
 }
 
-type MailboxProvider = SeedConfig['mailboxProvider'];
-
 /**
  * Spam folder names by mailbox provider, best first. Exchange Online advertises no special-use flags and
- * calls it "Junk Email"; Yahoo calls it "Bulk" (older accounts "Bulk Mail"); the rest are the common
- * names and their usual translations.
+ * calls it "Junk Email"; Yahoo calls it "Bulk" (older accounts "Bulk Mail"); GMX and web.de
+ * "Spamverdacht"; NetEase and Aliyun Mail list "垃圾邮件" (modified UTF-7 `&V4NXPpCuTvY-`, which imapflow
+ * decodes) without a special-use flag, QQ Mail "Junk" or "垃圾箱"; the rest are the common names and
+ * their usual translations.
  */
 const KNOWN: Record<MailboxProvider, readonly string[]> = {
   gmail: ['[Gmail]/Spam', '[Google Mail]/Spam'],
   outlook: ['Junk Email', 'Junk E-mail', 'Junk-E-Mail'],
   yahoo: ['Bulk', 'Bulk Mail'],
   icloud: ['Junk'],
+  gmx: ['Spamverdacht', 'Spam'],
+  zoho: ['Spam'],
+  fastmail: ['Spam'],
+  qq: ['Junk', '垃圾箱'],
+  netease: ['垃圾邮件'],
+  aliyun: ['垃圾邮件'],
   other: [],
 };
 
@@ -45,6 +51,8 @@ const GENERIC = [
   'Nevyžádaná pošta',
   'Спам',
   'Нежелательная почта',
+  '垃圾邮件',
+  '垃圾箱',
 ];
 
 const leaf = (entry: MailboxEntry) => {

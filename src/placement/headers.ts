@@ -1,3 +1,4 @@
+import { matchesAny, sameOperator, type ReceiverProfile } from './receivers.js';
 import { WHOLE_SECOND, type Stamp } from './latency.js';
 import type { AuthDetail, AuthSummary, AuthVerdicts, AuthWord, Hop, SpamIndicators } from './types.js';
 
@@ -57,25 +58,52 @@ export function stripComments(value: string): string {
   return out;
 }
 
-function splitOutsideQuotes(value: string, separator: string): string[] {
-  const parts: string[] = [];
-  let current = '';
-  let quoted = false;
-  for (const c of value) {
-    if (c === '"') quoted = !quoted;
-    if (c === separator && !quoted) {
-      parts.push(current);
-      current = '';
+type Word = { text: string } | { comment: string };
+
+/** Words and comments of a header value in order, with `;` as its own word; quoted strings stay inside their word. */
+function words(value: string): Word[] {
+  const out: Word[] = [];
+  let i = 0;
+  while (i < value.length) {
+    const c = value[i] as string;
+    if (/\s/.test(c)) {
+      i++;
+    } else if (c === ';') {
+      out.push({ text: ';' });
+      i++;
+    } else if (c === '(') {
+      let depth = 0;
+      let text = '';
+      for (; i < value.length; i++) {
+        const d = value[i] as string;
+        if (d === '\\') {
+          text += value[++i] ?? '';
+          continue;
+        }
+        if (d === '(') depth++;
+        if (d === ')') depth--;
+        if (depth === 0) break;
+        if (!(d === '(' && depth === 1)) text += d;
+      }
+      out.push({ comment: text.trim() });
+      i++;
     } else {
-      current += c;
+      let text = '';
+      let quoted = false;
+      for (; i < value.length; i++) {
+        const d = value[i] as string;
+        if (!quoted && (/\s/.test(d) || d === ';' || d === '(')) break;
+        if (d === '\\' && quoted) {
+          text += d + (value[++i] ?? '');
+          continue;
+        }
+        if (d === '"') quoted = !quoted;
+        text += d;
+      }
+      out.push({ text });
     }
   }
-  parts.push(current);
-  return parts;
-}
-
-function tokens(value: string): string[] {
-  return value.match(/(?:[^\s"]+|"(?:[^"\\]|\\.)*")+/g) ?? [];
+  return out;
 }
 
 const unquote = (value: string) => (value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1).replace(/\\(.)/g, '$1') : value);
@@ -84,39 +112,61 @@ export interface AuthResult {
   method: string;
   result: string;
   reason?: string;
+  /** The receiver's comments on this result, e.g. Gmail's "google.com: best guess record for domain of …". */
+  comments?: string[];
   /** `ptype.property` → value, e.g. `header.d` → `example.com`. */
   props: Record<string, string>;
 }
 
 export interface AuthenticationResults {
+  /** Empty when the header has none, as Exchange Online writes it. */
   authservId: string;
   results: AuthResult[];
 }
 
-/** Parses one Authentication-Results header (RFC 8601). */
+/** Methods whose `method=result` starts a new result even without the `;` before it (Zoho omits some). */
+const METHODS = new Set(['spf', 'dkim', 'dmarc', 'arc', 'iprev', 'auth', 'bimi', 'compauth', 'domainkeys', 'sender-id', 'dkim-atps', 'vbr', 'rrvs', 'smime', 'dnswl']);
+
+/**
+ * Parses one Authentication-Results header (RFC 8601), as receivers really write it: without an
+ * authserv-id (Exchange Online), without the `;` between two results (Zoho), with comments kept per result.
+ */
 export function parseAuthenticationResults(value: string): AuthenticationResults {
-  const parts = splitOutsideQuotes(stripComments(value), ';').map((p) => p.trim());
-  const authservId = (tokens(parts[0] ?? '')[0] ?? '').toLowerCase();
+  const all = words(value);
+  const first = all[0];
+  const hasId = first !== undefined && 'text' in first && first.text !== ';' && !first.text.includes('=');
+  let authservId = '';
+  let rest = all;
+  if (hasId) {
+    authservId = first.text.toLowerCase();
+    rest = all.slice(1);
+    const version = rest[0];
+    if (version && 'text' in version && /^\d+$/.test(version.text)) rest = rest.slice(1);
+  }
   const results: AuthResult[] = [];
-  for (const part of parts.slice(1)) {
-    const [first, ...rest] = tokens(part);
-    if (!first || first.toLowerCase() === 'none') continue;
-    const eq = first.indexOf('=');
-    if (eq <= 0) continue;
-    const result: AuthResult = {
-      method: (first.slice(0, eq).split('/')[0] as string).toLowerCase(),
-      result: first.slice(eq + 1).toLowerCase(),
-      props: {},
-    };
-    for (const token of rest) {
-      const at = token.indexOf('=');
-      if (at <= 0) continue;
-      const key = token.slice(0, at).toLowerCase();
-      const val = unquote(token.slice(at + 1));
-      if (key === 'reason') result.reason = val;
-      else result.props[key] = val;
+  let current: AuthResult | undefined;
+  for (const word of rest) {
+    if ('comment' in word) {
+      if (current && word.comment) (current.comments ??= []).push(word.comment);
+      continue;
     }
-    results.push(result);
+    if (word.text === ';') {
+      current = undefined;
+      continue;
+    }
+    const eq = word.text.indexOf('=');
+    if (eq <= 0) continue;
+    const key = word.text.slice(0, eq).toLowerCase();
+    const val = unquote(word.text.slice(eq + 1));
+    const method = key.split('/')[0] as string;
+    if (!current || (METHODS.has(method) && !key.includes('.'))) {
+      current = { method, result: val.toLowerCase(), props: {} };
+      results.push(current);
+    } else if (key === 'reason') {
+      current.reason = val;
+    } else {
+      current.props[key] = val;
+    }
   }
   return { authservId, results };
 }
@@ -159,6 +209,10 @@ function detailOf(r: AuthResult): AuthDetail {
   if (domain) detail.domain = domain;
   if (r.method === 'dkim' && r.props['header.s']) detail.selector = r.props['header.s'];
   if (r.reason) detail.reason = r.reason;
+  if (r.method === 'spf' && detail.result === 'pass' && r.comments?.some((c) => /\bbest guess record\b/i.test(c))) {
+    detail.result = 'none';
+    detail.reason = "Gmail's best guess: the domain publishes no SPF record, so Gmail guessed one and reported pass";
+  }
   return detail;
 }
 
@@ -174,17 +228,44 @@ export function summarise(details: readonly AuthDetail[]): AuthSummary {
   return summary;
 }
 
+/** Where the receiver's part of the header block ends, and whose authserv-ids count in it. */
+export interface Receiver {
+  /** The receiver's headers are the ones above this index (the Received header of the hop before the receiving one); all when undefined. */
+  zoneEnd?: number;
+  profile?: ReceiverProfile;
+  /** The receiving hop's `by` host, which names an unknown receiver's authserv-id. */
+  by?: string;
+}
+
+function isReceivers(ar: AuthenticationResults, receiver: Receiver): boolean {
+  if (ar.authservId === '') return receiver.profile?.withoutAuthservId === true;
+  if (receiver.profile) return matchesAny(ar.authservId, receiver.profile.authservIds);
+  return receiver.by !== undefined && sameOperator(ar.authservId, receiver.by);
+}
+
 /**
- * The receiver's own verdicts: the topmost Authentication-Results header is the one the receiving
- * hop added (anything below it came with the message and may be forged), and only results from that
- * same authserv-id count.
+ * The receiver's own verdicts (RFC 8601 §5): only headers inside the receiver's part of the block (above
+ * the hop before the receiving one) and carrying the receiver's own authserv-id count, and per method only
+ * the topmost such header: anything lower came with the message or from a relay and may be forged.
+ * Receivers that stamp one header per method (iCloud) still give every method. Undefined when the
+ * receiver added none: a header that came with the message is not its verdict.
  */
-export function receiverVerdicts(headers: readonly Header[]): AuthVerdicts | undefined {
-  const all = headerValues(headers, 'authentication-results').map(parseAuthenticationResults);
-  const top = all[0];
+export function receiverVerdicts(headers: readonly Header[], receiver: Receiver = {}): AuthVerdicts | undefined {
+  const mine = headers
+    .slice(0, receiver.zoneEnd ?? headers.length)
+    .filter((h) => h.name === 'authentication-results')
+    .map((h) => parseAuthenticationResults(h.value))
+    .filter((ar) => isReceivers(ar, receiver));
+  const top = mine[0];
   if (!top) return undefined;
-  const details = all.filter((ar) => ar.authservId === top.authservId).flatMap((ar) => ar.results.map(detailOf));
-  return { summary: summarise(details), details, by: top.authservId };
+  const taken = new Set<string>();
+  const details: AuthDetail[] = [];
+  for (const ar of mine) {
+    const methods = new Set(ar.results.map((r) => r.method));
+    for (const r of ar.results) if (!taken.has(r.method)) details.push(detailOf(r));
+    for (const m of methods) taken.add(m);
+  }
+  return { summary: summarise(details), details, by: top.authservId || receiver.by || 'receiver' };
 }
 
 /**
@@ -204,6 +285,16 @@ export function receivedDate(text: string): Stamp | undefined {
 }
 
 const SMTP_FAMILY = /^(e?smtp|utf8smtp|utf8lmtp|lmtp)(s?a?)$/i;
+const IP_TOKEN = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]*:[0-9a-f:.]+)$/i;
+
+/** The connecting IP of a from clause: a bracketed literal, else Exchange's bare `(198.51.100.7)`, else Yahoo's `from 198.51.100.7 (EHLO …)`. */
+function fromIp(fromClause: string, helo: string | undefined): string | undefined {
+  const bracketed = [...fromClause.matchAll(/\[(?:IPv6:)?([0-9a-f:.]+)\]/gi)].map((m) => m[1] as string);
+  if (bracketed.length > 0) return bracketed[bracketed.length - 1];
+  const parenthesised = [...fromClause.matchAll(/\(\s*([0-9a-f:.]+)\s*\)/gi)].map((m) => m[1] as string).filter((ip) => IP_TOKEN.test(ip));
+  if (parenthesised.length > 0) return parenthesised[parenthesised.length - 1];
+  return helo !== undefined && IP_TOKEN.test(helo) ? helo : undefined;
+}
 
 /** Parses one Received header: who connected from which IP, which hop received it, with what, when. */
 export function parseReceived(value: string): Hop {
@@ -219,16 +310,19 @@ export function parseReceived(value: string): Hop {
   if (tlsComment) hop.tlsVersion = (tlsComment[1] as string).replace(/\s/g, '').replace(/^TLSv?/i, 'TLS').replace('.', '_');
   const fromClause = body.match(/^\s*from\s+(.*?)(?=\s+by\s|\s+with\s|\s+id\s|\s+for\s|$)/is)?.[1];
   if (fromClause) {
-    const helo = fromClause.match(/^([^\s(]+)/)?.[1];
+    const first = fromClause.match(/^([^\s(]+)/)?.[1];
+    // Yahoo names the client by IP and gives the EHLO name in a comment.
+    const ehlo = fromClause.match(/\((?:EHLO|HELO)\s+([^\s)]+)\)/i)?.[1];
+    const helo = first !== undefined && IP_TOKEN.test(first) && ehlo ? ehlo : first;
     if (helo) hop.from = helo.toLowerCase();
-    const ips = [...fromClause.matchAll(/\[(?:IPv6:)?([0-9a-f:.]+)\]/gi)].map((m) => m[1] as string);
-    const ip = ips[ips.length - 1];
+    const ip = fromIp(fromClause, first);
     if (ip) hop.ip = ip;
   }
   const plain = stripComments(body);
   const by = plain.match(/\bby\s+([^\s;]+)/i)?.[1];
   if (by) hop.by = by.toLowerCase();
-  const protocol = plain.match(/\bwith\s+([^\s;]+)/i)?.[1];
+  const exchange = /\bwith\s+Microsoft SMTP Server\b/i.test(plain);
+  const protocol = exchange ? 'Microsoft SMTP Server' : plain.match(/\bwith\s+([^\s;]+)/i)?.[1];
   if (protocol) {
     hop.with = protocol;
     const family = protocol.match(SMTP_FAMILY);
@@ -244,20 +338,43 @@ export function parseHops(headers: readonly Header[]): Hop[] {
   return headerValues(headers, 'received').map(parseReceived);
 }
 
-const isSmtpHop = (hop: Hop) => hop.ip !== undefined && hop.with !== undefined && /^(e?smtp|utf8smtp)/i.test(hop.with);
+const isSmtpHop = (hop: Hop) => hop.ip !== undefined && hop.with !== undefined && /^(e?smtp|utf8smtp|Microsoft SMTP Server)/i.test(hop.with);
 
 /**
- * The hop where the receiver accepted the message from the sending relay, whose connecting IP is what
- * SPF is evaluated against. With the provider's sending IPs known, the topmost hop from one of them;
- * otherwise the topmost SMTP hop (delivery hops such as LMTP or "local" sit above it).
+ * Which hop (its place in the Received chain, top first) is where the receiver accepted the message from
+ * the sending relay, whose connecting IP is what SPF is evaluated against: the topmost hop from one of
+ * the provider's sending IPs when they are known; else the first hop into the receiver's own MTAs
+ * (Exchange Online passes a message through several of its own hops); else the topmost SMTP hop (delivery
+ * hops such as LMTP or "local" sit above it).
  */
-export function receivingHop(hops: readonly Hop[], providerIps: readonly string[] = []): Hop | undefined {
+export function receivingHopIndex(hops: readonly Hop[], providerIps: readonly string[] = [], profile?: ReceiverProfile): number {
   if (providerIps.length > 0) {
     const wanted = new Set(providerIps.map((ip) => ip.toLowerCase()));
-    const match = hops.find((hop) => hop.ip !== undefined && wanted.has(hop.ip.toLowerCase()));
-    if (match) return match;
+    const match = hops.findIndex((hop) => hop.ip !== undefined && wanted.has(hop.ip.toLowerCase()));
+    if (match !== -1) return match;
   }
-  return hops.find(isSmtpHop) ?? hops.find((hop) => hop.ip !== undefined);
+  if (profile) {
+    const intoReceiver = hops.findLastIndex((hop) => hop.ip !== undefined && matchesAny(hop.by, profile.hosts));
+    if (intoReceiver !== -1) return intoReceiver;
+  }
+  const smtp = hops.findIndex(isSmtpHop);
+  return smtp !== -1 ? smtp : hops.findIndex((hop) => hop.ip !== undefined);
+}
+
+export function receivingHop(hops: readonly Hop[], providerIps: readonly string[] = [], profile?: ReceiverProfile): Hop | undefined {
+  return hops[receivingHopIndex(hops, providerIps, profile)];
+}
+
+/** Index in `headers` of the Received header below the receiving hop's: where the receiver's part ends. */
+export function receiverZoneEnd(headers: readonly Header[], hopIndex: number): number | undefined {
+  if (hopIndex < 0) return undefined;
+  let seen = -1;
+  for (let i = 0; i < headers.length; i++) {
+    if ((headers[i] as Header).name !== 'received') continue;
+    seen++;
+    if (seen === hopIndex + 1) return i;
+  }
+  return undefined;
 }
 
 const SPAM_HEADERS = [

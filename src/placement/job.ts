@@ -2,7 +2,7 @@ import type { Job } from '../jobs/types.js';
 import { completePlacementTest, createPlacementTest, type PlacementContext } from './lifecycle.js';
 import { testReport, type TestReport } from './report.js';
 import type { PlacementRuntime } from './runtime.js';
-import { unfinishedTests } from './store.js';
+import { claimOrphanedTests } from './store.js';
 import type { Placement } from './types.js';
 
 export function summariseReport(report: TestReport): string {
@@ -33,7 +33,7 @@ export function createPlacementJob(runtime: PlacementRuntime): Job {
       const collector = shared ?? runtime.openCollector(jobContext);
       const ctx: PlacementContext = { ...jobContext, collector, runtime };
       try {
-        const resumed = (await unfinishedTests(ctx.db)).filter((test) => !runtime.active.has(test.id));
+        const resumed = (await claimOrphanedTests(ctx.db, ctx.owner)).filter((test) => !runtime.active.has(test.id));
         const fresh = await createPlacementTest(ctx, { trigger: 'schedule' });
         const outcomes = await Promise.all([
           ...resumed.map((test) => completePlacementTest(ctx, test)),

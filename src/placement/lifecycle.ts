@@ -1,12 +1,14 @@
 import type { Config, ProviderConfig, SeedConfig } from '../config/schema.js';
 import type { Resolver } from '../dns/types.js';
 import type { Logger } from '../log.js';
+import type { ProcessOwner } from '../store/owners.js';
 import type { Sql } from '../store/sql.js';
 import { analyse } from './analyse.js';
 import { unfound } from './classify.js';
 import type { Collector, Found, ProviderSender, SeedFailure } from './mail-io.js';
 import type { PlacementRuntime } from './runtime.js';
 import { addressOf, domainOfAddress, messageId, mintToken, shuffle } from './message.js';
+import { MAILBOX_PROVIDERS, type MailboxProvider } from './types.js';
 import {
   createTest,
   markInterruptedSends,
@@ -34,6 +36,8 @@ export interface PlacementContext {
   signal?: AbortSignal;
   /** The process's mail adapters and the tests it is completing. */
   runtime: PlacementRuntime;
+  /** This process: the tests it creates are its own until it is gone. */
+  owner: ProcessOwner;
   random?: () => number;
   randomBytes?: (size: number) => Uint8Array;
 }
@@ -92,6 +96,7 @@ export async function createPlacementTest(
     deadlineAt: startedAt + timeoutMs,
     lateAfterMs: Math.min(ctx.config.placement.lateAfter, timeoutMs),
     providers: providers.map((p) => p.name),
+    owner: ctx.owner.id,
     messages: shuffle(planned, ctx.random ?? randomFraction),
   });
 }
@@ -179,7 +184,7 @@ async function complete(
     const provider = providers.get(message.provider);
     const verdict = analyse(
       found.observation,
-      { messageId: message.messageId, fromAddress: message.fromAddress, sentAt: message.sentAt, sendStartedAt: message.sendStartedAt, providerIps: provider?.ips ?? [] },
+      { messageId: message.messageId, fromAddress: message.fromAddress, sentAt: message.sentAt, sendStartedAt: message.sendStartedAt, providerIps: provider?.ips ?? [], mailboxProvider: mailboxProviderOf(message) },
       { startedAt: test.startedAt, lateAfterMs: test.lateAfterMs },
     );
     let localAuth = null;
@@ -264,8 +269,17 @@ async function complete(
   }
 
   // One more look in every mailbox still owing a message, so a test resumed after its deadline (or a
-  // delivery in the last poll interval) is searched for before anything is called missing.
-  await Promise.all([...new Set(pending().map((m) => m.seed))].map((seed) => withTimeout(ctx.collector.afterNextPass(seed), 60_000)));
+  // delivery in the last poll interval) is searched for before anything is called missing; a search that
+  // hangs or fails leaves its messages an error, never missing.
+  const limit = ctx.config.placement.searchTimeout;
+  const finalSearches = new Map(
+    await Promise.all(
+      [...new Set(pending().map((m) => m.seed))].map(
+        async (seed) =>
+          [seed, await withTimeout(ctx.collector.afterNextPass(seed), limit, { completed: false, reason: `no answer from the mailbox within ${limit / 1000}s` })] as const,
+      ),
+    ),
+  );
   for (const stop of unwatch.values()) stop();
 
   for (const message of pending()) {
@@ -275,18 +289,25 @@ async function complete(
       now: ctx.now(),
       deadline: test.deadlineAt,
       seedError: ctx.collector.failure(message.seed),
+      finalSearch: finalSearches.get(message.seed),
     });
     if (state.state === 'final') {
-      await decide(message, { placement: state.placement, error: state.error ?? null, foldersSearched: ctx.collector.foldersSearched(message.seed) });
+      const search = finalSearches.get(message.seed);
+      await decide(message, { placement: state.placement, error: state.error ?? null, foldersSearched: search?.completed ? search.folders : [] });
     }
   }
   await setTestStatus(db, test.id, 'complete', ctx.now());
   return { test: { ...test, status: 'complete' }, interrupted: false };
 }
 
-function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+/** The mailbox provider recorded with the message; a value from an older version we no longer know reads as `other`. */
+function mailboxProviderOf(message: MessageRow): MailboxProvider {
+  return (MAILBOX_PROVIDERS as readonly string[]).includes(message.mailboxProvider) ? (message.mailboxProvider as MailboxProvider) : 'other';
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, otherwise: T): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  return Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() => clearTimeout(timer));
+  return Promise.race([promise, new Promise<T>((resolve) => (timer = setTimeout(() => resolve(otherwise), ms)))]).finally(() => clearTimeout(timer));
 }
 
 async function sendPending(
@@ -373,7 +394,14 @@ async function lookForLateArrivals(ctx: PlacementContext, currentTest: number): 
         found: async (found) => {
           const verdict = analyse(
             found.observation,
-            { messageId: message.messageId, fromAddress: message.fromAddress, sentAt: message.sentAt, sendStartedAt: message.sendStartedAt, providerIps: providers.get(message.provider)?.ips ?? [] },
+            {
+              messageId: message.messageId,
+              fromAddress: message.fromAddress,
+              sentAt: message.sentAt,
+              sendStartedAt: message.sendStartedAt,
+              providerIps: providers.get(message.provider)?.ips ?? [],
+              mailboxProvider: mailboxProviderOf(message),
+            },
             { startedAt, lateAfterMs },
           );
           const localAuth = await ctx.runtime.verifyLocally(found.source, { hop: verdict.receivingHop, returnPath: verdict.returnPath }, ctx.resolver).catch(() => null);

@@ -49,6 +49,9 @@ export interface Watch {
   failed(failure: SeedFailure): void;
 }
 
+/** Whether a search of every folder completed, and if not, why. */
+export type PassResult = { completed: true; folders: string[] } | { completed: false; reason: string };
+
 export interface SeedHealthSink {
   login(seed: string, at: number, quota?: { used: number; limit: number; warning: string | null }): Promise<void>;
   failure(seed: string, at: number, error: string): Promise<void>;
@@ -62,10 +65,11 @@ export interface Collector {
   /** The folders searched in this seed on the last pass. */
   foldersSearched(seed: string): string[];
   /**
-   * Resolves once every folder of this seed has been searched again (or reading it failed), starting the
-   * pass now; at once when nothing is being looked for there. Nothing is called missing without one.
+   * Settles once every folder of this seed has been searched again, starting the pass now, or once that
+   * search failed (or cannot start: the seed is failing and waiting to retry). Nothing is called missing
+   * without a completed one.
    */
-  afterNextPass(seed: string): Promise<void>;
+  afterNextPass(seed: string): Promise<PassResult>;
   close(): Promise<void>;
 }
 

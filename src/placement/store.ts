@@ -1,4 +1,5 @@
 import { allInChunks } from '../store/chunks.js';
+import type { ProcessOwner } from '../store/owners.js';
 import type { Sql, Statement } from '../store/sql.js';
 import type { FoundVerdict } from './analyse.js';
 import type { SendStatus } from './classify.js';
@@ -196,12 +197,12 @@ export interface NewMessage {
 /** Creates the test and all its messages in one transaction, so a test never exists half-planned. */
 export async function createTest(
   db: Sql,
-  test: { token: string; trigger: TestTrigger; startedAt: number; deadlineAt: number; lateAfterMs: number; providers: string[]; messages: NewMessage[] },
+  test: { token: string; trigger: TestTrigger; startedAt: number; deadlineAt: number; lateAfterMs: number; providers: string[]; messages: NewMessage[]; owner: string },
 ): Promise<TestRow> {
   const statements: Statement[] = [
     {
-      sql: "INSERT INTO tests (token, trigger, started_at, deadline_at, late_after_ms, providers, status) VALUES (?, ?, ?, ?, ?, ?, 'sending')",
-      params: [test.token, test.trigger, test.startedAt, test.deadlineAt, test.lateAfterMs, JSON.stringify(test.providers)],
+      sql: "INSERT INTO tests (token, trigger, started_at, deadline_at, late_after_ms, providers, status, owner) VALUES (?, ?, ?, ?, ?, ?, 'sending', ?)",
+      params: [test.token, test.trigger, test.startedAt, test.deadlineAt, test.lateAfterMs, JSON.stringify(test.providers), test.owner],
     },
     ...test.messages.map((m, position) => ({
       sql: `INSERT INTO messages (test_id, provider, seed, mailbox_provider, position, message_id, from_address)
@@ -223,9 +224,20 @@ export async function getTestByToken(db: Sql, token: string): Promise<TestRow | 
   return row && toTest(row);
 }
 
-export async function unfinishedTests(db: Sql): Promise<TestRow[]> {
-  const rows = await db.all<TestRecord>("SELECT * FROM tests WHERE status IN ('sending', 'collecting') ORDER BY started_at");
-  return rows.map(toTest);
+/**
+ * Takes over the unfinished tests whose owner is gone (a crashed or stopped process), each with a
+ * compare-and-set on its owner so two processes starting together never both resume one. A test of a
+ * live process, here or on another host, is left to it.
+ */
+export async function claimOrphanedTests(db: Sql, owner: ProcessOwner): Promise<TestRow[]> {
+  const rows = await db.all<TestRecord & { owner: string | null }>("SELECT * FROM tests WHERE status IN ('sending', 'collecting') ORDER BY started_at");
+  const claimed: TestRow[] = [];
+  for (const row of rows) {
+    if (row.owner === owner.id || !(await owner.isGone(row.owner))) continue;
+    const result = await db.run('UPDATE tests SET owner = ? WHERE id = ? AND owner IS ?', [owner.id, row.id, row.owner]);
+    if (result.changes === 1) claimed.push(toTest(row));
+  }
+  return claimed;
 }
 
 export async function setTestStatus(db: Sql, id: number, status: TestStatus, at: number): Promise<void> {

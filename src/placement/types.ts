@@ -14,6 +14,8 @@ export const PLACEMENTS = [
 ] as const;
 export type Placement = (typeof PLACEMENTS)[number];
 
+export { MAILBOX_PROVIDERS, type MailboxProvider } from '../config/mailbox-providers.js';
+
 /** Gmail's inbox tabs, as X-GM-RAW `category:` names them. */
 export const GMAIL_CATEGORIES = ['primary', 'promotions', 'social', 'updates', 'forums'] as const;
 export type GmailCategory = (typeof GMAIL_CATEGORIES)[number];

@@ -1,6 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import { getDomain } from 'tldts';
-import { lookup } from '../audit/lookup.js';
+import { lookup } from '../dns/lookup.js';
 import { reverseName } from '../dns/reverse.js';
 import type { Resolver } from '../dns/types.js';
 import type { SourceInfo } from './store.js';

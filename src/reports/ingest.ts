@@ -1,12 +1,12 @@
 import type { Resolver } from '../dns/types.js';
 import type { Logger } from '../log.js';
 import type { Sql } from '../store/sql.js';
-import { decodeReport } from './decode.js';
+import { decodeReport } from './decode-report.js';
 import { enrichSource } from './enrich.js';
 import { parseFailureReport } from './failure.js';
 import { failedSources, intakeSeen, recordIntake, saveSource, sourcesNeedingLookup, storeAggregate, storeFailure, storeTls, type IntakeSource, type IntakeStatus } from './store.js';
 import { ReportError, type Report, type ReportKind } from './types.js';
-import type { Limits } from './unpack.js';
+import type { Limits } from '../config/report-limits.js';
 
 export interface IngestDeps {
   db: Sql;

@@ -1,17 +1,7 @@
 import { Gunzip, Unzip, UnzipInflate, UnzipPassThrough } from 'fflate';
+import type { Limits } from '../config/report-limits.js';
 import { sniff } from './sniff.js';
 import { ReportError } from './types.js';
-
-export interface Limits {
-  /** Largest file accepted as it arrives (compressed or not). */
-  maxCompressedBytes: number;
-  /** Largest report accepted once decompressed. */
-  maxUncompressedBytes: number;
-  /** Largest decompressed/compressed size ratio; real reports stay far below it, bombs far above. */
-  maxRatio: number;
-}
-
-export const DEFAULT_LIMITS: Limits = { maxCompressedBytes: 20 * 1024 * 1024, maxUncompressedBytes: 200 * 1024 * 1024, maxRatio: 200 };
 
 // Below this a ratio says nothing: a tiny file of repeated tags compresses well without being a bomb.
 const RATIO_FLOOR_BYTES = 1024 * 1024;

@@ -1,3 +1,4 @@
+import type { ProcessOwner } from './owners.js';
 import type { Sql } from './sql.js';
 
 export type RunStatus = 'running' | 'ok' | 'error' | 'interrupted';
@@ -36,8 +37,8 @@ const toRun = (row: RunRow): Run => ({
   error: row.error,
 });
 
-export async function startRun(db: Sql, job: string, trigger: RunTrigger, at: number): Promise<number> {
-  const result = await db.run("INSERT INTO runs (job, trigger, started_at, status) VALUES (?, ?, ?, 'running')", [job, trigger, at]);
+export async function startRun(db: Sql, job: string, trigger: RunTrigger, at: number, owner: string): Promise<number> {
+  const result = await db.run("INSERT INTO runs (job, trigger, started_at, status, owner) VALUES (?, ?, ?, 'running', ?)", [job, trigger, at, owner]);
   return result.lastRowId;
 }
 
@@ -55,10 +56,19 @@ export async function finishRun(
   ]);
 }
 
-/** Called at start-up: whatever was running when the last process died was interrupted, not finished. */
-export async function markInterrupted(db: Sql, at: number, reason: string): Promise<number> {
-  const result = await db.run("UPDATE runs SET status = 'interrupted', finished_at = ?, error = ? WHERE status = 'running'", [at, reason]);
-  return result.changes;
+/**
+ * Called at start-up: a run still `running` whose owner is gone was interrupted, not finished. A run of a
+ * live process (another `inboxwatch run`, a `serve` on another host) is left alone to finish.
+ */
+export async function interruptOrphanedRuns(db: Sql, owner: ProcessOwner, at: number, reason: string): Promise<number> {
+  const running = await db.all<{ id: number; owner: string | null }>("SELECT id, owner FROM runs WHERE status = 'running'");
+  let interrupted = 0;
+  for (const run of running) {
+    if (run.owner === owner.id || !(await owner.isGone(run.owner))) continue;
+    const result = await db.run("UPDATE runs SET status = 'interrupted', finished_at = ?, error = ? WHERE id = ? AND status = 'running'", [at, reason, run.id]);
+    interrupted += result.changes;
+  }
+  return interrupted;
 }
 
 export async function listRuns(db: Sql, options: { job?: string; limit: number; before?: number }): Promise<Run[]> {

@@ -10,6 +10,7 @@ import { latestConfigVersion } from '../config/versions.js';
 import { withCache } from '../dns/cache.js';
 import { createHousekeepingJob } from '../jobs/housekeeping.js';
 import { createJobRunner } from '../jobs/job-runner.js';
+import { invocationOwner } from '../store/owners.js';
 import { jobTable } from '../jobs/table.js';
 import type { Job } from '../jobs/types.js';
 import { createLogger, type Logger } from '../log.js';
@@ -79,7 +80,8 @@ async function runScheduled(cron: string, env: WorkerEnv): Promise<void> {
     log.warn('no job is scheduled for this Cron Trigger; match schedules in the pushed configuration to wrangler.toml', { cron });
     return;
   }
-  const runner = createJobRunner({ config, db, log, resolver: () => resolverFor(config, env) });
+  const owner = invocationOwner(`worker:${cron}:${Date.now()}:${crypto.randomUUID().slice(0, 8)}`);
+  const runner = createJobRunner({ config, db, log, resolver: () => resolverFor(config, env), owner });
   for (const { job } of due) {
     const outcome = await runner.run(job, 'schedule');
     log.info('scheduled run finished', { job: job.name, status: outcome.run.status });

@@ -23,6 +23,7 @@ import { freePort } from '../world/ports.js';
 import { startDnsProxy, type DnsProxy } from '../support/dns-proxy.js';
 import { provider, seedEntry } from '../support/placement.js';
 import { clearRecipientRule, relay, seed, setRecipientRule, world } from '../world/context.js';
+import { soleOwner } from '../support/owner.js';
 
 /** The alert recipient's mailbox: world seed 20, reserved for this file. */
 const RECIPIENT = 20;
@@ -68,7 +69,7 @@ describe('reputation alerts in the test world', () => {
     const config = configFor(dnsServer);
     const runtime = createNodeRuntime(config);
     const alerts = startAlerts({ config, db, log: silentLogger, retry: false, now: () => clock, resolver: runtime.resolver() });
-    const runner = createJobRunner({ config, db, log: silentLogger, now: () => clock, resolver: runtime.resolver, afterRun: alerts.afterRun });
+    const runner = createJobRunner({ config, db, log: silentLogger, now: () => clock, resolver: runtime.resolver, owner: soleOwner, afterRun: alerts.afterRun });
     const outcome = await runner.run(findJob('blocklists', runtime.jobs)!, 'manual');
     expect(outcome.run.status).toBe('ok');
     await alerts.stop();
@@ -354,7 +355,7 @@ describe('placement alerts in the test world', () => {
   const placementRun = async () => {
     const runtime = createNodeRuntime(config());
     const alerts = startAlerts({ config: config(), db, log: silentLogger, retry: false, resolver: runtime.resolver() });
-    const runner = createJobRunner({ config: config(), db, log: silentLogger, resolver: runtime.resolver, afterRun: alerts.afterRun });
+    const runner = createJobRunner({ config: config(), db, log: silentLogger, resolver: runtime.resolver, owner: soleOwner, afterRun: alerts.afterRun });
     const outcome = await runner.run(findJob('placement', runtime.jobs)!, 'manual');
     expect(outcome.run.status).toBe('ok');
     await alerts.stop();

@@ -7,6 +7,7 @@ import { createBlocklistsJob } from '../../src/blocklists/job.js';
 import { listEvents, listStatuses } from '../../src/blocklists/store.js';
 import { parseConfigText } from '../../src/config/parse.js';
 import { createJobRunner } from '../../src/jobs/job-runner.js';
+import { soleOwner } from '../support/owner.js';
 import { jobTable } from '../../src/jobs/table.js';
 import { silentLogger } from '../../src/log.js';
 import { createNodeRuntime } from '../../src/node/root.js';
@@ -31,7 +32,7 @@ describe('the blocklists job', () => {
   const sweepWith = async (server: string) => {
     clock += 1_800_000;
     const config = configFor(server);
-    const runner = createJobRunner({ config, db, log: silentLogger, now: () => clock, resolver: createNodeRuntime(config).resolver });
+    const runner = createJobRunner({ config, db, log: silentLogger, now: () => clock, resolver: createNodeRuntime(config).resolver, owner: soleOwner });
     const outcome = await runner.run(createBlocklistsJob(), 'manual');
     expect(outcome.run.status).toBe('ok');
     return outcome;

@@ -129,6 +129,68 @@ blocklists:
     expect(on(results, '192.0.2.6', 'good.bl.test')).toMatchObject({ status: 'clean' });
   });
 
+  it('asks the RFC 5782 IPv6 test points of lists with IPv6 targets and distrusts only their IPv6 answers when those fail', async () => {
+    const yaml = `
+blocklists:
+  custom:
+    - { zone: v4only.bl.test, type: ip }
+    - { zone: v6all.bl.test, type: ip }
+    - { zone: good.bl.test, type: ipv4 }
+`;
+    const zones = ['v4only.bl.test', 'v6all.bl.test', 'zen.spamhaus.org', 'list.dnswl.org', 'good.bl.test'];
+    const { results, health } = await check(['192.0.2.2', '2001:db8::2'], { zones, yaml });
+    const cause = (zone: string) => health.find((h) => h.zone === zone)?.cause;
+    expect(cause('v4only.bl.test')).toMatch(/^for IPv6 addresses: test point ::FFFF:7F00:2 is not listed/);
+    expect(cause('v6all.bl.test')).toMatch(/^for IPv6 addresses: answers "listed" \(127\.0\.0\.2\) for test point ::FFFF:7F00:1/);
+    expect(cause('zen.spamhaus.org')).toBeNull();
+    expect(cause('list.dnswl.org')).toBeNull();
+    for (const zone of ['v4only.bl.test', 'v6all.bl.test']) {
+      // The IPv6 answer is not believed, though the zone does list 2001:db8::2; the IPv4 one still is.
+      expect(on(results, '2001:db8::2', zone)).toMatchObject({ status: 'error', error: expect.stringContaining('for IPv6 addresses') });
+      expect(on(results, '192.0.2.2', zone)).toMatchObject({ status: 'listed' });
+    }
+    expect(on(results, '2001:db8::2', 'zen.spamhaus.org')).toMatchObject({ status: 'listed' });
+    expect(results.some((r) => r.zone === 'good.bl.test' && r.target === '2001:db8::2')).toBe(false);
+  });
+
+  it('does not ask IPv6 test points when a sweep has no IPv6 targets', async () => {
+    const yaml = 'blocklists:\n  custom: [{ zone: v4only.bl.test, type: ip }]\n';
+    const { results, health } = await check(['192.0.2.2'], { zones: ['v4only.bl.test'], yaml });
+    expect(health[0]).toMatchObject({ healthy: true, cause: null });
+    expect(results[0]).toMatchObject({ status: 'listed' });
+  });
+
+  it('decodes Mailspike: the blocklist codes, and every reputation level as listed, neutral or a positive signal', async () => {
+    const targets = Array.from({ length: 11 }, (_, i) => `203.0.113.${i + 10}`);
+    const { results, health } = await check(['203.0.113.2', '203.0.113.77', '203.0.113.5', ...targets], { zones: ['bl.mailspike.net', 'rep.mailspike.net'] });
+    expect(health.map((h) => [h.zone, h.healthy])).toEqual([
+      ['bl.mailspike.net', true],
+      ['rep.mailspike.net', true],
+    ]);
+    expect(on(results, '203.0.113.2', 'bl.mailspike.net')).toMatchObject({
+      status: 'listed',
+      severity: 'high',
+      meaning: expect.stringContaining('distributed spam wave'),
+      reason: 'Listed in Mailspike Z',
+      delistUrl: 'https://mailspike.io/ip_verify',
+    });
+    expect(on(results, '203.0.113.10', 'bl.mailspike.net')).toMatchObject({ status: 'listed', meaning: 'Mailspike L5: worst possible reputation' });
+    expect(on(results, '203.0.113.12', 'bl.mailspike.net')).toMatchObject({ status: 'listed', meaning: 'Mailspike L3: bad reputation' });
+    expect(on(results, '203.0.113.77', 'bl.mailspike.net')).toMatchObject({ status: 'listed', meaning: 'undocumented return code 127.0.0.77' });
+    expect(on(results, '203.0.113.5', 'bl.mailspike.net')).toMatchObject({ status: 'clean', codes: [] });
+    const rep = (last: number) => on(results, `203.0.113.${last}`, 'rep.mailspike.net');
+    for (const last of [10, 11, 12]) expect(rep(last)).toMatchObject({ status: 'listed', severity: 'high', codes: [`127.0.0.${last}`] });
+    for (const last of [13, 14, 15, 16]) expect(rep(last)).toMatchObject({ status: 'clean', allowlisted: false, codes: [`127.0.0.${last}`], meaning: expect.stringMatching(/^Mailspike (L2|L1|H0|H1)/) });
+    for (const last of [17, 18, 19, 20]) expect(rep(last)).toMatchObject({ status: 'clean', allowlisted: true, meaning: expect.stringMatching(/^Mailspike H[2-5]/) });
+  });
+
+  it('scrubs the DQS key from TXT reasons in any letter case', async () => {
+    const { results, health } = await check(['192.0.2.2', '192.0.2.3', '192.0.2.4'], { zones: ['zen.spamhaus.org'], yaml: `blocklists:\n  dqsKey: ${DQS_KEY}\n` });
+    expect(on(results, '192.0.2.3', 'zen.spamhaus.org')).toMatchObject({ status: 'listed', reason: 'Listed by SBL (DQS [key])' });
+    expect(on(results, '192.0.2.4', 'zen.spamhaus.org')).toMatchObject({ status: 'listed', reason: 'XBL via [key].zen.dq.spamhaus.net' });
+    expect(JSON.stringify({ results, health }).toLowerCase()).not.toContain(DQS_KEY);
+  });
+
   it('reports a server that never answers as an error with the cause, never as clean', async () => {
     const started = Date.now();
     const { results, health } = await check(['192.0.2.2', 'example.com'], { zones: ['zen.spamhaus.org', 'dbl.spamhaus.org'], server: world().faultyDns.silent.server, timeoutMs: 200 });

@@ -121,7 +121,7 @@ describe('inboxwatch test', () => {
           db.close();
         }
         expect(status).toBe('complete');
-        expect(serve.log()).toContain('resuming placement tests left unfinished by the last process');
+        expect(serve.log()).toContain('resuming placement tests left unfinished by a process that is gone');
       } finally {
         expect(await serve.stop()).toBe(0);
       }

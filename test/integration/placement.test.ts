@@ -1,3 +1,4 @@
+import { soleOwner } from '../support/owner.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app.js';
 import { silentLogger } from '../../src/log.js';
@@ -205,7 +206,7 @@ describe('placement persistence and clean-up', () => {
     const { resolverForRun } = await import('../../src/node/run-resolver.js');
     const db = await openStore(config.database);
     try {
-      const service = startPlacementService({ config, db, log: silentLogger, runtime: createNodePlacementRuntime(), resolver: resolverForRun(config.dns) });
+      const service = startPlacementService({ config, db, log: silentLogger, runtime: createNodePlacementRuntime(), resolver: resolverForRun(config.dns), owner: soleOwner });
       await service.resumed;
       await service.stop();
       const report = (await testReport(db, test.id)) as TestReport;
@@ -264,7 +265,7 @@ describe('placement persistence and clean-up', () => {
       await new Promise((resolve) => setTimeout(resolve, 3000));
 
       const { createPlacementJob } = await import('../../src/placement/job.js');
-      const result = await createPlacementJob(ctx.runtime).run({ config, db: ctx.db, resolver: ctx.resolver, log: silentLogger, signal: new AbortController().signal, now: Date.now });
+      const result = await createPlacementJob(ctx.runtime).run({ config, db: ctx.db, resolver: ctx.resolver, log: silentLogger, signal: new AbortController().signal, now: Date.now, owner: ctx.owner });
       expect(result.summary).toMatch(/^test #\d+: 1 inbox of 1$/);
       const late = seedOf((await testReport(ctx.db, first.id)) as TestReport, 'good', 10);
       expect(late).toMatchObject({ placement: 'inbox', late: true });

@@ -15,6 +15,7 @@ import { writeFileSync } from 'node:fs';
 import { startServe } from '../support/cli.js';
 import { aggregateXml, failureReportMessage, gzip, reportMessage, zip } from '../support/reports.js';
 import { seed, world } from '../world/context.js';
+import { soleOwner } from '../support/owner.js';
 
 // seed21 is this file's own: the DMARC report mailbox (reports.test's rua points at it).
 const MAILBOX = 21;
@@ -114,7 +115,7 @@ describe('the report mailbox over IMAP (Dovecot)', () => {
 
   it('the scheduled job reads the mailbox too, and a wrong password fails the run', async () => {
     await deliver(reportMessage(address(), { name: 'job.xml', bytes: new TextEncoder().encode(xml('job-1')), contentType: 'text/xml' }, 'job-1'));
-    const context = { config, db, resolver: resolverForRun(config.dns), log: silentLogger, signal: new AbortController().signal, now: Date.now };
+    const context = { config, db, resolver: resolverForRun(config.dns), log: silentLogger, signal: new AbortController().signal, now: Date.now, owner: soleOwner };
     const reportsJob = createNodeReportsJob(createReportsRuntime());
     const result = await reportsJob.run(context);
     expect(result.summary).toBe('1 reports stored, 0 duplicates, 0 rejected');

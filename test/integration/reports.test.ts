@@ -10,16 +10,17 @@ import { configSchema } from '../../src/config/schema.js';
 import { resolverForRun } from '../../src/node/run-resolver.js';
 import { silentLogger } from '../../src/log.js';
 import { createMailauthToolkit } from '../../src/node/mailauth-audit.js';
-import { importBytes } from '../../src/node/reports/files.js';
-import { dmarcFacts } from '../../src/reports/facts.js';
+import { importBytes } from '../../src/node/reports/report-files.js';
+import { dmarcFacts } from '../../src/reports/dmarc-facts.js';
 import { ingest, type IngestDeps } from '../../src/reports/ingest.js';
 import { listRejected, selectorsSeen, storeAggregate } from '../../src/reports/store.js';
-import { DEFAULT_LIMITS } from '../../src/reports/unpack.js';
+import { DEFAULT_LIMITS } from '../../src/config/report-limits.js';
 import type { SourcesView } from '../../src/reports/views.js';
 import { openStore } from '../../src/node/sqlite-store.js';
 import type { Sql } from '../../src/store/sql.js';
 import { aggregateXml, billionLaughs, failureReportMessage, gzip, tlsReportJson, zip, zipBomb, type RecordSpec } from '../support/reports.js';
 import { world } from '../world/context.js';
+import { soleOwner } from '../support/owner.js';
 
 const DAY = 86_400_000;
 const BEGIN = Date.UTC(2026, 0, 1) / 1000;
@@ -169,14 +170,14 @@ describe('DMARC reports: stored once, enriched, viewed, audited', () => {
     const job = createAuditJob({ policyFetcher: () => async () => ({ status: 404, contentType: undefined, body: '' }), toolkit: createMailauthToolkit() });
     // The stored reports arrived "now"; two days and a bit later the quiet domain has still sent none.
     const at = now() + 1000;
-    await job.run({ config, db, resolver: deps.resolver, log: silentLogger, signal: new AbortController().signal, now: () => at });
+    await job.run({ config, db, resolver: deps.resolver, log: silentLogger, signal: new AbortController().signal, now: () => at, owner: soleOwner });
     const checks = async (domain: string) => (await listAudits(db, domain, { limit: 1 }))[0]?.checks ?? [];
     const active = await checks('reports.test');
     expect(active.find((c) => c.id === 'dkim.key' && c.subject === 'mystery2024')?.status).toBe('pass');
     expect(active.find((c) => c.id === 'dmarc.reports_received')).toMatchObject({ status: 'pass' });
     const quiet = (await checks('quiet.reports.test')).find((c) => c.id === 'dmarc.reports_received');
     expect(quiet).toMatchObject({ status: 'warn', message: 'rua sends aggregate reports to seed21@seeds.inboxwatch.test, but none has arrived there' });
-    await job.run({ config, db, resolver: deps.resolver, log: silentLogger, signal: new AbortController().signal, now: () => now() + 3 * DAY });
+    await job.run({ config, db, resolver: deps.resolver, log: silentLogger, signal: new AbortController().signal, now: () => now() + 3 * DAY, owner: soleOwner });
     expect((await checks('reports.test')).find((c) => c.id === 'dmarc.reports_received')).toMatchObject({ status: 'warn', message: expect.stringMatching(/none has arrived in 48 h/) });
   });
 });

@@ -66,6 +66,7 @@ async function seedPlacement(db: Sql, today: number): Promise<void> {
     const startedAt = today - d * DAY - 12 * HOUR;
     const test = await createTest(db, {
       token: `seed${d}`,
+      owner: 'dashboard-seed',
       trigger: 'schedule',
       startedAt,
       deadlineAt: startedAt + HOUR,

@@ -5,6 +5,7 @@ import { ImapFlow } from 'imapflow';
 import { stringify } from 'yaml';
 import { configSchema, type Config } from '../../src/config/schema.js';
 import { resolverForRun } from '../../src/node/run-resolver.js';
+import { registerProcessOwner } from '../../src/node/process-owner.js';
 import { silentLogger } from '../../src/log.js';
 import { createNodePlacementRuntime } from '../../src/node/placement-runtime.js';
 import type { PlacementContext } from '../../src/placement/index.js';
@@ -76,6 +77,7 @@ export async function placementContext(config: Config): Promise<PlacementContext
   const resolver = resolverForRun(config.dns);
   const runtime = createNodePlacementRuntime();
   const collector = runtime.openCollector({ config, db, resolver, log: silentLogger });
+  const owner = await registerProcessOwner(db, 'test', silentLogger);
   return {
     config,
     db,
@@ -84,8 +86,10 @@ export async function placementContext(config: Config): Promise<PlacementContext
     now: Date.now,
     collector,
     runtime,
+    owner,
     async close() {
       await collector.close();
+      await owner.retire();
       await db.close();
     },
   };

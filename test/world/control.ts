@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 
 import { LOOPBACK } from './ports.js';
+import { RECEIVER_SHAPES, type ReceiverShape } from './receiver-shapes.js';
 import type { Delivery, RecipientRule } from './types.js';
 
 /** What the control API can change in a running world. */
@@ -60,7 +61,7 @@ async function handle(world: Controllable, request: IncomingMessage): Promise<st
 function parseRule(body: string): RecipientRule {
   const value: unknown = JSON.parse(body);
   if (typeof value !== 'object' || value === null) throw new Error('a recipient rule is a JSON object');
-  const { drop, delayMs, spam, stampMs, clockOffsetMs, ...rest } = value as Record<string, unknown>;
+  const { drop, delayMs, spam, stampMs, clockOffsetMs, receiver, upstream, chineseJunk, ...rest } = value as Record<string, unknown>;
   const unknownKeys = Object.keys(rest);
   if (unknownKeys.length > 0) throw new Error(`unknown recipient rule fields: ${unknownKeys.join(', ')}`);
   if (drop !== undefined && typeof drop !== 'boolean') throw new Error('drop must be a boolean');
@@ -72,7 +73,14 @@ function parseRule(body: string): RecipientRule {
   if (delayMs !== undefined && (typeof delayMs !== 'number' || !(delayMs >= 0))) {
     throw new Error('delayMs must be a number >= 0');
   }
-  return { drop, delayMs, spam, stampMs, clockOffsetMs };
+  if (receiver !== undefined && !(RECEIVER_SHAPES as readonly unknown[]).includes(receiver)) {
+    throw new Error(`receiver must be one of ${RECEIVER_SHAPES.join(', ')}`);
+  }
+  if (upstream !== undefined && !(Array.isArray(upstream) && upstream.every((h) => typeof h === 'string' && /^[\x21-\x39\x3b-\x7e]+:/.test(h)))) {
+    throw new Error('upstream must be an array of header lines ("Name: value")');
+  }
+  if (chineseJunk !== undefined && typeof chineseJunk !== 'boolean') throw new Error('chineseJunk must be a boolean');
+  return { drop, delayMs, spam, stampMs, clockOffsetMs, receiver: receiver as ReceiverShape | undefined, upstream: upstream as string[] | undefined, chineseJunk };
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {

@@ -27,9 +27,16 @@ export interface DovecotOptions {
   oauth2IntrospectionUrl?: string;
 }
 
-/** Files messages flagged by the MX into Junk before any user script runs, as a provider's filter does. */
+/**
+ * Files messages flagged by the MX into Junk before any user script runs, as a provider's filter does;
+ * for a recipient playing NetEase or Aliyun Mail, into the Chinese-named folder those providers use.
+ */
 const SPAM_TO_JUNK = `require ["fileinto"];
 if header :is "X-Spam-Flag" "YES" {
+  if header :is "X-Test-Junk-Locale" "zh-CN" {
+    fileinto "垃圾邮件";
+    stop;
+  }
   fileinto "Junk";
   stop;
 }
@@ -108,6 +115,10 @@ namespace inbox {
   }
   mailbox Sent {
     special_use = \\Sent
+    auto = subscribe
+  }
+  # NetEase's and Aliyun's spam folder: no special-use flag; stored in modified UTF-7 (&V4NXPpCuTvY-).
+  mailbox 垃圾邮件 {
     auto = subscribe
   }
 }

@@ -3,8 +3,11 @@ import type { TestProject } from 'vitest/node';
 import type {} from './context.js'; // its ProvidedContext augmentation types `provide('world', ...)`
 import { startWorld } from './index.js';
 
-/** seed1..seed4 for ordinary use; seed5..seed21 for test files that set recipient rules or need a mailbox of their own, one set per file (seed20: alerts; seed21: the DMARC report mailbox). */
-const SPARE_SEEDS = 17;
+/**
+ * seed1..seed4 for ordinary use; seed5..seed25 for test files that set recipient rules or need a mailbox of
+ * their own, one set per file (seed20: alerts; seed21: the DMARC report mailbox; seed23..25: process ownership).
+ */
+const SPARE_SEEDS = 21;
 
 /** One world per test run, shared by every test file; tests reach it through ./context.ts. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {

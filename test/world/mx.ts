@@ -8,6 +8,7 @@ import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import type { Resolver } from '../../src/dns/types.js';
 import { toMailauthResolver } from '../../src/node/mailauth-resolver.js';
 import { reverseName } from '../../src/dns/reverse.js';
+import { stamp } from './receiver-shapes.js';
 import { asSmtpError, listen, queueId, readAll, rfc5322Date, smtpError } from './smtp.js';
 import type { Delivery as DeliveryRecord, Endpoint, RecipientRule, SeedAccount } from './types.js';
 
@@ -49,6 +50,7 @@ interface Delivery {
   delayMs: number;
   stampMs: boolean;
   clockOffsetMs: number;
+  rule: RecipientRule;
 }
 
 /**
@@ -144,10 +146,16 @@ export async function startMx(options: MxOptions): Promise<Mx> {
       messageId: /^message-id:\s*(.+)$/im.exec(message.subarray(0, message.indexOf('\r\n\r\n')).toString('utf8'))?.[1]?.trim() ?? '',
       acceptedAt: receivedAt.getTime(),
       body: message,
-      headers: ({ recipients, spamReasons, stampMs, clockOffsetMs }) => [
-        receivedHeader(client, { by: options.hostname, id, recipients, at: new Date(receivedAt.getTime() + clockOffsetMs), stampMs }),
+      headers: ({ recipients, spamReasons, stampMs, clockOffsetMs, rule }) => [
+        ...(rule.receiver
+          ? stamp(rule.receiver, { client, id, recipient: recipients[0] as string, at: receivedAt, mailFrom: from, auth })
+          : [
+              receivedHeader(client, { by: options.hostname, id, recipients, at: new Date(receivedAt.getTime() + clockOffsetMs), stampMs }),
+              auth.headers.replace(/\r?\n$/, ''),
+            ]),
         ...spamHeaders(spamReasons),
-        auth.headers.replace(/\r?\n$/, ''),
+        ...(rule.chineseJunk ? ['X-Test-Junk-Locale: zh-CN'] : []),
+        ...(rule.upstream ?? []),
       ],
     };
     const deliveries = plan(
@@ -217,8 +225,10 @@ function plan(recipients: string[], ruleFor: (address: string) => RecipientRule,
     const delayMs = rule.delayMs ?? 0;
     const stampMs = rule.stampMs ?? false;
     const clockOffsetMs = rule.clockOffsetMs ?? 0;
-    const key = `${spamReasons.join(',')}|${delayMs}|${stampMs}|${clockOffsetMs}`;
-    const group = groups.get(key) ?? { recipients: [], spamReasons, delayMs, stampMs, clockOffsetMs };
+    // A recipient with trace rules gets a transaction of its own, so the stamp can name it.
+    const own = rule.receiver !== undefined || rule.upstream !== undefined || rule.chineseJunk === true;
+    const key = own ? `own|${recipient}` : `${spamReasons.join(',')}|${delayMs}|${stampMs}|${clockOffsetMs}`;
+    const group = groups.get(key) ?? { recipients: [], spamReasons, delayMs, stampMs, clockOffsetMs, rule };
     group.recipients.push(recipient);
     groups.set(key, group);
   }

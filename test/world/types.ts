@@ -1,3 +1,5 @@
+import type { ReceiverShape } from './receiver-shapes.js';
+
 /**
  * What a running world tells its tests. Plain data only: it crosses from Vitest's globalSetup to the test
  * workers by structured clone.
@@ -54,6 +56,12 @@ export interface RecipientRule {
   delayMs?: number;
   /** Mark as spam (so Sieve files it into Junk) whatever authentication says. */
   spam?: boolean;
+  /** Stamp the trace the way this receiver does (test/world/receiver-shapes.ts) instead of the test MX's own. */
+  receiver?: ReceiverShape;
+  /** Headers the message arrives with above the relay's own Received, as a relay (or a forger) prepends them. */
+  upstream?: string[];
+  /** File spam into the Chinese-named 垃圾邮件 (no special-use flag), as NetEase and Aliyun Mail name it, instead of Junk. */
+  chineseJunk?: boolean;
   /**
    * Write Received dates with milliseconds (`12:00:01.234`), and a second Received when handing the message
    * to the store, as some receivers do; without it dates have whole seconds, as RFC 5322 writes them.

@@ -6,9 +6,9 @@ import type { Incident } from '../../alerts/types.js';
 import { parseDuration } from '../../config/duration.js';
 import type { AppDeps } from '../app.js';
 import { requireRole, type AuthVariables } from '../bearer-tokens.js';
-import { parseQuery } from '../params.js';
+import { noQuery, query } from '../params.js';
 
-const query = z.strictObject({
+const listQuery = z.object({
   state: z.enum(['firing', 'resolved']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   before: z.coerce.number().int().min(0).optional(),
@@ -49,11 +49,11 @@ export function alertsRoutes(deps: AppDeps) {
   };
 
   return new Hono<{ Variables: AuthVariables }>()
-    .get('/', async (c) => {
-      const { state, limit, before } = parseQuery(query, c.req.query());
+    .get('/', query(listQuery), async (c) => {
+      const { state, limit, before } = c.req.valid('query');
       return c.json({ incidents: (await listIncidents(deps.db, { state, limit, before })).map(present) });
     })
-    .get('/:id', async (c) => {
+    .get('/:id', noQuery(), async (c) => {
       const incident = await found(idOf(c.req.param('id')));
       const notifications = (await notificationsOfIncident(deps.db, incident.id)).map((n) => ({
         id: n.id,
@@ -66,7 +66,7 @@ export function alertsRoutes(deps: AppDeps) {
       }));
       return c.json({ incident: present(incident), notifications });
     })
-    .post('/:id/silence', requireRole('admin'), async (c) => {
+    .post('/:id/silence', requireRole('admin'), noQuery(), async (c) => {
       const id = idOf(c.req.param('id'));
       const parsed = silenceBody.safeParse(await body(c.req.raw));
       if (!parsed.success) {
@@ -81,7 +81,7 @@ export function alertsRoutes(deps: AppDeps) {
       await silenceIncident(deps.db, id, until);
       return c.json({ incident: present(await found(id)) });
     })
-    .post('/:id/ack', requireRole('admin'), async (c) => {
+    .post('/:id/ack', requireRole('admin'), noQuery(), async (c) => {
       const id = idOf(c.req.param('id'));
       await found(id);
       await acknowledgeIncident(deps.db, id, c.get('caller').name, now());

@@ -4,16 +4,12 @@ import { listEvents, listHealth, listStatuses } from '../../blocklists/store.js'
 import { targetHistory } from '../../dashboard/blocklists.js';
 import type { AppDeps } from '../app.js';
 import type { AuthVariables } from '../bearer-tokens.js';
-import { instant, MAX_RANGE_MS, parseQuery, queryOf } from '../params.js';
+import { count, instant, MAX_RANGE_MS, noQuery, parseQuery, query, queryOf } from '../params.js';
 
 const DAY = 86_400_000;
 
 const eventsQuery = z
-  .strictObject({
-    from: z.coerce.number().int().min(0).optional(),
-    to: z.coerce.number().int().min(0).optional(),
-    limit: z.coerce.number().int().min(1).max(1000).default(200),
-  })
+  .object({ from: instant.optional(), to: instant.optional(), limit: count(1, 1000).default(200) })
   .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { path: ['from'], message: 'must not be after to' });
 
 /** The current matrix (target × list, with each list's health) and the transition history. */
@@ -34,14 +30,13 @@ export function blocklistsRoutes(deps: AppDeps) {
       return { ...q, from, to };
     });
   return new Hono<{ Variables: AuthVariables }>()
-    .get('/', async (c) => {
-      parseQuery(z.strictObject({}), c.req.query());
+    .get('/', noQuery(), async (c) => {
       const [statuses, health] = await Promise.all([listStatuses(deps.db), listHealth(deps.db)]);
       // lastKnown/lastKnownCodes only serve transition bookkeeping.
       return c.json({ statuses: statuses.map(({ lastKnown: _known, lastKnownCodes: _codes, ...status }) => status), health });
     })
-    .get('/events', async (c) => {
-      const { from, to, limit } = parseQuery(eventsQuery, c.req.query());
+    .get('/events', query(eventsQuery), async (c) => {
+      const { from, to, limit } = c.req.valid('query');
       return c.json({ events: await listEvents(deps.db, { from, to, limit }) });
     })
     .get('/history', queryOf(historyQuery), async (c) => {

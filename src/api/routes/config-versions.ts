@@ -5,6 +5,7 @@ import { latestConfigVersion, listConfigVersions, saveConfigVersion } from '../.
 import { secretPaths } from '../../config/worker-document.js';
 import type { Sql } from '../../store/sql.js';
 import { requireRole, type AuthVariables } from '../bearer-tokens.js';
+import { noQuery } from '../params.js';
 
 /** A pushed configuration is YAML of a few kilobytes; anything near this is not one. */
 const MAX_CONFIG_BYTES = 256 * 1024;
@@ -15,13 +16,13 @@ const MAX_CONFIG_BYTES = 256 * 1024;
  */
 export function configVersionRoutes(deps: { db: Sql; now: () => number }) {
   return new Hono<{ Variables: AuthVariables }>()
-    .get('/', async (c) => {
+    .get('/', noQuery(), async (c) => {
       const latest = await latestConfigVersion(deps.db);
       if (!latest) return c.json({ error: 'no configuration has been pushed yet; run `inboxwatch config push --server URL`' }, 404);
       return c.json({ version: latest.id, pushedAt: latest.pushedAt, pushedBy: latest.pushedBy, yaml: latest.yaml });
     })
-    .get('/versions', async (c) => c.json({ versions: await listConfigVersions(deps.db, 50) }))
-    .put('/', requireRole('admin'), async (c) => {
+    .get('/versions', noQuery(), async (c) => c.json({ versions: await listConfigVersions(deps.db, 50) }))
+    .put('/', requireRole('admin'), noQuery(), async (c) => {
       const text = await c.req.text();
       if (new TextEncoder().encode(text).byteLength > MAX_CONFIG_BYTES) return c.json({ error: `body: larger than ${MAX_CONFIG_BYTES} bytes` }, 413);
       let secrets: string[];

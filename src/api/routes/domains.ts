@@ -6,15 +6,13 @@ import { domainCards, latestAuditByArea } from '../../dashboard/domains.js';
 import { auditStatusChanges } from '../../dashboard/timeline.js';
 import type { AppDeps } from '../app.js';
 import type { AuthVariables } from '../bearer-tokens.js';
-import { parseQuery, queryOf, rangeQuery } from '../params.js';
+import { count, instant, noQuery, parseQuery, query, queryOf, rangeQuery } from '../params.js';
 
-const range = z
-  .strictObject({
-    from: z.coerce.number().int().min(0).optional(),
-    to: z.coerce.number().int().min(0).optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(50),
-  })
-  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { message: 'must not be after to', path: ['from'] });
+const range = query(
+  z
+    .object({ from: instant.optional(), to: instant.optional(), limit: count(1, 500).default(50) })
+    .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { message: 'must not be after to', path: ['from'] }),
+);
 
 const domainParam = z
   .string()
@@ -27,8 +25,8 @@ const HISTORY_LIMIT = 500;
 export function domainsRoutes(deps: AppDeps) {
   const charted = rangeQuery(deps.now);
   return new Hono<{ Variables: AuthVariables }>()
-    .get('/', async (c) => c.json({ domains: await listAuditedDomains(deps.db) }))
-    .get('/cards', async (c) => c.json({ domains: await domainCards(deps.db, 3) }))
+    .get('/', noQuery(), async (c) => c.json({ domains: await listAuditedDomains(deps.db) }))
+    .get('/cards', noQuery(), async (c) => c.json({ domains: await domainCards(deps.db, 3) }))
     .get('/:domain', queryOf(charted), async (c) => {
       const domain = parseDomain(c.req.param('domain'));
       const { from, to } = c.req.valid('query');
@@ -40,14 +38,14 @@ export function domainsRoutes(deps: AppDeps) {
       if (!latest) throw new HTTPException(404, { message: `${domain} has not been audited` });
       return c.json({ domain, from, to, ...latest, history, changes });
     })
-    .get('/:domain/audits', async (c) => {
+    .get('/:domain/audits', range, async (c) => {
       const domain = parseDomain(c.req.param('domain'));
-      const { from, to, limit } = parseQuery(range, c.req.query());
+      const { from, to, limit } = c.req.valid('query');
       return c.json({ domain, audits: await listAudits(deps.db, domain, { from, to, limit }) });
     })
-    .get('/:domain/changes', async (c) => {
+    .get('/:domain/changes', range, async (c) => {
       const domain = parseDomain(c.req.param('domain'));
-      const { from, to, limit } = parseQuery(range, c.req.query());
+      const { from, to, limit } = c.req.valid('query');
       return c.json({ domain, changes: await listChanges(deps.db, { domain, from, to, limit }) });
     });
 }

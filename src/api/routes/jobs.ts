@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { listRuns } from '../../store/runs.js';
 import type { AppDeps } from '../app.js';
 import { requireRole, type AuthVariables } from '../bearer-tokens.js';
+import { noQuery } from '../params.js';
 
 /** Every job with its schedule, next run, whether it is running now and its last run. */
 export async function jobStates(deps: AppDeps) {
@@ -25,8 +26,8 @@ export async function jobStates(deps: AppDeps) {
 
 export function jobsRoutes(deps: AppDeps) {
   return new Hono<{ Variables: AuthVariables }>()
-    .get('/', async (c) => c.json({ jobs: await jobStates(deps) }))
-    .post('/:name/run', requireRole('admin'), async (c) => {
+    .get('/', noQuery(), async (c) => c.json({ jobs: await jobStates(deps) }))
+    .post('/:name/run', requireRole('admin'), noQuery(), async (c) => {
       const name = c.req.param('name');
       if (!deps.trigger) throw new HTTPException(501, { message: 'this server does not run jobs itself' });
       const outcome = deps.trigger(name);

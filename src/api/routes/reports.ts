@@ -6,7 +6,7 @@ import { rejectedContent } from '../../reports/store.js';
 import { reportsView, sourcesView } from '../../reports/views.js';
 import type { AppDeps } from '../app.js';
 import { requireRole, type AuthVariables } from '../bearer-tokens.js';
-import { parseQuery } from '../params.js';
+import { noQuery, parseQuery, query } from '../params.js';
 
 const DAY = 86_400_000;
 const domain = z
@@ -20,17 +20,17 @@ const period = {
 const withDefaults = <T extends { from?: number; to?: number }>(q: T, now: number) => ({ ...q, from: q.from ?? now - 30 * DAY, to: q.to ?? now + DAY });
 const ordered = (q: { from?: number; to?: number }) => q.from === undefined || q.to === undefined || q.from <= q.to;
 
-const listQuery = z.strictObject({ domain: domain.optional(), ...period }).refine(ordered, { path: ['from'], message: 'must not be after to' });
-const sourcesQuery = z.strictObject({ domain, ...period }).refine(ordered, { path: ['from'], message: 'must not be after to' });
-const uploadQuery = z.strictObject({ name: z.string().min(1).max(255).optional() });
+const listQuery = z.object({ domain: domain.optional(), ...period }).refine(ordered, { path: ['from'], message: 'must not be after to' });
+const sourcesQuery = z.object({ domain, ...period }).refine(ordered, { path: ['from'], message: 'must not be after to' });
+const uploadQuery = z.object({ name: z.string().min(1).max(255).optional() });
 
 /** DMARC, TLS and failure reports; sources by provider and IP; uploads of report files (admin). */
 export function reportsRoutes(deps: AppDeps) {
   const now = () => Date.now();
   return new Hono<{ Variables: AuthVariables }>()
-    .get('/', async (c) => c.json(await reportsView(deps.db, withDefaults(parseQuery(listQuery, c.req.query()), now()))))
-    .get('/sources', async (c) => c.json(await sourcesView(deps.db, withDefaults(parseQuery(sourcesQuery, c.req.query()), now()))))
-    .get('/rejected/:id', async (c) => {
+    .get('/', query(listQuery), async (c) => c.json(await reportsView(deps.db, withDefaults(c.req.valid('query'), now()))))
+    .get('/sources', query(sourcesQuery), async (c) => c.json(await sourcesView(deps.db, withDefaults(c.req.valid('query'), now()))))
+    .get('/rejected/:id', noQuery(), async (c) => {
       const { id } = parseQuery(z.strictObject({ id: z.coerce.number().int().min(1) }), { id: c.req.param('id') });
       const kept = await rejectedContent(deps.db, id);
       if (!kept) throw new HTTPException(404, { message: `no kept content for rejected file ${id}` });
@@ -39,6 +39,7 @@ export function reportsRoutes(deps: AppDeps) {
     .post(
       '/',
       requireRole('admin'),
+      query(uploadQuery),
       bodyLimit({
         maxSize: deps.reports?.maxUploadBytes ?? 0,
         onError: (c) => c.json({ error: `body: larger than ${deps.reports?.maxUploadBytes ?? 0} bytes (reports.limits.maxCompressed)` }, 413),
@@ -46,7 +47,7 @@ export function reportsRoutes(deps: AppDeps) {
       async (c) => {
         const reports = deps.reports;
         if (!reports) throw new HTTPException(501, { message: 'this server does not take report uploads' });
-        const { name } = parseQuery(uploadQuery, c.req.query());
+        const { name } = c.req.valid('query');
         const bytes = new Uint8Array(await c.req.arrayBuffer());
         if (bytes.length === 0) throw new HTTPException(400, { message: 'body: expected a report file (gzip, zip, XML, JSON or a mail message)' });
         const files = await reports.import(name ?? 'upload', bytes);

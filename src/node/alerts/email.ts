@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import nodemailer from 'nodemailer';
-import { renderEmail } from '../../alerts/render.js';
+import { renderEmail } from '../../alerts/render-notification.js';
 import type { Notification, Notifier } from '../../alerts/types.js';
 import type { AlertChannel } from '../../config/schema.js';
 import { resolveHost } from '../../dns/address.js';

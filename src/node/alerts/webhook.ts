@@ -1,9 +1,9 @@
 import { isIP, type LookupFunction } from 'node:net';
 import { Agent, fetch } from 'undici';
-import { slackBody, webhookBody } from '../../alerts/render.js';
+import { slackBody, webhookBody } from '../../alerts/render-notification.js';
 import { SIGNATURE_HEADER, signBody } from '../../alerts/sign.js';
 import type { Notification, Notifier } from '../../alerts/types.js';
-import { refuseAddress, refuseUrl } from '../../alerts/urls.js';
+import { refuseAddress, refuseUrl } from '../../config/outbound-urls.js';
 import type { AlertChannel } from '../../config/schema.js';
 import { resolveHost } from '../../dns/address.js';
 import type { Resolver } from '../../dns/types.js';

@@ -9,7 +9,7 @@ import { createTokenSource } from '../../placement/oauth2.js';
 import { resolverFetch } from '../oauth-token-fetch.js';
 import { ingest, type IngestDeps, type IngestOutcome } from '../../reports/ingest.js';
 import { mailboxState, saveMailboxState } from '../../reports/store.js';
-import { reportsInMessage } from './message.js';
+import { reportsInMessage } from './report-message.js';
 
 type ImapConfig = NonNullable<ReportsConfig['imap']>;
 

@@ -5,7 +5,7 @@ import type { Logger } from '../../log.js';
 import { createReportsJob, type ReportSource } from '../../reports/job.js';
 import { limitsOf } from '../../reports/limits.js';
 import type { Sql } from '../../store/sql.js';
-import { importFolder } from './files.js';
+import { importFolder } from './report-files.js';
 import { createReportMailbox, type ReportMailbox } from './mailbox.js';
 
 /** What this process shares between the report mailbox `serve` watches and the scheduled job. */

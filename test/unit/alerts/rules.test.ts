@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Facts } from '../../../src/alerts/facts.js';
+import type { Facts } from '../../../src/alerts/rule-facts.js';
 import { observe } from '../../../src/alerts/rules.js';
-import { renderEmail, subjectOf } from '../../../src/alerts/render.js';
-import { refuseUrl } from '../../../src/alerts/urls.js';
+import { renderEmail, subjectOf } from '../../../src/alerts/render-notification.js';
+import { refuseUrl } from '../../../src/config/outbound-urls.js';
 import type { CurrentStatus } from '../../../src/blocklists/history.js';
 import { configSchema, type AlertRule } from '../../../src/config/schema.js';
 import { parseConfigText } from '../../../src/config/parse.js';
@@ -116,7 +116,7 @@ describe('outbound URLs and configuration', () => {
 
 describe('webhook bodies', () => {
   it('carry machine-readable times in JSON and a mrkdwn section per incident for Slack', async () => {
-    const { webhookBody, slackBody } = await import('../../../src/alerts/render.js');
+    const { webhookBody, slackBody } = await import('../../../src/alerts/render-notification.js');
     const item = { kind: 'resolved' as const, incidentId: 7, rule: 'r', ruleType: 'probe_failing' as const, severity: 'warning' as const, key: 'job audit', title: 'PROBE FAILING: job audit', summary: '', since: 0, resolvedAt: 60_000, evidence: [{ label: 'last error', value: 'a<b' }], actions: [], link: '/#runs' };
     const n = { kind: 'alert' as const, createdAt: 60_000, dashboardUrl: 'https://iw.example', items: [item] };
     expect(webhookBody(n)).toMatchObject({ kind: 'alert', createdAt: '1970-01-01T00:01:00.000Z', alerts: [{ status: 'resolved', incident: 7, resolvedAt: '1970-01-01T00:01:00.000Z', url: 'https://iw.example/#runs' }] });

@@ -13,6 +13,10 @@ describe('blocklists configuration', () => {
     expect(zones).toContain('zen.spamhaus.org');
     expect(zones).not.toContain('zrd.spamhaus.org');
     expect(zones).not.toContain('combined.mail.abusix.zone');
+    // Mailspike's blocklist by default; its reputation zone only when asked for, since the first holds its bad levels.
+    expect(zones).toContain('bl.mailspike.net');
+    expect(zones).not.toContain('rep.mailspike.net');
+    expect(selectLists(parse('blocklists:\n  zones: [rep.mailspike.net]\n').blocklists).map((l) => l.definition.zone)).toEqual(['rep.mailspike.net']);
     const keyed = selectLists(parse('blocklists:\n  dqsKey: abcdefghijklmnopqrstuvwxyz\n').blocklists);
     expect(keyed.find((l) => l.definition.zone === 'zrd.spamhaus.org')?.queryZone).toBe('abcdefghijklmnopqrstuvwxyz.zrd.dq.spamhaus.net');
     expect(keyed.find((l) => l.definition.zone === 'zen.spamhaus.org')?.queryZone).toBe('abcdefghijklmnopqrstuvwxyz.zen.dq.spamhaus.net');

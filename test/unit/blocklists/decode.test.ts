@@ -69,6 +69,17 @@ describe('decoding list answers', () => {
     expect(decodeAnswer(list('zen.spamhaus.org'), ['127.0.0.77'])).toMatchObject({ outcome: 'listed', severity: 'high', meaning: 'undocumented return code 127.0.0.77' });
   });
 
+  it('reads a reputation list level by level: bad levels are listings, middle ones neutral, good ones a positive signal', () => {
+    const rep = list('rep.mailspike.net');
+    for (const last of [10, 11, 12]) expect(decodeAnswer(rep, [`127.0.0.${last}`])).toMatchObject({ outcome: 'listed', severity: 'high' });
+    for (const last of [13, 14, 15, 16]) expect(decodeAnswer(rep, [`127.0.0.${last}`])).toMatchObject({ outcome: 'neutral', codes: [`127.0.0.${last}`] });
+    for (const last of [17, 18, 19, 20]) expect(decodeAnswer(rep, [`127.0.0.${last}`])).toMatchObject({ outcome: 'allowed' });
+    // A listing code wins over a good level in the same answer, and a refusal over both.
+    expect(decodeAnswer(rep, ['127.0.0.20', '127.0.0.10'])).toMatchObject({ outcome: 'listed', meaning: 'Mailspike L5: worst possible reputation' });
+    expect(decodeAnswer(rep, ['127.0.0.21'])).toMatchObject({ outcome: 'listed', meaning: 'undocumented return code 127.0.0.21' });
+    expect(decodeAnswer(list('bl.mailspike.net'), ['127.0.0.2'])).toMatchObject({ outcome: 'listed', meaning: expect.stringContaining('distributed spam wave') });
+  });
+
   it('marks UCEPROTECT L2 and L3 as policy listings', () => {
     expect(decodeAnswer(list('dnsbl-2.uceprotect.net'), ['127.0.0.2'])).toMatchObject({ severity: 'info' });
     expect(decodeAnswer(list('dnsbl-3.uceprotect.net'), ['127.0.0.2'])).toMatchObject({ severity: 'info' });

@@ -31,6 +31,10 @@ function scripted(script: Record<string, Reply | Reply[]>) {
 }
 
 const healthyIp = (zone: string) => ({ [`2.0.0.127.${zone}`]: { a: ['127.0.0.2'] } });
+const IPV6_LISTED = '2.0.0.0.0.0.f.7.f.f.f.f.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0';
+const IPV6_UNLISTED = '1.0.0.0.0.0.f.7.f.f.f.f.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0';
+const V6_TARGET = '2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2';
+const healthyIpv6 = (zone: string) => ({ [`${IPV6_LISTED}.${zone}`]: { a: ['127.0.0.2'] } });
 
 function configWith(yaml: string) {
   return parseConfigText(yaml, 'test.yaml', {}).blocklists;
@@ -146,9 +150,38 @@ describe('a sweep', () => {
   });
 
   it('does not send IPv6 targets to IPv4-only lists, nor IPs to domain lists', async () => {
-    const { resolver, asked } = scripted({ ...healthyIp('zen.spamhaus.org'), ...healthyIp('b.barracudacentral.org'), 'dbltest.com.dbl.spamhaus.org': { a: ['127.0.1.2'] } });
+    const { resolver, asked } = scripted({
+      ...healthyIp('zen.spamhaus.org'),
+      ...healthyIpv6('zen.spamhaus.org'),
+      ...healthyIp('b.barracudacentral.org'),
+      'dbltest.com.dbl.spamhaus.org': { a: ['127.0.1.2'] },
+    });
     const { results } = await sweep(options(resolver, ['zen.spamhaus.org', 'b.barracudacentral.org', 'dbl.spamhaus.org'], ['2001:db8::2', 'example.com']));
     expect(results.map((r) => `${r.target} ${r.zone}`)).toEqual(['2001:db8::2 zen.spamhaus.org', 'example.com dbl.spamhaus.org']);
+    expect(results[0]).toMatchObject({ status: 'clean' });
     expect(asked).toContain('A 2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.zen.spamhaus.org');
+    // RFC 5782 §5: the IPv6 pair asked by nibbles, never mapped down to 127.0.0.2.
+    expect(asked).toContain(`A ${IPV6_LISTED}.zen.spamhaus.org`);
+    expect(asked).toContain(`A ${IPV6_UNLISTED}.zen.spamhaus.org`);
+  });
+
+  it.each([
+    ['answers nothing for ::FFFF:7F00:2', {}, /for IPv6 addresses: test point ::FFFF:7F00:2 is not listed/],
+    ['lists ::FFFF:7F00:1', { [`${IPV6_LISTED}.zen.spamhaus.org`]: { a: ['127.0.0.2'] }, [`${IPV6_UNLISTED}.zen.spamhaus.org`]: { a: ['127.0.0.2'] } }, /for IPv6 addresses: answers "listed"/],
+    ['times out on the IPv6 pair', { [`${IPV6_LISTED}.zen.spamhaus.org`]: { fail: 'timeout' as const } }, /for IPv6 addresses: test point ::FFFF:7F00:2: no answer/],
+  ])('distrusts IPv6 answers of a list that %s, and keeps its IPv4 ones', async (_what, ipv6: Record<string, Reply>, cause) => {
+    const { resolver } = scripted({ ...healthyIp('zen.spamhaus.org'), ...ipv6, '2.2.0.192.zen.spamhaus.org': { a: ['127.0.0.2'] }, [`${V6_TARGET}.zen.spamhaus.org`]: { a: ['127.0.0.2'] } });
+    const { results, health } = await sweep(options(resolver, ['zen.spamhaus.org'], ['192.0.2.2', '2001:db8::2'], { retries: 0 }));
+    expect(health[0]).toMatchObject({ healthy: false, cause: expect.stringMatching(cause) });
+    expect(results[0]).toMatchObject({ target: '192.0.2.2', status: 'listed' });
+    expect(results[1]).toMatchObject({ target: '2001:db8::2', status: 'error', error: expect.stringMatching(cause) });
+  });
+
+  it.each(['ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'AbCdEfGhIjKlMnOpQrStUvWxYz', 'abcdefghijklmnopqrstuvwxyz'])('scrubs a key echoed as %s', async (echo) => {
+    const key = 'abcdefghijklmnopqrstuvwxyz';
+    const dq = `${key}.zen.dq.spamhaus.net`;
+    const { resolver } = scripted({ [`2.0.0.127.${dq}`]: { a: ['127.0.0.2'] }, [`2.2.0.192.${dq}`]: { a: ['127.0.0.2'], txt: `listed, asked as 2.2.0.192.${echo}.zen.dq.spamhaus.net (${echo})` } });
+    const { results } = await sweep(options(resolver, ['zen.spamhaus.org'], ['192.0.2.2'], { secrets: [key] }, `blocklists:\n  dqsKey: ${key}\n`));
+    expect(results[0]?.reason).toBe('listed, asked as 2.2.0.192.[key].zen.dq.spamhaus.net ([key])');
   });
 });

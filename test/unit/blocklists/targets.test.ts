@@ -34,6 +34,24 @@ describe('targets and query names', () => {
     expect(() => parseTarget('192.0.2.0/33')).toThrow(TargetError);
   });
 
+  it.each(['010.0.0.1', '1.2.3', '3221225985', '0xc0.0.2.1', '0300.0.2.1', '192.0.2.01', '127.1', '192.0.0x2.1', '::ffff:010.0.0.1', '1.2.34'])(
+    'refuses the legacy IPv4 form %s instead of checking another address',
+    (input) => {
+      expect(() => parseTarget(input)).toThrow(TargetError);
+      expect(() => parseTarget(input)).toThrow(/legacy IPv4 form.*four decimal numbers/);
+      expect(() => parseTarget(`${input}/32`)).toThrow(/legacy IPv4 form/);
+    },
+  );
+
+  it('refuses zone ids and malformed prefixes but keeps every canonical form', () => {
+    expect(() => parseTarget('fe80::1%eth0')).toThrow(TargetError);
+    expect(() => parseTarget('192.0.2.0/024')).toThrow(TargetError);
+    expect(() => parseTarget('192.0.2.0/')).toThrow(TargetError);
+    expect(parseTarget('0.0.0.0')).toEqual([{ kind: 'ip', value: '0.0.0.0', family: 4 }]);
+    expect(parseTarget('::ffff:192.0.2.1/128').map((t) => t.value)).toEqual(['192.0.2.1']);
+    expect(parseTarget('1.2.3.example')).toEqual([{ kind: 'domain', value: '1.2.3.example' }]);
+  });
+
   it('drops duplicates across overlapping inputs', () => {
     expect(parseTargets(['192.0.2.1', '192.0.2.0/31', '::ffff:192.0.2.1']).map((t) => t.value)).toEqual(['192.0.2.1', '192.0.2.0']);
   });

@@ -42,6 +42,7 @@ describe('daily placement aggregates', () => {
     const startedAt = Date.UTC(2026, 10, 29, 23, 50);
     const test = await createTest(db, {
       token: 't1',
+      owner: 'the-test-process',
       trigger: 'cli',
       startedAt,
       deadlineAt: startedAt + 60_000,

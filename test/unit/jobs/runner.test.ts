@@ -5,7 +5,8 @@ import type { Resolver } from '../../../src/dns/types.js';
 import type { Job } from '../../../src/jobs/types.js';
 import { silentLogger } from '../../../src/log.js';
 import { openStore } from '../../../src/node/sqlite-store.js';
-import { listRuns, markInterrupted, startRun } from '../../../src/store/runs.js';
+import { interruptOrphanedRuns, listRuns, startRun } from '../../../src/store/runs.js';
+import { soleOwner } from '../../support/owner.js';
 
 const config = parseConfigText('', 'test.yaml', {});
 
@@ -21,7 +22,7 @@ function gate() {
 describe('job runner', () => {
   it('records a successful run and a failed one', async () => {
     const db = await openStore(':memory:');
-    const runner = createJobRunner({ config, db, log: silentLogger, resolver: noDns });
+    const runner = createJobRunner({ config, db, log: silentLogger, resolver: noDns, owner: soleOwner });
     const ok: Job = { name: 'ok', description: '', run: async () => ({ summary: 'did it' }) };
     const bad: Job = { name: 'bad', description: '', run: async () => Promise.reject(new Error('DNS server unreachable')) };
     expect((await runner.run(ok, 'manual')).run).toMatchObject({ status: 'ok', summary: 'did it', trigger: 'manual' });
@@ -31,7 +32,7 @@ describe('job runner', () => {
 
   it('refuses to overlap runs of one job', async () => {
     const db = await openStore(':memory:');
-    const runner = createJobRunner({ config, db, log: silentLogger, resolver: noDns });
+    const runner = createJobRunner({ config, db, log: silentLogger, resolver: noDns, owner: soleOwner });
     const { open, opened } = gate();
     const slow: Job = { name: 'slow', description: '', run: async () => opened.then(() => ({ summary: 'done' })) };
     const first = runner.run(slow, 'schedule');
@@ -42,7 +43,7 @@ describe('job runner', () => {
 
   it('marks a job that outlives the shutdown grace period as interrupted', async () => {
     const db = await openStore(':memory:');
-    const runner = createJobRunner({ config, db, log: silentLogger, resolver: noDns });
+    const runner = createJobRunner({ config, db, log: silentLogger, resolver: noDns, owner: soleOwner });
     const stuck: Job = { name: 'stuck', description: '', run: () => new Promise(() => {}) };
     void runner.run(stuck, 'schedule');
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -53,7 +54,7 @@ describe('job runner', () => {
 
   it('lets a job that honours the abort signal finish as interrupted within the grace period', async () => {
     const db = await openStore(':memory:');
-    const runner = createJobRunner({ config, db, log: silentLogger, resolver: noDns });
+    const runner = createJobRunner({ config, db, log: silentLogger, resolver: noDns, owner: soleOwner });
     const polite: Job = {
       name: 'polite',
       description: '',
@@ -65,10 +66,14 @@ describe('job runner', () => {
     expect((await outcome).run).toMatchObject({ status: 'interrupted', summary: 'stopped early' });
   });
 
-  it('marks runs left running by a dead process as interrupted', async () => {
+  it('marks runs left running by a process that is gone as interrupted, and only those', async () => {
     const db = await openStore(':memory:');
-    await startRun(db, 'placement', 'schedule', 1);
-    expect(await markInterrupted(db, 2, 'the process stopped')).toBe(1);
-    expect((await listRuns(db, { limit: 1 }))[0]).toMatchObject({ status: 'interrupted', finishedAt: 2 });
+    await startRun(db, 'placement', 'schedule', 1, 'crashed');
+    await startRun(db, 'audit', 'schedule', 1, 'alive-elsewhere');
+    await startRun(db, 'blocklists', 'schedule', 1, soleOwner.id);
+    const owner = { id: soleOwner.id, isGone: async (id: string | null) => id === 'crashed' };
+    expect(await interruptOrphanedRuns(db, owner, 2, 'the process stopped')).toBe(1);
+    const runs = await listRuns(db, { limit: 3 });
+    expect(Object.fromEntries(runs.map((r) => [r.job, r.status]))).toEqual({ placement: 'interrupted', audit: 'running', blocklists: 'running' });
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../../src/config/parse.js';
 import { createJobRunner } from '../../../src/jobs/job-runner.js';
+import { soleOwner } from '../../support/owner.js';
 import { startScheduler } from '../../../src/node/cron-scheduler.js';
 import { jobTable } from '../../../src/jobs/table.js';
 import type { Resolver } from '../../../src/dns/types.js';
@@ -37,7 +38,7 @@ describe('scheduler', () => {
     const db = await openStore(':memory:');
     const warnings: string[] = [];
     const log: Logger = { debug() {}, info() {}, error() {}, warn: (message) => warnings.push(message) };
-    const runner = createJobRunner({ config, db, log, resolver: noDns });
+    const runner = createJobRunner({ config, db, log, resolver: noDns, owner: soleOwner });
     let concurrent = 0;
     let maxConcurrent = 0;
     const slow: Job = {

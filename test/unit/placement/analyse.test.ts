@@ -41,7 +41,7 @@ describe('analyse', () => {
   it('turns a found message into a verdict with its evidence', () => {
     const verdict = analyse(
       observation,
-      { messageId: observation.messageId as string, fromAddress: 'news@bad.inboxwatch.test', sentAt: Date.UTC(2026, 10, 23, 17, 35, 0, 800), sendStartedAt: Date.UTC(2026, 10, 23, 17, 35, 0, 700), providerIps: ['127.0.0.3'] },
+      { messageId: observation.messageId as string, fromAddress: 'news@bad.inboxwatch.test', sentAt: Date.UTC(2026, 10, 23, 17, 35, 0, 800), sendStartedAt: Date.UTC(2026, 10, 23, 17, 35, 0, 700), providerIps: ['127.0.0.3'], mailboxProvider: 'other' },
       { startedAt: 0, lateAfterMs: 900_000 },
     );
     expect(verdict).toMatchObject({
@@ -65,7 +65,7 @@ describe('analyse', () => {
   });
 
   it('without known provider IPs still picks the SMTP hop below the LMTP delivery', () => {
-    const verdict = analyse(observation, { messageId: 'x', fromAddress: 'y', sentAt: null, sendStartedAt: null, providerIps: [] }, { startedAt: 0, lateAfterMs: 1 });
+    const verdict = analyse(observation, { messageId: 'x', fromAddress: 'y', sentAt: null, sendStartedAt: null, providerIps: [], mailboxProvider: 'other' }, { startedAt: 0, lateAfterMs: 1 });
     expect(verdict.receivingHop?.ip).toBe('127.0.0.3');
     expect(verdict.latencyMs).toBeNull();
   });

@@ -10,6 +10,7 @@ import {
   splitHeaders,
   authWord,
 } from '../../../src/placement/headers.js';
+import { readTrace } from '../../../src/placement/analyse.js';
 
 const gmailBlock = [
   'Delivered-To: seed@gmail.com',
@@ -53,7 +54,7 @@ describe('Authentication-Results', () => {
     );
     expect(ar.authservId).toBe('mx.example.com');
     expect(ar.results).toEqual([
-      { method: 'spf', result: 'softfail', props: { 'smtp.mailfrom': 'a@b.example' } },
+      { method: 'spf', result: 'softfail', comments: ['sender not permitted'], props: { 'smtp.mailfrom': 'a@b.example' } },
       { method: 'dkim', result: 'fail', reason: 'signature did not verify', props: { 'header.d': 'b.example', 'header.s': 'sel' } },
       { method: 'arc', result: 'none', props: {} },
     ]);
@@ -64,7 +65,7 @@ describe('Authentication-Results', () => {
   });
 
   it('takes the receiver verdicts from the topmost header and its authserv-id only', () => {
-    const verdicts = receiverVerdicts(splitHeaders(gmailBlock));
+    const verdicts = readTrace(splitHeaders(gmailBlock), { providerIps: [], mailboxProvider: 'gmail' }).receiverAuth;
     expect(verdicts?.by).toBe('mx.google.com');
     expect(verdicts?.summary).toEqual({ spf: 'pass', dkim: 'pass', dmarc: 'pass' });
     expect(verdicts?.details).toContainEqual({ method: 'spf', result: 'pass', domain: 'mail.example.org' });
@@ -77,7 +78,7 @@ describe('Authentication-Results', () => {
     const headers = splitHeaders(
       'Authentication-Results: mx.test; dkim=fail header.d=other.example; dkim=pass header.d=third.example; spf=fail smtp.mailfrom=x@bad.example; dmarc=fail header.from=brand.example\r\n\r\n',
     );
-    expect(receiverVerdicts(headers)?.summary).toEqual({ spf: 'fail', dkim: 'pass', dmarc: 'fail' });
+    expect(receiverVerdicts(headers, { by: 'mx.test' })?.summary).toEqual({ spf: 'fail', dkim: 'pass', dmarc: 'fail' });
   });
 
   it('normalises result words', () => {

@@ -18,6 +18,7 @@ describe('migration 0006 on verdicts stored with whole-second latencies', () => 
         trigger: 'cli',
         startedAt: 1_000,
         deadlineAt: 60_000,
+        owner: 'the-test-process',
         lateAfterMs: 30_000,
         providers: ['good'],
         messages: ['a', 'b'].map((seed) => ({ provider: 'good', seed, mailboxProvider: 'other', messageId: `<${seed}@x>`, fromAddress: 'news@x' })),

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseAggregate } from '../../../src/reports/aggregate.js';
 import { splitByDay } from '../../../src/reports/days.js';
-import { decodeReport } from '../../../src/reports/decode.js';
+import { decodeReport } from '../../../src/reports/decode-report.js';
 import { parseFailureReport } from '../../../src/reports/failure.js';
 import { sniff } from '../../../src/reports/sniff.js';
 import { ReportError, type AggregateReport } from '../../../src/reports/types.js';
-import { DEFAULT_LIMITS } from '../../../src/reports/unpack.js';
+import { DEFAULT_LIMITS } from '../../../src/config/report-limits.js';
 import { aggregateXml, billionLaughs, feedbackReport, gzip, tlsReportJson, zip, zipBomb } from '../../support/reports.js';
 
 const record = { ip: '203.0.113.7', count: 10, dkimResults: [{ domain: 'reports.test', selector: 's1', result: 'pass' }] };

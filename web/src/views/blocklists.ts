@@ -24,7 +24,7 @@ class BlocklistsView extends DataView<Data> {
   protected async load(): Promise<Data> {
     const target = this.route.params.get('target');
     const [matrix, history] = await Promise.all([
-      api.blocklists.$get().then(read),
+      api.blocklists.$get({ query: {} }).then(read),
       target ? api.blocklists.history.$get({ query: { target, ...rangeQuery(this.range), limit: '200' } }).then(read) : Promise.resolve(null),
     ]);
     return { matrix, history };

@@ -7,7 +7,7 @@ import { DataView, DOMAINS_YAML, emptyState, statusBadge } from '../view.js';
 /** Every audited domain with its grade and worst findings. */
 class DomainsView extends DataView<DomainList> {
   protected load() {
-    return api.domains.cards.$get().then(read);
+    return api.domains.cards.$get({ query: {} }).then(read);
   }
 
   protected renderData(data: DomainList) {

@@ -15,7 +15,7 @@ class SettingsView extends DataView<Settings> {
 
   private async runNow(name: string) {
     this.notice = `Starting ${name}…`;
-    const response = await api.jobs[':name'].run.$post({ param: { name } });
+    const response = await api.jobs[':name'].run.$post({ param: { name }, query: {} });
     const body = (await response.json()) as { error?: string; started?: boolean };
     this.notice = response.status === 202 ? `${name} started.` : `${name} not started: ${body.error ?? `HTTP ${response.status}`}`;
     await this.refresh();

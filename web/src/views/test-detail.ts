@@ -38,7 +38,7 @@ class TestDetailView extends DataView<TestDetail> {
   open = '';
 
   protected load() {
-    return api.tests[':id'].$get({ param: { id: this.route.id ?? '' } }).then(read);
+    return api.tests[':id'].$get({ param: { id: this.route.id ?? '' }, query: {} }).then(read);
   }
 
   protected renderData(data: TestDetail) {

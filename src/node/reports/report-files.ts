@@ -2,7 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { alreadyTaken, ingest, rejectedOutcome, type IngestDeps, type IngestOutcome } from '../../reports/ingest.js';
 import type { IntakeSource } from '../../reports/store.js';
-import { reportsInFile } from './message.js';
+import { reportsInFile } from './report-message.js';
 
 /** Imports files as `inboxwatch reports import` and the upload API do: each file, or each report a message holds. */
 export async function importBytes(deps: IngestDeps, name: string, bytes: Uint8Array, source: IntakeSource): Promise<IngestOutcome[]> {

@@ -3,7 +3,8 @@ import { parseFailureReport } from './failure.js';
 import { isFeedbackPart, sniff } from './sniff.js';
 import { parseTlsReport } from './tls.js';
 import { ReportError, type Report } from './types.js';
-import { unpack, type Limits } from './unpack.js';
+import type { Limits } from '../config/report-limits.js';
+import { unpack } from './unpack.js';
 
 const utf8 = new TextDecoder('utf-8');
 

@@ -1,4 +1,4 @@
-import { DnsError, type DnsAnswer, type DnsErrorKind, type RecordType, type RecordTypes, type Resolver } from '../dns/types.js';
+import { DnsError, type DnsAnswer, type DnsErrorKind, type RecordType, type RecordTypes, type Resolver } from './types.js';
 
 /** The outcome of one lookup as the checks see it: records, "none" (nxdomain/nodata) or "unknown". */
 export type Lookup<T> =

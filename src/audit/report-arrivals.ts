@@ -1,5 +1,5 @@
-import { isDmarcRecord, parseDmarc } from '../audit/dmarc-parse.js';
-import { check, type Check, type DomainAudit } from '../audit/types.js';
+import { isDmarcRecord, parseDmarc } from './dmarc-parse.js';
+import { check, type Check, type DomainAudit } from './types.js';
 
 const HOUR = 3_600_000;
 
