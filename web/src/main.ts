@@ -105,7 +105,7 @@ class InboxwatchApp extends LitElement {
       this.checked = true;
       return;
     }
-    const response = await api.session.$get();
+    const response = await api.session.$get({ query: {} });
     if (response.ok) {
       this.session = await response.json();
       setCsrf(this.session.csrf);
@@ -121,7 +121,7 @@ class InboxwatchApp extends LitElement {
 
   /** Trades an API token for a session cookie; the token itself is never kept in the page. */
   private async exchange(token: string): Promise<boolean> {
-    const response = await api.session.$post({ json: { token } });
+    const response = await api.session.$post({ json: { token }, query: {} });
     if (response.ok) {
       const body = (await response.json()) as SessionInfo;
       this.session = body;
@@ -135,7 +135,7 @@ class InboxwatchApp extends LitElement {
   }
 
   private async signOut() {
-    await api.session.$delete();
+    await api.session.$delete({ query: {} });
     setCsrf(null);
     this.session = undefined;
     this.signInError = '';

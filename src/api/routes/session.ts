@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../app.js';
 import { isHttps, matchToken, SESSION_COOKIE, type AuthVariables } from '../bearer-tokens.js';
 import { createSession, endSession, SESSION_TTL_MS } from '../sessions.js';
+import { noQuery } from '../params.js';
 
 const signIn = z.strictObject({ token: z.string().min(1, 'paste an API token') });
 
@@ -16,7 +17,7 @@ export function signInRoutes(deps: AppDeps) {
     if (!parsed.success) throw new HTTPException(400, { message: `token: ${parsed.error.issues[0]?.message ?? 'expected {"token": "..."}'}` });
     return parsed.data;
   });
-  return new Hono().post('/', body, async (c) => {
+  return new Hono().post('/', noQuery(), body, async (c) => {
     const token = matchToken(deps.tokens, c.req.valid('json').token.trim());
     if (!token) return c.json({ error: 'That token is not one of the server’s API tokens (server.tokens, or data/api-token when none are configured).' }, 401);
     if (token.role === 'agent') return c.json({ error: 'Agent tokens push probe results; sign in with an admin or viewer token.' }, 403);
@@ -29,11 +30,11 @@ export function signInRoutes(deps: AppDeps) {
 /** Who is signed in (with the CSRF token writes must carry), and sign-out, which ends the session server-side. */
 export function sessionRoutes(deps: AppDeps) {
   return new Hono<{ Variables: AuthVariables }>()
-    .get('/', (c) => {
+    .get('/', noQuery(), (c) => {
       const caller = c.get('caller');
       return c.json({ name: caller.name, role: caller.role, csrf: caller.session?.csrf ?? null });
     })
-    .delete('/', async (c) => {
+    .delete('/', noQuery(), async (c) => {
       const session = c.get('caller').session;
       if (session) await endSession(deps.db, session.id);
       deleteCookie(c, SESSION_COOKIE, { path: '/', secure: isHttps(c) });

@@ -10,7 +10,7 @@ class SettingsView extends DataView<Settings> {
   private polling?: ReturnType<typeof setInterval>;
 
   protected load() {
-    return api.settings.$get().then(read);
+    return api.settings.$get({ query: {} }).then(read);
   }
 
   private async runNow(name: string) {
