@@ -124,6 +124,7 @@ describe('the dashboard against a server with a known history', () => {
     await poll(() => gmail.textContent()).toMatch(/gmail\s*28\s*86%/);
     await poll(() => page.locator('iw-overview [data-listings]').getAttribute('data-listings')).toBe('1');
     await poll(() => page.locator('iw-overview tr[data-domain="example.com"]').textContent()).toContain('SPF does not authorise postbox');
+    await poll(() => page.locator('iw-overview li[data-incident="1"]').textContent()).toMatch(/critical\s*LISTED: 198\.51\.100\.7 on SpamCop/);
     await page.locator('iw-overview iw-chart').first().locator('canvas').waitFor();
     await screenshot(page, '01-overview');
 

@@ -5,6 +5,7 @@ import type { CurrentStatus } from '../../src/blocklists/history.js';
 import { createTest, messagesOf, saveVerdict, setTestStatus } from '../../src/placement/store.js';
 import type { AuthVerdicts, Placement } from '../../src/placement/types.js';
 import type { Sql } from '../../src/store/sql.js';
+import { saveIncidentStatement } from '../../src/alerts/store.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -222,10 +223,44 @@ async function seedBlocklists(db: Sql, now: number): Promise<void> {
   });
 }
 
-/** A small, fully known history for the dashboard tests: placement, audits and blocklists. */
+/** The incident the blocklist_listed rule keeps open for the SpamCop listing. */
+async function seedIncident(db: Sql, now: number): Promise<void> {
+  const title = 'LISTED: 198.51.100.7 on SpamCop';
+  const since = now - 2 * DAY;
+  const observation = { key: '198.51.100.7|bl.spamcop.net', fact: 'seed', state: 'bad' as const, title, summary: '198.51.100.7 is listed on SpamCop.', since, evidence: [], actions: [], link: '/blocklists' };
+  await db.batch([
+    saveIncidentStatement(
+      {
+        id: 1,
+        rule: 'blocklist_listed',
+        ruleType: 'blocklist_listed',
+        key: observation.key,
+        severity: 'critical',
+        state: 'firing',
+        title,
+        observation,
+        badCount: 1,
+        goodCount: 0,
+        lastFact: 'seed',
+        startedAt: since,
+        firedAt: since,
+        resolvedAt: null,
+        lastSeenAt: now,
+        lastNotifiedAt: since,
+        silencedUntil: null,
+        ackedAt: null,
+        ackedBy: null,
+      },
+      true,
+    ),
+  ]);
+}
+
+/** A small, fully known history for the dashboard tests: placement, audits, blocklists and one incident. */
 export async function seedDashboard(db: Sql, now: number): Promise<void> {
   const today = now - (now % DAY);
   await seedPlacement(db, today);
   await seedAudits(db, today);
   await seedBlocklists(db, now);
+  await seedIncident(db, now);
 }

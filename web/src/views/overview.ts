@@ -58,7 +58,12 @@ class OverviewView extends DataView<Overview> {
         </section>
         <section class="panel" aria-labelledby="incidents">
           <h3 id="incidents">Open incidents</h3>
-          <p class="muted">Alerting is not part of this server yet; listings and audit failures above are the facts alerts will be raised on.</p>
+          ${data.incidents.length === 0
+            ? html`<p class="muted">No incident is firing. Rules under <code>alerts.rules</code> raise one when a listing, an inbox-rate drop or a DNS regression happens.</p>`
+            : html`<ul class="incidents">${data.incidents.map(
+                (i) => html`<li data-incident=${i.id}>${severityBadge(i.severity)} <strong>${i.title}</strong>
+                  <span class="muted">${i.firedAt === null ? '' : `since ${when(i.firedAt)}`}${i.ackedBy ? ` · acknowledged by ${i.ackedBy}` : ''}${i.silencedUntil !== null && i.silencedUntil > Date.now() ? ` · silenced until ${when(i.silencedUntil)}` : ''}</span></li>`,
+              )}</ul>`}
         </section>
         <section class="panel" aria-labelledby="jobs">
           <h3 id="jobs">Jobs</h3>
@@ -79,3 +84,9 @@ class OverviewView extends DataView<Overview> {
 }
 
 customElements.define('iw-overview', OverviewView);
+
+/** An incident's severity in the status badges' colours, named by its own word. */
+function severityBadge(severity: string) {
+  const [style, symbol] = severity === 'critical' ? ['fail', '✕'] : severity === 'warning' ? ['warn', '▲'] : ['info', 'i'];
+  return html`<span class="badge ${style}"><span aria-hidden="true">${symbol}</span>${severity}</span>`;
+}
