@@ -86,3 +86,29 @@ export function parseInstant(value: string): number | undefined {
   const ms = Date.parse(match[4] === undefined ? `${value}T00:00:00Z` : value);
   return Number.isFinite(ms) ? ms : undefined;
 }
+
+/**
+ * Query validation as route middleware for schemas that shape their values (a range with defaults), so the
+ * typed client knows each endpoint's parameters; like `query`, an empty or repeated parameter is a 400.
+ */
+export function queryOf<S extends z.ZodType>(schema: S) {
+  return validator('query', (values): z.output<S> => parseQuery(schema, single(values)));
+}
+
+const DAY = 86_400_000;
+
+/** The longest range a view charts; a year of daily aggregates is still a small read. */
+export const MAX_RANGE_MS = 400 * DAY;
+
+/** `from`/`to` of a charted range, the last 7 days by default. */
+export function rangeQuery(now: () => number) {
+  return z
+    .strictObject({ from: instant.optional(), to: instant.optional() })
+    .transform((q, ctx) => {
+      const to = q.to ?? now();
+      const from = q.from ?? to - 7 * DAY;
+      if (from >= to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be before to' });
+      else if (to - from > MAX_RANGE_MS) ctx.addIssue({ code: 'custom', path: ['from'], message: 'ranges are at most 400 days' });
+      return { from, to };
+    });
+}

@@ -1,6 +1,6 @@
 import { countStatuses, type Check, type CheckStatus, type DomainAudit } from './types.js';
 
-const AREAS: Array<[prefix: string, title: string]> = [
+export const AREAS: Array<[prefix: string, title: string]> = [
   ['audit', 'Audit'],
   ['spf', 'SPF'],
   ['dkim', 'DKIM'],

@@ -22,6 +22,11 @@ function buildProgram(): Command {
     .exitOverride();
 
   program
+    .command('demo')
+    .description('start a self-contained demo world and a server with a populated dashboard (from a clone)')
+    .action(async () => (await import('./demo.js')).demoCommand());
+
+  program
     .command('serve')
     .description('run the API, the dashboard and the scheduled jobs')
     .option('--port <port>', 'listen on this port instead of server.port', (value) => {

@@ -4,6 +4,8 @@ import { JobBusyError, type JobRunner } from '../jobs/job-runner.js';
 import type { ScheduledJob } from '../jobs/table.js';
 
 export interface Scheduler {
+  /** When the job fires next (epoch ms), or null when it is not scheduled. */
+  nextRun(job: string): number | null;
   stop(): Promise<void>;
 }
 
@@ -12,11 +14,12 @@ export interface Scheduler {
  * skipped and logged, never queued, so a slow job cannot pile up behind itself.
  */
 export function startScheduler(table: ScheduledJob[], runner: JobRunner, log: Logger): Scheduler {
-  const tasks: ScheduledTask[] = [];
+  const tasks = new Map<string, ScheduledTask>();
   for (const { job, schedule: expression, idleReason } of table) {
     if (idleReason) log.info('not scheduled', { job: job.name, reason: idleReason });
     if (!expression) continue;
-    tasks.push(
+    tasks.set(
+      job.name,
       schedule(
         expression,
         async () => {
@@ -33,8 +36,11 @@ export function startScheduler(table: ScheduledJob[], runner: JobRunner, log: Lo
     log.info('scheduled', { job: job.name, cron: expression });
   }
   return {
+    nextRun(name) {
+      return tasks.get(name)?.getNextRun()?.getTime() ?? null;
+    },
     async stop() {
-      await Promise.all(tasks.map((task) => task.destroy()));
+      await Promise.all([...tasks.values()].map((task) => task.destroy()));
     },
   };
 }

@@ -4,11 +4,12 @@ import { serve as serveHttp, type ServerType } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { createApp } from '../api/app.js';
+import { redactConfig } from '../api/redact-config.js';
 import { metricsHandler } from '../api/routes/metrics.js';
 import type { Config } from '../config/schema.js';
-import { createJobRunner } from '../jobs/job-runner.js';
-import { jobTable } from '../jobs/table.js';
-import { startScheduler } from './cron-scheduler.js';
+import { createJobRunner, JobBusyError, type JobRunner } from '../jobs/job-runner.js';
+import { jobTable, type ScheduledJob } from '../jobs/table.js';
+import { startScheduler, type Scheduler } from './cron-scheduler.js';
 import type { Logger } from '../log.js';
 import { interruptOrphanedRuns } from '../store/runs.js';
 import { startAlerts } from './alerts/index.js';
@@ -42,12 +43,17 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
   const runner = createJobRunner({ config, db, log, resolver: runtime.resolver, owner, afterRun: alerts.afterRun });
   const metricsBind = config.alerts.metrics.bind;
   const reportDeps = { db, log, resolver: runtime.resolver(), limits: limitsOf(config.reports), now: Date.now };
+  // The scheduler starts after the server listens; until then nothing is due.
+  let scheduler: Scheduler | undefined;
   const app = createApp({
     db,
     tokens: resolveTokens(config, log),
     jobs: table,
     log,
+    settings: redactConfig(config),
     running: runner.running,
+    nextRun: (job) => scheduler?.nextRun(job) ?? null,
+    trigger: (name) => triggerJob(table, runner, log, name),
     metrics: metricsBind === undefined,
     reports: { import: (name, bytes) => importBytes(reportDeps, name, bytes, 'upload'), maxUploadBytes: config.reports.limits.maxCompressed },
   });
@@ -64,7 +70,7 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
   const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
   const metricsServer = metricsBind ? await listen(new Hono().get('/metrics', metricsHandler({ db })).fetch, metricsBind.host, metricsBind.port) : undefined;
   if (metricsBind) log.info('metrics are served without a token on their own address', { host: metricsBind.host, port: metricsBind.port });
-  const scheduler = startScheduler(table, runner, log);
+  scheduler = startScheduler(table, runner, log);
   const placement = startPlacementService({ config, db, log, runtime: runtime.placement, resolver: runtime.resolver(), owner });
   const reportMailbox = startReportMailbox({ config, db, log, resolver: runtime.resolver(), runtime: runtime.reports });
   log.info('inboxwatch is listening', { url, database: config.database });
@@ -74,7 +80,7 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
     url,
     close(graceMs = 10_000) {
       closing ??= (async () => {
-        await scheduler.stop();
+        await scheduler?.stop();
         await runner.shutdown(graceMs);
         await placement.stop();
         await alerts.stop();
@@ -95,4 +101,15 @@ function listen(fetch: (request: Request) => Response | Promise<Response>, hostn
     const server = serveHttp({ fetch, hostname, port }, () => resolve(server));
     server.once('error', reject);
   });
+}
+
+/** "Run now" from the dashboard: starts the job and returns at once; the run shows up in the runs list. */
+function triggerJob(table: readonly ScheduledJob[], runner: JobRunner, log: Logger, name: string): 'started' | 'busy' | 'unknown' {
+  const entry = table.find((t) => t.job.name === name);
+  if (!entry) return 'unknown';
+  if (runner.running().includes(name)) return 'busy';
+  runner.run(entry.job, 'api').catch((error: Error) => {
+    if (!(error instanceof JobBusyError)) log.error('could not start job', { job: name, error: error.message });
+  });
+  return 'started';
 }

@@ -1,9 +1,12 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { listEvents, listHealth, listStatuses } from '../../blocklists/store.js';
+import { targetHistory } from '../../dashboard/blocklists.js';
 import type { AppDeps } from '../app.js';
 import type { AuthVariables } from '../bearer-tokens.js';
-import { count, instant, noQuery, query } from '../params.js';
+import { count, instant, MAX_RANGE_MS, noQuery, parseQuery, query, queryOf } from '../params.js';
+
+const DAY = 86_400_000;
 
 const eventsQuery = z
   .object({ from: instant.optional(), to: instant.optional(), limit: count(1, 1000).default(200) })
@@ -11,6 +14,21 @@ const eventsQuery = z
 
 /** The current matrix (target × list, with each list's health) and the transition history. */
 export function blocklistsRoutes(deps: AppDeps) {
+  const historyQuery = z
+    .strictObject({
+      target: z.string().min(1).max(253),
+      zone: z.string().min(1).max(253).optional(),
+      from: instant.optional(),
+      to: instant.optional(),
+      limit: z.coerce.number().int().min(1).max(1000).default(200),
+    })
+    .transform((q, ctx) => {
+      const to = q.to ?? deps.now();
+      const from = q.from ?? to - 90 * DAY;
+      if (from >= to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be before to' });
+      else if (to - from > MAX_RANGE_MS) ctx.addIssue({ code: 'custom', path: ['from'], message: 'ranges are at most 400 days' });
+      return { ...q, from, to };
+    });
   return new Hono<{ Variables: AuthVariables }>()
     .get('/', noQuery(), async (c) => {
       const [statuses, health] = await Promise.all([listStatuses(deps.db), listHealth(deps.db)]);
@@ -20,5 +38,9 @@ export function blocklistsRoutes(deps: AppDeps) {
     .get('/events', query(eventsQuery), async (c) => {
       const { from, to, limit } = c.req.valid('query');
       return c.json({ events: await listEvents(deps.db, { from, to, limit }) });
+    })
+    .get('/history', queryOf(historyQuery), async (c) => {
+      const { target, zone, from, to, limit } = c.req.valid('query');
+      return c.json({ target, zone: zone ?? null, from, to, events: await targetHistory(deps.db, { target, zone, from, to, limit }) });
     });
 }

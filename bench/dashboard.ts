@@ -1,0 +1,196 @@
+// One year of history, then each dashboard view's API calls under 16 concurrent clients, against the floor of
+// the same app answering /healthz (one trivial query) at the same concurrency in the same run.
+//   placement:  10 providers × 25 seeds × 4 tests a day (365,000 verdicts)
+//   blocklists: 200 targets × 20 lists swept every 30 minutes, stored as transitions (the status matrix plus events)
+//   audits:     20 domains audited hourly (175,200 audits with 8 checks each), a record change a week per domain
+// 'alone' is one client's median (the work a request costs); p50/p95 are under 16 clients, where requests queue.
+// Run: npx tsx bench/dashboard.ts [requests per endpoint] [days]   (defaults: 320 requests, 365 days)
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { createApp } from '../src/api/app.js';
+import { silentLogger } from '../src/log.js';
+import { openStore } from '../src/node/sqlite-store.js';
+
+const REQUESTS = Number(process.argv[2] ?? 320);
+const DAYS = Number(process.argv[3] ?? 365);
+const CLIENTS = 16;
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+const NOW = Date.UTC(2026, 10, 30, 12);
+const START = NOW - DAYS * DAY;
+
+const PROVIDERS = Array.from({ length: 10 }, (_, i) => `provider-${i}`);
+const MAILBOX = ['gmail', 'outlook', 'yahoo', 'icloud', 'other'];
+const SEEDS = Array.from({ length: 25 }, (_, i) => ({ seed: `seed${i}@seeds.test`, mbp: MAILBOX[i % MAILBOX.length] as string }));
+const TARGETS = Array.from({ length: 200 }, (_, i) => (i < 150 ? `198.51.${Math.floor(i / 250)}.${i % 250}` : `domain-${i}.example`));
+const ZONES = Array.from({ length: 20 }, (_, i) => `list-${i}.bl.test`);
+const DOMAINS = Array.from({ length: 20 }, (_, i) => `domain-${i}.example`);
+const PLACEMENTS = ['inbox', 'inbox', 'inbox', 'inbox', 'inbox', 'inbox', 'promotions', 'spam', 'missing', 'inbox'];
+
+/** A cheap deterministic generator, so every run stores the same history. */
+function random(seed: number) {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+}
+
+function generate(file: string): void {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = OFF');
+  const rand = random(42);
+  const test = db.prepare("INSERT INTO tests (token, trigger, started_at, deadline_at, late_after_ms, providers, status, finished_at) VALUES (?, 'schedule', ?, ?, 900000, ?, 'complete', ?)");
+  const message = db.prepare(
+    "INSERT INTO messages (test_id, provider, seed, mailbox_provider, position, message_id, from_address, send_status, sent_at) VALUES (?, ?, ?, ?, ?, ?, 'news@example.com', 'sent', ?)",
+  );
+  const verdict = db.prepare(
+    `INSERT INTO verdicts (message_id, test_id, test_started_at, provider, seed, mailbox_provider, placement, folder, latency_ms, late, decided_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 'INBOX', ?, 0, ?)`,
+  );
+  db.transaction(() => {
+    for (let day = 0; day < DAYS; day++) {
+      for (let run = 0; run < 4; run++) {
+        const at = START + day * DAY + run * 6 * HOUR;
+        const testId = Number(test.run(`bench-${day}-${run}`, at, at + HOUR, JSON.stringify(PROVIDERS), at + HOUR).lastInsertRowid);
+        let position = 0;
+        for (const provider of PROVIDERS) {
+          for (const s of SEEDS) {
+            const messageId = Number(message.run(testId, provider, s.seed, s.mbp, position++, `${testId}.${position}@bench`, at + 500).lastInsertRowid);
+            const placement = PLACEMENTS[Math.floor(rand() * PLACEMENTS.length)] as string;
+            const latency = placement === 'missing' ? null : Math.round(2_000 + rand() * 60_000);
+            verdict.run(messageId, testId, at, provider, s.seed, s.mbp, placement, latency, at + (latency ?? HOUR));
+          }
+        }
+      }
+    }
+  })();
+
+  const status = db.prepare(
+    "INSERT INTO blocklist_status (target, zone, list, status, last_known, severity, codes, reason, delist_url, since, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+  );
+  const event = db.prepare('INSERT INTO blocklist_events (at, target, zone, event, from_status, to_status, codes, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  const health = db.prepare('INSERT INTO blocklist_health (zone, list, healthy, cause, since, checked_at) VALUES (?, ?, 1, NULL, ?, ?)');
+  db.transaction(() => {
+    for (const zone of ZONES) health.run(zone, zone, START, NOW);
+    for (const target of TARGETS) {
+      for (const zone of ZONES) {
+        // About one pair in ten is listed now and then: a listing lasting days, a few times a year.
+        let listed = false;
+        let since = START;
+        if (rand() < 0.1) {
+          for (let at = START + rand() * 60 * DAY; at < NOW; at += (20 + rand() * 60) * DAY) {
+            listed = !listed;
+            since = Math.round(at);
+            event.run(since, target, zone, listed ? 'listed' : 'delisted', listed ? 'clean' : 'listed', listed ? 'listed' : 'clean', listed ? '127.0.0.2' : '', listed ? 'Listed for spam' : null);
+          }
+        }
+        status.run(target, zone, zone, listed ? 'listed' : 'clean', listed ? 'listed' : 'clean', listed ? 'high' : null, listed ? '127.0.0.2' : '', listed ? 'Listed for spam' : null, listed ? 'https://bl.test/delist' : null, since, NOW);
+      }
+    }
+  })();
+
+  const audit = db.prepare("INSERT INTO audits (domain, started_at, finished_at, worst, pass, warn, fail, error, info) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0)");
+  const auditCheck = db.prepare('INSERT INTO audit_checks (audit_id, seq, check_id, subject, status, message, remediation, evidence) VALUES (?, ?, ?, NULL, ?, ?, ?, ?)');
+  const change = db.prepare("INSERT INTO dns_changes (domain, kind, name, change, before, after, observed_at, audit_id) VALUES (?, 'spf', ?, 'changed', ?, ?, ?, ?)");
+  const CHECKS = ['spf.record', 'spf.lookups', 'dkim.key', 'dmarc.present', 'dmarc.policy', 'mx.present', 'mta_sts.policy', 'bimi.record'];
+  db.transaction(() => {
+    for (let hour = 0; hour < DAYS * 24; hour++) {
+      const at = START + hour * HOUR;
+      for (const [d, domain] of DOMAINS.entries()) {
+        // A domain's SPF breaks for a day every few weeks: the status flips and the record changes.
+        const broken = Math.floor(hour / 24 + d) % 23 === 0;
+        const id = Number(audit.run(domain, at, at + 1_000, broken ? 'fail' : 'warn', 6, 1, broken ? 1 : 0).lastInsertRowid);
+        CHECKS.forEach((check, seq) => {
+          const st = check === 'spf.record' && broken ? 'fail' : check === 'dmarc.policy' ? 'warn' : 'pass';
+          auditCheck.run(id, seq, check, st, `${check} is ${st}`, st === 'pass' ? null : 'Fix it', '{}');
+        });
+        if (hour % 24 === 0 && Math.floor(hour / 24 + d) % 23 <= 1) {
+          change.run(domain, domain, JSON.stringify(['v=spf1 -all']), JSON.stringify(['v=spf1 include:x -all']), at, id);
+        }
+      }
+    }
+  })();
+  db.close();
+}
+
+async function measure(app: ReturnType<typeof createApp>, path: string, token: string, clients: number): Promise<number[]> {
+  const times: number[] = [];
+  let next = 0;
+  const client = async () => {
+    while (next < REQUESTS) {
+      next++;
+      const started = performance.now();
+      const response = await app.request(path, { headers: { authorization: `Bearer ${token}` } });
+      await response.arrayBuffer();
+      times.push(performance.now() - started);
+      if (response.status !== 200) throw new Error(`${path}: HTTP ${response.status}`);
+    }
+  };
+  await Promise.all(Array.from({ length: clients }, client));
+  return times.sort((a, b) => a - b);
+}
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+
+// BENCH_DB=/path/file.db keeps the generated history for the next run (generated only when the file is new).
+const keep = process.env.BENCH_DB;
+const dir = await mkdtemp(join(tmpdir(), 'inboxwatch-bench-dashboard-'));
+try {
+  const file = keep ?? join(dir, 'bench.db');
+  let started = performance.now();
+  if (!keep || !existsSync(keep)) {
+    await (await openStore(file)).close();
+    generate(file);
+    console.log(`generated ${DAYS} days of history in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+  const db = await openStore(file);
+  const counts = await db.first<Record<string, number>>(
+    `SELECT (SELECT COUNT(*) FROM verdicts) AS verdicts, (SELECT COUNT(*) FROM placement_daily) AS daily, (SELECT COUNT(*) FROM audits) AS audits,
+            (SELECT COUNT(*) FROM audit_checks) AS checks, (SELECT COUNT(*) FROM blocklist_events) AS events, (SELECT COUNT(*) FROM audit_status_changes) AS statusChanges`,
+  );
+  console.log('rows:', JSON.stringify(counts));
+  const token = 'bench-token-0123456789abcdef';
+  const app = createApp({ db, tokens: [{ name: 'bench', token, role: 'admin' }], jobs: [], log: silentLogger, now: () => NOW });
+  const range = (days: number) => `from=${NOW - days * DAY}&to=${NOW}`;
+  const lastTest = (await db.first<{ id: number }>('SELECT MAX(id) AS id FROM tests'))?.id;
+  const views: Array<[view: string, path: string]> = [
+    ['floor', '/healthz'],
+    ['overview 7d', `/api/overview?${range(7)}`],
+    ['overview 90d', `/api/overview?${range(90)}`],
+    ['providers 24h', `/api/providers?${range(1)}`],
+    ['providers 30d', `/api/providers?${range(30)}`],
+    ['providers 90d', `/api/providers?${range(90)}`],
+    ['timeline 90d', `/api/timeline?${range(90)}`],
+    ['timeline 365d', `/api/timeline?${range(365)}`],
+    ['tests list', '/api/tests?limit=50'],
+    ['test page', `/api/tests/${lastTest}`],
+    ['domains', '/api/domains/cards'],
+    ['domain 90d', `/api/domains/domain-3.example?${range(90)}`],
+    ['blocklists matrix', '/api/blocklists'],
+    ['blocklist history 365d', `/api/blocklists/history?target=198.51.0.7&${range(365)}`],
+    ['settings', '/api/settings'],
+  ];
+  started = performance.now();
+  const results = [];
+  for (const [view, path] of views) {
+    const alone = await measure(app, path, token, 1); // also warms the statement and page caches
+    const times = await measure(app, path, token, CLIENTS);
+    results.push({ view, alone: quantile(alone, 0.5), p50: quantile(times, 0.5), p95: quantile(times, 0.95) });
+  }
+  const floor = results[0]?.p95 ?? NaN;
+  console.log(`\n${CLIENTS} concurrent clients, ${REQUESTS} requests per endpoint (measured in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  console.log('view                       alone p50   p50 ms   p95 ms   p95 / floor');
+  for (const r of results) {
+    console.log(`${r.view.padEnd(26)} ${r.alone.toFixed(1).padStart(9)}  ${r.p50.toFixed(1).padStart(7)}  ${r.p95.toFixed(1).padStart(7)}   ${(r.p95 / floor).toFixed(1).padStart(8)}×`);
+  }
+  const slow = results.filter((r) => r.p95 >= 50);
+  console.log(slow.length === 0 ? '\nevery view answers under 50 ms at p95' : `\nover 50 ms at p95: ${slow.map((r) => r.view).join(', ')}`);
+  await db.close();
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,20 @@
+import type { Json } from '../audit/types.js';
+
+/** Keys whose values are secrets wherever they appear in the configuration. */
+const SECRET_KEYS = new Set(['pass', 'token', 'clientSecret', 'refreshToken', 'dqsKey', 'abusixKey']);
+
+export const REDACTED = '[redacted]';
+
+/** The configuration as the API may show it: every secret replaced, everything else as loaded. */
+export function redactConfig(value: unknown): Json {
+  if (Array.isArray(value)) return value.map(redactConfig);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .map(([key, v]) => [key, SECRET_KEYS.has(key) && v !== null ? REDACTED : redactConfig(v)]),
+    );
+  }
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value === null) return value;
+  return String(value);
+}

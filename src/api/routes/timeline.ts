@@ -1,0 +1,26 @@
+import { Hono } from 'hono';
+import { listChanges } from '../../audit/store.js';
+import { countWindow, inboxSeries } from '../../dashboard/placement.js';
+import { auditStatusChanges, listingEvents } from '../../dashboard/timeline.js';
+import type { AppDeps } from '../app.js';
+import type { AuthVariables } from '../bearer-tokens.js';
+import { queryOf, rangeQuery } from '../params.js';
+
+/** At most this many events of each kind on one timeline; the newest are kept. */
+const EVENT_LIMIT = 500;
+
+/** Placement rates on one time axis with the events that explain them. */
+export function timelineRoutes(deps: AppDeps) {
+  const range = rangeQuery(deps.now);
+  return new Hono<{ Variables: AuthVariables }>().get('/', queryOf(range), async (c) => {
+    const { from, to } = c.req.valid('query');
+    const window = countWindow(from, to);
+    const [series, changes, audits, listings] = await Promise.all([
+      inboxSeries(deps.db, window),
+      listChanges(deps.db, { from, to, limit: EVENT_LIMIT }),
+      auditStatusChanges(deps.db, { from, to, limit: EVENT_LIMIT }),
+      listingEvents(deps.db, { from, to, limit: EVENT_LIMIT }),
+    ]);
+    return c.json({ window, from, to, series, changes: changes.reverse(), audits, listings });
+  });
+}

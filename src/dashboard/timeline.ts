@@ -1,0 +1,51 @@
+import type { CheckStatus } from '../audit/types.js';
+import type { Sql } from '../store/sql.js';
+
+const RANK: Record<CheckStatus, number> = { pass: 0, info: 0, warn: 1, error: 2, fail: 3 };
+
+export interface AuditStatusChange {
+  domain: string;
+  at: number;
+  from: CheckStatus | null;
+  to: CheckStatus;
+  /** Worse than before (a first audit that finds problems counts too). */
+  regression: boolean;
+  auditId: number;
+}
+
+/** Changes of audit status in [from, to), oldest first; with a domain, that domain's only. */
+export async function auditStatusChanges(db: Sql, options: { from: number; to: number; domain?: string; limit: number }): Promise<AuditStatusChange[]> {
+  const rows = await db.all<{ domain: string; at: number; from_worst: CheckStatus | null; to_worst: CheckStatus; audit_id: number }>(
+    `SELECT domain, at, from_worst, to_worst, audit_id FROM audit_status_changes
+      WHERE ${options.domain === undefined ? '' : 'domain = ? AND '}at >= ? AND at < ? ORDER BY at DESC, id DESC LIMIT ?`,
+    [...(options.domain === undefined ? [] : [options.domain]), options.from, options.to, options.limit],
+  );
+  return rows.reverse().map((r) => ({
+    domain: r.domain,
+    at: r.at,
+    from: r.from_worst,
+    to: r.to_worst,
+    regression: RANK[r.to_worst] > (r.from_worst === null ? 0 : RANK[r.from_worst]),
+    auditId: r.audit_id,
+  }));
+}
+
+export interface ListingEvent {
+  at: number;
+  target: string;
+  zone: string;
+  event: 'listed' | 'delisted';
+  codes: string[];
+  meaning: string | null;
+  reason: string | null;
+}
+
+/** Listings and delistings in [from, to), oldest first. */
+export async function listingEvents(db: Sql, options: { from: number; to: number; limit: number }): Promise<ListingEvent[]> {
+  const rows = await db.all<{ at: number; target: string; zone: string; event: 'listed' | 'delisted'; codes: string; meaning: string | null; reason: string | null }>(
+    `SELECT at, target, zone, event, codes, meaning, reason FROM blocklist_events
+      WHERE at >= ? AND at < ? AND event IN ('listed', 'delisted') ORDER BY at DESC, id DESC LIMIT ?`,
+    [options.from, options.to, options.limit],
+  );
+  return rows.reverse().map((r) => ({ ...r, codes: r.codes === '' ? [] : r.codes.split(',') }));
+}

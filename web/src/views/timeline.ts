@@ -1,0 +1,87 @@
+import { html } from 'lit';
+import { api, read, type Timeline } from '../api.js';
+import { inboxLines } from '../chart-configs.js';
+import { themeColour, type Marker } from '../chart.js';
+import { when } from '../format.js';
+import { rangeQuery } from '../range.js';
+import { DataView, emptyState, PROVIDERS_YAML } from '../view.js';
+
+interface Event {
+  at: number;
+  kind: 'dns' | 'audit' | 'listing';
+  symbol: string;
+  title: string;
+  detail: string;
+  href: string;
+  bad: boolean;
+}
+
+function events(data: Timeline): Event[] {
+  const dns: Event[] = data.changes.map((c) => ({
+    at: c.observedAt,
+    kind: 'dns',
+    symbol: '◆',
+    title: `${c.domain}: ${c.kind} record ${c.change}`,
+    detail: [...c.removed.map((r) => `− ${r}`), ...c.added.map((r) => `+ ${r}`)].join('\n'),
+    href: `/domains/${encodeURIComponent(c.domain)}`,
+    bad: true,
+  }));
+  const audits: Event[] = data.audits.map((a) => ({
+    at: a.at,
+    kind: 'audit',
+    symbol: a.regression ? '▼' : '▲',
+    title: `${a.domain}: audit ${a.regression ? 'regressed' : 'improved'} ${a.from ?? 'new'} → ${a.to}`,
+    detail: '',
+    href: `/domains/${encodeURIComponent(a.domain)}`,
+    bad: a.regression,
+  }));
+  const listings: Event[] = data.listings.map((l) => ({
+    at: l.at,
+    kind: 'listing',
+    symbol: l.event === 'listed' ? '●' : '○',
+    title: `${l.target} ${l.event} on ${l.zone}`,
+    detail: l.reason ?? l.meaning ?? '',
+    href: `/blocklists?target=${encodeURIComponent(l.target)}`,
+    bad: l.event === 'listed',
+  }));
+  return [...dns, ...audits, ...listings].sort((x, y) => x.at - y.at);
+}
+
+/** Placement rates on one time axis with the DNS changes, audit regressions and listings that explain them. */
+class TimelineView extends DataView<Timeline> {
+  protected load() {
+    return api.timeline.$get({ query: rangeQuery(this.range) }).then(read);
+  }
+
+  protected renderData(data: Timeline) {
+    const list = events(data);
+    const markers: Marker[] = list.map((e) => ({ x: e.at, colour: e.bad ? themeColour('--bad') : themeColour('--ok') }));
+    return html`
+      <h2>Timeline</h2>
+      <section class="panel" aria-labelledby="rates">
+        <h3 id="rates">Inbox rate with the events that explain it</h3>
+        ${data.series.length === 0
+          ? emptyState('No placement tests in this range', 'The timeline overlays inbox rates with DNS changes, audit regressions and listings. Configure providers and seeds:', PROVIDERS_YAML)
+          : html`<iw-chart label="Inbox rate per provider with dashed lines at events" .config=${inboxLines(data.series, data.window, markers)}></iw-chart>
+              <p class="muted">Dashed lines mark the events listed below (red: worse, green: better).</p>`}
+      </section>
+      <section class="panel" aria-labelledby="events">
+        <h3 id="events">Events (${list.length})</h3>
+        ${list.length === 0
+          ? html`<p class="muted">No DNS record changes, audit status changes or listings in this range.</p>`
+          : html`<div class="scroll"><table>
+              <thead><tr><th>When</th><th>Kind</th><th>What</th></tr></thead>
+              <tbody>${list.map(
+                (e) => html`<tr data-event=${e.kind}>
+                  <td>${when(e.at)}</td>
+                  <td><span class="badge ${e.bad ? 'bad' : 'ok'}"><span aria-hidden="true">${e.symbol}</span>${{ dns: 'DNS change', audit: 'Audit', listing: 'Blocklist' }[e.kind]}</span></td>
+                  <td><a href=${e.href}>${e.title}</a>${e.detail ? html`<pre>${e.detail}</pre>` : ''}</td>
+                </tr>`,
+              )}</tbody>
+            </table></div>`}
+      </section>
+    `;
+  }
+}
+
+customElements.define('iw-timeline', TimelineView);
