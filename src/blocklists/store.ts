@@ -110,10 +110,21 @@ export async function listHealth(db: Sql): Promise<CurrentHealth[]> {
   return rows.map(toHealth);
 }
 
-export async function listEvents(db: Sql, options: { from?: number; to?: number; limit: number }): Promise<StoredEvent[]> {
+/** Transitions in [from, to), newest first; of one target (and one list) when given. */
+export async function listEvents(db: Sql, options: { from?: number; to?: number; target?: string; zone?: string; limit: number }): Promise<StoredEvent[]> {
   const rows = await db.all<EventRow>(
-    'SELECT * FROM blocklist_events WHERE (? IS NULL OR at >= ?) AND (? IS NULL OR at < ?) ORDER BY at DESC, id DESC LIMIT ?',
-    [options.from ?? null, options.from ?? null, options.to ?? null, options.to ?? null, options.limit],
+    `SELECT * FROM blocklist_events WHERE (? IS NULL OR at >= ?) AND (? IS NULL OR at < ?)
+       ${options.target === undefined ? '' : 'AND target = ?'} ${options.zone === undefined ? '' : 'AND zone = ?'}
+       ORDER BY at DESC, id DESC LIMIT ?`,
+    [
+      options.from ?? null,
+      options.from ?? null,
+      options.to ?? null,
+      options.to ?? null,
+      ...(options.target === undefined ? [] : [options.target]),
+      ...(options.zone === undefined ? [] : [options.zone]),
+      options.limit,
+    ],
   );
   return rows.map(toEvent);
 }

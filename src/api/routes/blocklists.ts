@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { listEvents, listHealth, listStatuses } from '../../blocklists/store.js';
-import { targetHistory } from '../../dashboard/blocklists.js';
 import type { AppDeps } from '../app.js';
 import type { AuthVariables } from '../bearer-tokens.js';
 import { count, instant, MAX_RANGE_MS, noQuery, parseQuery, query, queryOf } from '../params.js';
@@ -41,6 +40,6 @@ export function blocklistsRoutes(deps: AppDeps) {
     })
     .get('/history', queryOf(historyQuery), async (c) => {
       const { target, zone, from, to, limit } = c.req.valid('query');
-      return c.json({ target, zone: zone ?? null, from, to, events: await targetHistory(deps.db, { target, zone, from, to, limit }) });
+      return c.json({ target, zone: zone ?? null, from, to, events: await listEvents(deps.db, { target, zone, from, to, limit }) });
     });
 }
