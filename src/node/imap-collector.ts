@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import { ImapFlow, type FetchMessageObject, type SearchObject } from 'imapflow';
 import type { SeedConfig } from '../config/schema.js';
 import type { Resolver } from '../dns/types.js';
@@ -10,6 +9,7 @@ import { findSpamFolder, foldersToSearch } from '../placement/folders.js';
 import { detectGmailTab, isGmail, normaliseLabels } from '../placement/gmail.js';
 import { angleAddress } from '../placement/headers.js';
 import { resolveHost } from '../dns/address.js';
+import { imapOptions } from './mail-connections.js';
 import { resolverFetch } from './oauth-token-fetch.js';
 import { TEST_HEADER } from '../placement/message.js';
 import { createTokenSource, TokenError, type FetchLike, type TokenSource } from '../placement/oauth2.js';
@@ -97,8 +97,6 @@ export function quotaHealth(storage: { usage?: number; limit?: number } | undefi
 
 class PermanentSeedError extends Error {}
 
-const CLIENT_INFO = { name: 'inboxwatch', vendor: 'inboxwatch' };
-
 const IDLE_CONNECTION_LINGER_MS = 5 * 60_000;
 const CLOSE_GRACE_MS = 2_000;
 // Below the 29 minutes after which RFC 2177 lets a server drop an IDLE client, and below common NAT timeouts.
@@ -153,21 +151,7 @@ function createSession(seed: SeedConfig, options: CollectorOptions): Session {
     const imap = seed.imap;
     const host = await resolveHost(options.resolver, imap.host);
     const make = (auth: { user: string; pass?: string; accessToken?: string }) =>
-      new ImapFlow({
-        host,
-        port: imap.port,
-        secure: imap.secure,
-        servername: imap.tls?.servername ?? (isIP(imap.host) === 0 ? imap.host : undefined),
-        tls: { rejectUnauthorized: imap.tls?.rejectUnauthorized ?? true },
-        auth,
-        logger: false,
-        disableAutoIdle: true,
-        // Sent as IMAP ID (RFC 2971) before and after login: NetEase refuses SELECT to clients that do not identify themselves.
-        clientInfo: CLIENT_INFO,
-        connectionTimeout: 20_000,
-        greetingTimeout: 20_000,
-        ...extra,
-      });
+      new ImapFlow({ ...imapOptions(imap, host, auth), ...extra });
     let fresh: ImapFlow;
     if (tokens) {
       fresh = make({ user: imap.user, accessToken: await tokens.accessToken() });

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import nodemailer from 'nodemailer';
 import type { ProviderConfig } from '../config/schema.js';
 import type { Resolver } from '../dns/types.js';
 import { resolveHost } from '../dns/address.js';
+import { smtpOptions } from './mail-connections.js';
 import type { ProviderSender } from '../placement/mail-io.js';
 import { composeMessage, queueIdFrom, TEST_HEADER } from '../placement/message.js';
 
@@ -31,23 +31,7 @@ export async function createProviderSender(provider: ProviderConfig, resolver: R
   const dkim = provider.dkim
     ? { domainName: provider.dkim.domain, keySelector: provider.dkim.selector, privateKey: readFileSync(provider.dkim.privateKeyFile, 'utf8') }
     : undefined;
-  const transport = nodemailer.createTransport({
-    host: address,
-    port: smtp.port,
-    secure: smtp.secure,
-    requireTLS: smtp.requireTLS,
-    auth: smtp.user !== undefined ? { user: smtp.user, pass: smtp.pass } : undefined,
-    tls: {
-      rejectUnauthorized: smtp.tls?.rejectUnauthorized ?? true,
-      servername: smtp.tls?.servername ?? (isIP(smtp.host) === 0 ? smtp.host : undefined),
-    },
-    pool: true,
-    maxConnections: 2,
-    connectionTimeout: 20_000,
-    greetingTimeout: 20_000,
-    socketTimeout: 60_000,
-    dkim,
-  });
+  const transport = nodemailer.createTransport({ ...smtpOptions(smtp, address), pool: true, maxConnections: 2, dkim });
   return {
     async send(message) {
       const body = composeMessage(message.token, provider.name);

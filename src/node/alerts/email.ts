@@ -1,10 +1,10 @@
-import { isIP } from 'node:net';
 import nodemailer from 'nodemailer';
 import { renderEmail } from '../../alerts/render-notification.js';
 import type { Notification, Notifier } from '../../alerts/types.js';
 import type { AlertChannel } from '../../config/schema.js';
 import { resolveHost } from '../../dns/address.js';
 import type { Resolver } from '../../dns/types.js';
+import { smtpOptions } from '../mail-connections.js';
 
 type EmailChannel = Extract<AlertChannel, { type: 'email' }>;
 
@@ -14,20 +14,7 @@ export function createEmailNotifier(channel: EmailChannel, resolver: Resolver): 
   return {
     async send(notification: Notification) {
       const message = renderEmail(notification);
-      const transport = nodemailer.createTransport({
-        host: await resolveHost(resolver, smtp.host),
-        port: smtp.port,
-        secure: smtp.secure,
-        requireTLS: smtp.requireTLS,
-        auth: smtp.user !== undefined ? { user: smtp.user, pass: smtp.pass } : undefined,
-        tls: {
-          rejectUnauthorized: smtp.tls?.rejectUnauthorized ?? true,
-          servername: smtp.tls?.servername ?? (isIP(smtp.host) === 0 ? smtp.host : undefined),
-        },
-        connectionTimeout: 20_000,
-        greetingTimeout: 20_000,
-        socketTimeout: 60_000,
-      });
+      const transport = nodemailer.createTransport(smtpOptions(smtp, await resolveHost(resolver, smtp.host)));
       try {
         await transport.sendMail({ from: channel.from, to: channel.to, subject: message.subject, text: message.text, html: message.html });
       } catch (error) {

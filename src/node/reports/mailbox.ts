@@ -1,10 +1,10 @@
-import { isIP } from 'node:net';
 import { ImapFlow } from 'imapflow';
 import type { ReportsConfig } from '../../config/schema.js';
 import { resolveHost } from '../../dns/address.js';
 import type { Resolver } from '../../dns/types.js';
 import type { Logger } from '../../log.js';
 import { describeImapError } from '../imap-collector.js';
+import { imapOptions } from '../mail-connections.js';
 import { createTokenSource } from '../../placement/oauth2.js';
 import { resolverFetch } from '../oauth-token-fetch.js';
 import { ingest, type IngestDeps, type IngestOutcome } from '../../reports/ingest.js';
@@ -41,18 +41,7 @@ export function createReportMailbox(deps: IngestDeps & { config: ReportsConfig; 
   async function connect(): Promise<ImapFlow> {
     if (client?.usable) return client;
     const auth = tokens ? { user: imap.user, accessToken: await tokens.accessToken() } : { user: imap.user, pass: imap.pass };
-    const fresh = new ImapFlow({
-      host: await resolveHost(deps.resolver, imap.host),
-      port: imap.port,
-      secure: imap.secure,
-      servername: imap.tls?.servername ?? (isIP(imap.host) === 0 ? imap.host : undefined),
-      tls: { rejectUnauthorized: imap.tls?.rejectUnauthorized ?? true },
-      auth,
-      logger: false,
-      disableAutoIdle: true,
-      connectionTimeout: 20_000,
-      greetingTimeout: 20_000,
-    });
+    const fresh = new ImapFlow(imapOptions(imap, await resolveHost(deps.resolver, imap.host), auth));
     fresh.on('error', (error: Error) => deps.log.debug('report mailbox connection error', { error: error.message }));
     fresh.on('close', () => {
       if (client === fresh) client = undefined;
