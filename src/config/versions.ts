@@ -18,6 +18,11 @@ export function latestConfigVersion(db: Sql): Promise<ConfigVersion | undefined>
   return db.first<ConfigVersion>(`SELECT ${COLUMNS} FROM config_versions ORDER BY id DESC LIMIT 1`);
 }
 
+/** Just the newest version's number: cheap enough to ask on every request. */
+export async function latestConfigVersionId(db: Sql): Promise<number | undefined> {
+  return (await db.first<{ id: number }>('SELECT id FROM config_versions ORDER BY id DESC LIMIT 1'))?.id;
+}
+
 export function listConfigVersions(db: Sql, limit: number): Promise<Array<Omit<ConfigVersion, 'yaml'>>> {
   return db.all(`SELECT id, pushed_at AS pushedAt, pushed_by AS pushedBy FROM config_versions ORDER BY id DESC LIMIT ?`, [limit]);
 }

@@ -6,7 +6,7 @@ import { createAuditJob } from '../audit/job.js';
 import { createBlocklistsJob } from '../blocklists/job.js';
 import { parseConfigText } from '../config/parse.js';
 import type { Config } from '../config/schema.js';
-import { latestConfigVersion } from '../config/versions.js';
+import { latestConfigVersion, latestConfigVersionId } from '../config/versions.js';
 import { withCache } from '../dns/cache.js';
 import { createHousekeepingJob } from '../jobs/housekeeping.js';
 import { createJobRunner } from '../jobs/job-runner.js';
@@ -45,24 +45,7 @@ const DEFAULT_DOH = 'https://cloudflare-dns.com/dns-query';
  */
 export default {
   async fetch(request: Request, env: WorkerEnv): Promise<Response> {
-    const log = workerLogger();
-    const db = d1Sql(env.DB);
-    const config = await currentConfig(db, env);
-    const app = createApp({
-      db,
-      tokens: tokensFromSecrets(env),
-      jobs: jobTable(config, workerJobs()),
-      log,
-      runtimeRoutes: [{ path: '/config', routes: configVersionRoutes({ db, now: Date.now }) }],
-      // Report files only: splitting a whole mail message needs the Node MIME reader.
-      reports: {
-        import: async (name, bytes) => [
-          await ingest({ db, log, resolver: resolverFor(config, env), limits: limitsOf(config.reports), now: Date.now }, { name, source: 'upload', bytes }),
-        ],
-        maxUploadBytes: config.reports.limits.maxCompressed,
-      },
-    });
-    return app.fetch(request);
+    return (await appFor(env)).fetch(request);
   },
 
   async scheduled(controller: ScheduledController, env: WorkerEnv, context: ExecutionContext): Promise<void> {
@@ -70,12 +53,48 @@ export default {
   },
 };
 
+type App = ReturnType<typeof createApp>;
+
+// An isolate serves many requests: the app (its routes, the parsed configuration, mailauth's key cache)
+// is built once per pushed configuration version, not per request.
+let built: { version: number | undefined; app: App } | undefined;
+let jobs: Job[] | undefined;
+
+function workerJobsOnce(): Job[] {
+  jobs ??= workerJobs();
+  return jobs;
+}
+
+async function appFor(env: WorkerEnv): Promise<App> {
+  const db = d1Sql(env.DB);
+  const version = await latestConfigVersionId(db);
+  if (built && built.version === version) return built.app;
+  const log = workerLogger();
+  const config = await currentConfig(db, env);
+  const app = createApp({
+    db,
+    tokens: tokensFromSecrets(env),
+    jobs: jobTable(config, workerJobsOnce()),
+    log,
+    runtimeRoutes: [{ path: '/config', routes: configVersionRoutes({ db, now: Date.now }) }],
+    // Report files only: splitting a whole mail message needs the Node MIME reader.
+    reports: {
+      import: async (name, bytes) => [
+        await ingest({ db, log, resolver: resolverFor(config, env), limits: limitsOf(config.reports), now: Date.now }, { name, source: 'upload', bytes }),
+      ],
+      maxUploadBytes: config.reports.limits.maxCompressed,
+    },
+  });
+  built = { version, app };
+  return app;
+}
+
 /** Runs every job whose configured schedule is this Cron Trigger's expression. */
 async function runScheduled(cron: string, env: WorkerEnv): Promise<void> {
   const log = workerLogger();
   const db = d1Sql(env.DB);
   const config = await currentConfig(db, env);
-  const due = jobTable(config, workerJobs()).filter((entry) => entry.schedule === cron);
+  const due = jobTable(config, workerJobsOnce()).filter((entry) => entry.schedule === cron);
   if (due.length === 0) {
     log.warn('no job is scheduled for this Cron Trigger; match schedules in the pushed configuration to wrangler.toml', { cron });
     return;
