@@ -113,9 +113,9 @@ function ingestContract(name: string, server: () => Server) {
       expect(malformed.status).toBe(422);
       expect(await malformed.json()).toEqual({ error: expect.stringMatching(/^runs\[\d+\]\.run\.status: /), path: `runs[${rest.length}].run.status` });
 
-      const unknownJob = await post(server(), batch('unknown-job', [{ ...(first as IngestRun), job: 'reports' } as unknown as IngestRun]));
+      const unknownJob = await post(server(), batch('unknown-job', [{ ...(first as IngestRun), job: 'housekeeping' } as unknown as IngestRun]));
       expect(unknownJob.status).toBe(422);
-      expect(((await unknownJob.json()) as { error: string }).error).toBe('runs[0].job: unknown job "reports"; ingest takes runs of blocklists, placement, audit');
+      expect(((await unknownJob.json()) as { error: string }).error).toBe('runs[0].job: unknown job "housekeeping"; ingest takes runs of blocklists, placement, audit, reports');
 
       const runs = (await answer(server(), '/api/runs')) as { runs: unknown[] };
       expect(runs.runs).toEqual([]);
