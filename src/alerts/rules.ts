@@ -1,4 +1,5 @@
 import type { AlertRule } from '../config/schema.js';
+import { observeNewSources, observePassRate, observeReportsStopped } from './report-rules.js';
 import type { AuditFact, CheckFact, Facts, VerdictFact } from './rule-facts.js';
 import type { Observation } from './types.js';
 
@@ -26,6 +27,12 @@ export function observe(rule: AlertRule, facts: Facts, openKeys: ReadonlySet<str
       return observeDns(rule, facts, openKeys);
     case 'probe_failing':
       return observeProbes(rule, facts);
+    case 'dmarc_new_source':
+      return observeNewSources(rule, facts.dmarc, openKeys);
+    case 'dmarc_pass_rate_below':
+      return observePassRate(rule, facts.dmarc);
+    case 'reports_stopped':
+      return observeReportsStopped(rule, facts.dmarc);
   }
 }
 

@@ -407,16 +407,41 @@ export async function passRateByDay(db: Sql, query: { domain: string; from: numb
   );
 }
 
-/**
- * Sources first seen for a domain on or after `since` that sent mail failing DMARC: the "new
- * unauthenticated source" an alert rule reports.
- */
-export async function newFailingSources(db: Sql, query: { domain: string; since: number }): Promise<Array<{ ip: string; firstDay: number; failed: number }>> {
+/** The newest UTC day any stored report row covers for a domain (reports lag, so not necessarily today). */
+export async function newestReportDay(db: Sql, domain: string): Promise<number | undefined> {
+  const row = await db.first<{ day: number | null }>('SELECT MAX(day) AS day FROM dmarc_rows WHERE domain = ?', [domain]);
+  return row?.day ?? undefined;
+}
+
+/** Per source IP and UTC day over [from, to): messages and those failing DMARC (neither aligned SPF nor aligned DKIM passed). */
+export async function sourceDays(db: Sql, query: { domain: string; from: number; to: number }): Promise<Array<{ ip: string; day: number; messages: number; failed: number; spfFailed: number; dkimFailed: number }>> {
   return db.all(
-    `SELECT source_ip AS ip, MIN(day) AS firstDay, SUM(CASE WHEN NOT ${PASSED} THEN count ELSE 0 END) AS failed
-     FROM dmarc_rows WHERE domain = ? GROUP BY source_ip HAVING MIN(day) >= ? AND failed > 0 ORDER BY firstDay, ip`,
-    [query.domain, query.since],
+    `SELECT source_ip AS ip, day, SUM(count) AS messages, SUM(CASE WHEN NOT ${PASSED} THEN count ELSE 0 END) AS failed,
+       SUM(CASE WHEN spf_aligned <> 'pass' THEN count ELSE 0 END) AS spfFailed, SUM(CASE WHEN dkim_aligned <> 'pass' THEN count ELSE 0 END) AS dkimFailed
+     FROM dmarc_rows WHERE domain = ? AND day >= ? AND day < ? GROUP BY source_ip, day ORDER BY source_ip, day`,
+    [query.domain, query.from, query.to],
   );
+}
+
+/** The last UTC day in [from, to) on which a source sent as the domain, if any (index dmarc_rows_by_source). */
+export async function lastSourceDay(db: Sql, query: { domain: string; ip: string; from: number; to: number }): Promise<number | undefined> {
+  const row = await db.first<{ day: number | null }>('SELECT MAX(day) AS day FROM dmarc_rows WHERE domain = ? AND source_ip = ? AND day >= ? AND day < ?', [
+    query.domain,
+    query.ip,
+    query.from,
+    query.to,
+  ]);
+  return row?.day ?? undefined;
+}
+
+/** What enrichment knows of a source IP; undefined when it was never looked up. */
+export async function sourceInfo(db: Sql, ip: string): Promise<SourceInfo | undefined> {
+  const row = await db.first<{ status: 'ok' | 'error'; ptr: string | null; fcrdns: number | null; base_domain: string | null; label: string | null; error: string | null; checked_at: number }>(
+    'SELECT status, ptr, fcrdns, base_domain, label, error, checked_at FROM report_sources WHERE ip = ?',
+    [ip],
+  );
+  if (!row) return undefined;
+  return { ip, status: row.status, ptr: row.ptr, fcrdns: row.fcrdns === null ? null : row.fcrdns === 1, baseDomain: row.base_domain, label: row.label, error: row.error, checkedAt: row.checked_at };
 }
 
 /** When the last aggregate report for each policy domain arrived: "reports stopped" reads this. */

@@ -8,7 +8,8 @@ import { configSchema, type AlertRule } from '../../../src/config/schema.js';
 import { parseConfigText } from '../../../src/config/parse.js';
 
 const rule = (raw: Record<string, unknown>): AlertRule => configSchema.parse({ alerts: { rules: [raw] } }).alerts.rules[0] as AlertRule;
-const empty: Facts = { blocklistStatuses: [], blocklistHealth: [], latestRuns: [], seeds: [], sends: [], verdicts: [], audits: [], recordChanges: [] };
+const empty: Facts = { blocklistStatuses: [], blocklistHealth: [], latestRuns: [], seeds: [], sends: [], verdicts: [], audits: [], recordChanges: [],
+  dmarc: { now: 0, days: [], sources: new Map(), arrivals: [], reportAddress: undefined } };
 const status = (over: Partial<CurrentStatus>): CurrentStatus => ({
   target: '192.0.2.20',
   zone: 'zen.spamhaus.org',
