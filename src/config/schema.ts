@@ -250,6 +250,8 @@ const DAY_MS = 86_400_000;
 const dayDuration = duration.superRefine((ms, ctx) => {
   if (ms < DAY_MS || ms % DAY_MS !== 0) ctx.addIssue({ code: 'custom', message: `expected whole days such as 1d or 7d (report data is kept per day), got ${Number((ms / 3_600_000).toFixed(3))}h` });
 });
+/** A share of messages, written 0–1; 90 meaning 90 % gets told how to write it. */
+const share = z.number().refine((n) => n >= 0 && n <= 1, { message: 'expected a share between 0 and 1, such as 0.9 for 90%' });
 const mailboxProviderName = z.enum(['gmail', 'outlook', 'yahoo', 'icloud', 'other']);
 const rateRule = <T extends string>(type: T) =>
   z.strictObject({
@@ -306,9 +308,9 @@ const alertRule = z.discriminatedUnion('type', [
     for: consecutive(1),
     domain: domainName.optional(),
     /** Floor for the share of messages passing DMARC (0–1). */
-    threshold: z.number().min(0).max(1).optional(),
+    threshold: share.optional(),
     /** Fall, in share points (0–1, 0.1 = 10 points), against the window before, that also counts as bad. */
-    dropBy: z.number().gt(0).max(1).optional(),
+    dropBy: share.refine((n) => n > 0, 'expected a fall above 0, such as 0.1 for 10 points').optional(),
     /** Report days, ending with the newest one reported, whose messages make up the rate. */
     window: dayDuration.default(DAY_MS),
     /** Fewer messages than this in a window says nothing either way. */
