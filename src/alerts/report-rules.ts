@@ -11,7 +11,7 @@ const dayText = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 const timeText = (ms: number): string => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 const percent = (share: number): string => `${Number((share * 100).toFixed(1))}%`;
 const points = (share: number): string => `${Number((share * 100).toFixed(1))} points`;
-const span = (ms: number): string => (ms >= 3 * DAY ? `${Math.floor(ms / DAY)} days` : `${Math.floor(ms / HOUR)} h`);
+const span = (ms: number): string => (ms >= 3 * DAY ? `${Math.floor(ms / DAY)} days` : `${Math.floor(ms / HOUR)} hours`);
 const domainLink = (domain: string): string => `/domains/${encodeURIComponent(domain)}`;
 const inScope = (rule: { domain?: string | undefined }, domain: string): boolean => rule.domain === undefined || rule.domain.toLowerCase().replace(/\.$/, '') === domain;
 
@@ -70,7 +70,7 @@ export function observeNewSources(rule: RuleOf<'dmarc_new_source'>, facts: Dmarc
           { label: 'source IP', value: source.ip },
           ...reverseDns(source),
           { label: 'messages', value: `${source.messages} from ${dayText(source.firstDay)} to ${dayText(source.lastDay)}; ${source.failed} failed DMARC` },
-          { label: 'SPF / DKIM', value: `SPF not aligned or failing on ${source.spfFailed}, DKIM not aligned or failing on ${source.dkimFailed}` },
+          { label: 'SPF / DKIM', value: `SPF failed or not aligned on ${source.spfFailed} messages, DKIM on ${source.dkimFailed}` },
           { label: 'first seen', value: `${dayText(source.firstDay)} (nothing from it as ${domain.domain} in the ${span(rule.lookback)} before)` },
         ],
         actions: [
@@ -111,8 +111,13 @@ export function observePassRate(rule: RuleOf<'dmarc_pass_rate_below'>, facts: Dm
     const belowFloor = rule.threshold !== undefined && rate < rule.threshold;
     // A small tolerance so a fall of exactly dropBy counts despite floating point.
     const dropped = rule.dropBy !== undefined && before !== undefined && before - rate >= rule.dropBy - 1e-9;
+    const fact = `${domain.newestDay} ${current.messages} ${current.passed}`;
+    if (!belowFloor && !dropped) {
+      observations.push({ ...blank, key: domain.domain, fact, state: 'good', since: start, link: domainLink(domain.domain) });
+      continue;
+    }
     const period = rule.window === DAY ? dayText(domain.newestDay) : `${dayText(start)} to ${dayText(domain.newestDay)}`;
-    const reasons = [belowFloor && rule.threshold !== undefined ? `below ${percent(rule.threshold)}` : '', dropped && before !== undefined ? `down ${points(before - rate)} from ${percent(before)}` : '']
+    const reasons = [rule.threshold !== undefined && belowFloor ? `below ${percent(rule.threshold)}` : '', before !== undefined && dropped ? `down ${points(before - rate)} from ${percent(before)}` : '']
       .filter(Boolean)
       .join(', ');
     const evidence = [
@@ -123,10 +128,10 @@ export function observePassRate(rule: RuleOf<'dmarc_pass_rate_below'>, facts: Dm
     if (rule.dropBy !== undefined) evidence.push({ label: 'drop', value: `a fall of ${points(rule.dropBy)} or more` });
     observations.push({
       key: domain.domain,
-      fact: `${domain.newestDay} ${current.messages} ${current.passed}`,
-      state: belowFloor || dropped ? 'bad' : 'good',
+      fact,
+      state: 'bad',
       title: `DMARC PASS RATE ${percent(rate)}: ${domain.domain} (${reasons})`,
-      summary: `${current.messages - current.passed} of ${current.messages} messages sent as ${domain.domain} (${period}) failed DMARC, ${reasons}.`,
+      summary: `${percent(rate)} of the mail sent as ${domain.domain} passed DMARC (${period}; ${current.messages - current.passed} of ${current.messages} messages failed): ${reasons}.`,
       since: start,
       evidence,
       actions: [
@@ -167,7 +172,7 @@ export function observeReportsStopped(rule: RuleOf<'reports_stopped'>, facts: Dm
       state: 'bad',
       title: `REPORTS STOPPED: no DMARC report for ${arrival.domain} in ${span(silent)}`,
       summary: `${arrival.domain}'s DMARC record sends aggregate reports to ${address}, but none has arrived since ${timeText(arrival.lastReportAt)}.`,
-      since: arrival.lastReportAt + rule.after,
+      since: arrival.lastReportAt,
       evidence: [
         { label: 'last report arrived', value: timeText(arrival.lastReportAt) },
         { label: 'silent for', value: `${span(silent)} (alert after ${span(rule.after)})` },

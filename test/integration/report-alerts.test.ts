@@ -190,8 +190,8 @@ describe('alert rules fed by DMARC reports, in the test world', () => {
       const fired = hook.received.slice(before).flatMap((h) => h.json.alerts ?? []);
       // quiet.reports.test also sends rua to our mailbox but never had a report: nothing to say it stopped.
       expect(fired.map((a) => `${a.status} ${a.type} ${a.key}`)).toEqual(['firing reports_stopped reports.test']);
-      expect(fired[0]!.title).toBe('REPORTS STOPPED: no DMARC report for reports.test in 49 h');
-      expect(evidence(fired[0]!)).toMatchObject({ rua: `mailto:${seed(21).address}`, 'silent for': '49 h (alert after 48 h)' });
+      expect(fired[0]!.title).toBe('REPORTS STOPPED: no DMARC report for reports.test in 49 hours');
+      expect(evidence(fired[0]!)).toMatchObject({ rua: `mailto:${seed(21).address}`, 'silent for': '49 hours (alert after 48 hours)' });
       // The same hour again is the same fact: no second message.
       await evaluateAt(Date.now() + 49 * HOUR);
       expect(hook.received.length).toBe(before + 1);

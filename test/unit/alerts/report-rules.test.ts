@@ -61,7 +61,7 @@ describe('dmarc_new_source', () => {
       { label: 'FCrDNS', value: 'not confirmed: the PTR name does not resolve back to this IP' },
       { label: 'network', value: 'cheap-vps.example' },
       { label: 'messages', value: '40 from 2026-01-09 to 2026-01-10; 40 failed DMARC' },
-      { label: 'SPF / DKIM', value: 'SPF not aligned or failing on 40, DKIM not aligned or failing on 40' },
+      { label: 'SPF / DKIM', value: 'SPF failed or not aligned on 40 messages, DKIM on 40' },
       { label: 'first seen', value: '2026-01-09 (nothing from it as example.com in the 30 days before)' },
     ]);
     expect(o?.actions.join('\n')).toMatch(/add it to example.com's SPF record .* DKIM-sign with d=example.com/);
@@ -119,7 +119,7 @@ describe('dmarc_pass_rate_below', () => {
     const r = rule({ type: 'dmarc_pass_rate_below', threshold: 0.9 });
     const [o] = observe(r, dmarc({ days: days([1, 1000, 990], [0, 1000, 720]) }), new Set());
     expect(o).toMatchObject({ key: 'example.com', state: 'bad', fact: `${D0} 1000 720`, title: 'DMARC PASS RATE 72%: example.com (below 90%)' });
-    expect(o?.summary).toBe('280 of 1000 messages sent as example.com (2026-01-10) failed DMARC, below 90%.');
+    expect(o?.summary).toBe('72% of the mail sent as example.com passed DMARC (2026-01-10; 280 of 1000 messages failed): below 90%.');
     expect(o?.evidence).toEqual([
       { label: 'pass rate', value: '72% (720 of 1000 messages, 2026-01-10)' },
       { label: 'window before', value: '99% (990 of 1000)' },
@@ -167,11 +167,11 @@ describe('reports_stopped', () => {
 
   it('fires after 48 h without a report for a domain whose rua sends them to our address', () => {
     const [o] = observe(r, dmarc({ now: D0, arrivals: [arrival(D0 - 49 * HOUR)] }), new Set());
-    expect(o).toMatchObject({ key: 'example.com', state: 'bad', title: 'REPORTS STOPPED: no DMARC report for example.com in 49 h', since: D0 - HOUR });
+    expect(o).toMatchObject({ key: 'example.com', state: 'bad', title: 'REPORTS STOPPED: no DMARC report for example.com in 49 hours', since: D0 - 49 * HOUR });
     expect(o?.summary).toBe("example.com's DMARC record sends aggregate reports to dmarc@reports.test, but none has arrived since 2026-01-07 23:00 UTC.");
     expect(o?.evidence).toEqual([
       { label: 'last report arrived', value: '2026-01-07 23:00 UTC' },
-      { label: 'silent for', value: '49 h (alert after 48 h)' },
+      { label: 'silent for', value: '49 hours (alert after 48 hours)' },
       { label: 'rua', value: 'mailto:dmarc@reports.test' },
     ]);
     expect(observe(r, dmarc({ now: D0, arrivals: [arrival(D0 - 10 * DAY)] }), new Set())[0]?.title).toBe('REPORTS STOPPED: no DMARC report for example.com in 10 days');
