@@ -427,8 +427,8 @@ export async function passRateByDay(db: Sql, query: { domain: string; from: numb
 
 /** The newest UTC day any stored report row covers for a domain (reports lag, so not necessarily today). */
 export async function newestReportDay(db: Sql, domain: string): Promise<number | undefined> {
-  const row = await db.first<{ day: number | null }>('SELECT MAX(day) AS day FROM dmarc_rows WHERE domain = ?', [domain]);
-  return row?.day ?? undefined;
+  const row = await db.first<{ day: number }>('SELECT day FROM dmarc_rows WHERE domain = ? ORDER BY day DESC LIMIT 1', [domain]);
+  return row?.day;
 }
 
 /** Per source IP and UTC day over [from, to): messages and those failing DMARC (neither aligned SPF nor aligned DKIM passed). */
@@ -443,13 +443,13 @@ export async function sourceDays(db: Sql, query: { domain: string; from: number;
 
 /** The last UTC day in [from, to) on which a source sent as the domain, if any (index dmarc_rows_by_source). */
 export async function lastSourceDay(db: Sql, query: { domain: string; ip: string; from: number; to: number }): Promise<number | undefined> {
-  const row = await db.first<{ day: number | null }>('SELECT MAX(day) AS day FROM dmarc_rows WHERE domain = ? AND source_ip = ? AND day >= ? AND day < ?', [
+  const row = await db.first<{ day: number }>('SELECT day FROM dmarc_rows WHERE domain = ? AND source_ip = ? AND day >= ? AND day < ? ORDER BY day DESC LIMIT 1', [
     query.domain,
     query.ip,
     query.from,
     query.to,
   ]);
-  return row?.day ?? undefined;
+  return row?.day;
 }
 
 /** What enrichment knows of a source IP; undefined when it was never looked up. */

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { listIncidents } from '../../src/alerts/store.js';
@@ -11,13 +12,14 @@ import { resolverForRun } from '../../src/node/run-resolver.js';
 import { openStore } from '../../src/node/sqlite-store.js';
 import { mailIn, signatureValid, startHookReceiver, waitForMail, type HookReceiver, type ReceivedHook } from '../support/alerts.js';
 import { runCli, startServe, type ServeProcess } from '../support/cli.js';
-import { aggregateXml, gzip, type RecordSpec } from '../support/reports.js';
+import { aggregateXml, gzip, reportMessage, type RecordSpec } from '../support/reports.js';
 import { relay, seed, world } from '../world/context.js';
 
 /** The alert recipient's mailbox: world seed 27, reserved for this file. */
 const RECIPIENT = 27;
 const SECRET = 'report-alerts-webhook-secret-01';
 const TOKEN = 'report-alerts-admin-token-0123456';
+const REPORT_FOLDER = 'Reports';
 const HOUR = 3_600_000;
 const BEGIN = Date.UTC(2026, 0, 1) / 1000;
 
@@ -46,7 +48,8 @@ describe('alert rules fed by DMARC reports, in the test world', () => {
     server: { tokens: [{ name: 'admin', token: TOKEN, role: 'admin' }] },
     dns: { servers: [world().dns.server], timeoutMs: 1000, tries: 2 },
     domains: [{ name: 'reports.test' }, { name: 'quiet.reports.test' }],
-    reports: { address: seed(21).address },
+    // The report mailbox is a folder of seed 27 (whose INBOX receives the alert emails); rua points at seed 21.
+    reports: { address: seed(21).address, mailbox: REPORT_FOLDER, imap: { host: world().imap.host, port: world().imap.port, secure: false, user: seed(RECIPIENT).address, pass: seed(RECIPIENT).password } },
     schedules: { placement: 'off', audit: 'off', blocklists: 'off', housekeeping: 'off', reports: 'off' },
     alerts: {
       allowPrivateUrls: true,
@@ -80,6 +83,15 @@ describe('alert rules fed by DMARC reports, in the test world', () => {
     while (hook.received.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     return hook.received;
   };
+  const withMailbox = async <T>(work: (client: ImapFlow) => Promise<T>): Promise<T> => {
+    const client = new ImapFlow({ host: world().imap.host, port: world().imap.port, secure: false, auth: { user: seed(RECIPIENT).address, pass: seed(RECIPIENT).password }, logger: false });
+    await client.connect();
+    try {
+      return await work(client);
+    } finally {
+      await client.logout();
+    }
+  };
   const evidence = (alert: { evidence: Array<{ label: string; value: string }> }) => Object.fromEntries(alert.evidence.map((e) => [e.label, e.value]));
 
   beforeAll(async () => {
@@ -87,6 +99,7 @@ describe('alert rules fed by DMARC reports, in the test world', () => {
     configFile = join(dir, 'inboxwatch.yaml');
     hook = await startHookReceiver();
     writeFileSync(configFile, stringify(raw()));
+    await withMailbox((client) => client.mailboxCreate(REPORT_FOLDER));
     // The audit learns where each domain's DMARC record sends its reports.
     const audit = await cli('run', 'audit');
     expect(audit.code, audit.stderr).toBe(0);
@@ -158,11 +171,21 @@ describe('alert rules fed by DMARC reports, in the test world', () => {
     ]);
   });
 
+  it('alerts when a report is mailed to the report mailbox that serve watches with IDLE', async () => {
+    const before = hook.received.length;
+    // 400 of 440 pass: above the 90% floor, so only the new source speaks.
+    const report = dayReport(5, [SES(400), SPOOFER(40, '203.0.113.11')], 'outlook.com');
+    await withMailbox((client) => client.append(REPORT_FOLDER, reportMessage(seed(21).address, { name: 'outlook.com!reports.test!d5.xml.gz', bytes: report }, 'idle-d5')));
+    const hooks = await waitForHooks(before + 1);
+    expect(hooks.slice(before).flatMap((h) => h.json.alerts?.map((a) => `${a.status} ${a.title}`) ?? [])).toEqual([
+      'firing NEW UNAUTHENTICATED SOURCE: 203.0.113.11 sending as reports.test',
+    ]);
+  });
+
   it('alerts from `inboxwatch reports import` too, while serve runs on the same database', async () => {
     const before = hook.received.length;
-    const file = join(dir, 'yahoo-d5.xml.gz');
-    // 400 of 440 pass: above the 90% floor, so only the new source speaks.
-    writeFileSync(file, dayReport(5, [SES(400), SPOOFER(40, '203.0.113.10')], 'yahoo.com'));
+    const file = join(dir, 'yahoo-d6.xml.gz');
+    writeFileSync(file, dayReport(6, [SES(400), SPOOFER(40, '203.0.113.10')], 'yahoo.com'));
     const imported = await cli('reports', 'import', file);
     expect(imported.code).toBe(0);
     expect(imported.stdout).toContain('1 stored, 0 duplicate, 0 rejected');
@@ -198,11 +221,16 @@ describe('alert rules fed by DMARC reports, in the test world', () => {
     } finally {
       await db.close();
     }
-    const file = join(dir, 'google-d6.xml.gz');
-    writeFileSync(file, dayReport(6, [SES(300)]));
+    const file = join(dir, 'google-d7.xml.gz');
+    writeFileSync(file, dayReport(7, [SES(300)]));
     expect((await cli('reports', 'import', file)).code).toBe(0);
     const hooks = await waitForHooks(before + 2);
     expect(hooks.slice(before + 1).flatMap((h) => h.json.alerts?.map((a) => `${a.status} ${a.type} ${a.key}`) ?? [])).toEqual(['resolved reports_stopped reports.test']);
-    expect((await mailIn(RECIPIENT)).length).toBe(3);
+    expect((await mailIn(RECIPIENT)).map((m) => m.subject)).toEqual([
+      '[inboxwatch] NEW UNAUTHENTICATED SOURCE: 203.0.113.9 sending as reports.test',
+      '[inboxwatch] RESOLVED: NEW UNAUTHENTICATED SOURCE: 203.0.113.9 sending as reports.test',
+      '[inboxwatch] NEW UNAUTHENTICATED SOURCE: 203.0.113.11 sending as reports.test',
+      '[inboxwatch] NEW UNAUTHENTICATED SOURCE: 203.0.113.10 sending as reports.test',
+    ]);
   });
 });
