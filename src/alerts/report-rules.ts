@@ -15,6 +15,15 @@ const span = (ms: number): string => (ms >= 3 * DAY ? `${Math.floor(ms / DAY)} d
 const domainLink = (domain: string): string => `/domains/${encodeURIComponent(domain)}`;
 const inScope = (rule: { domain?: string | undefined }, domain: string): boolean => rule.domain === undefined || rule.domain.toLowerCase().replace(/\.$/, '') === domain;
 
+/** How late a day's reports may arrive: receivers send them the next day, some a day or two after. */
+const REPORT_LAG = 3 * DAY;
+
+/**
+ * Whether a domain's newest report day is too old for its window to say anything about now: an archive of
+ * last year's reports imported today pages nobody (and whether reports stopped is reports_stopped's question).
+ */
+const stale = (newestDay: number, window: number, now: number): boolean => newestDay + DAY < now - window - REPORT_LAG;
+
 /** What reverse DNS says of a source, in words; "not looked up" and "lookup failed" are never read as "no PTR". */
 function reverseDns(source: WindowSource): Evidence[] {
   const info = source.info;
@@ -46,7 +55,7 @@ function sourceName(source: WindowSource): string {
 export function observeNewSources(rule: RuleOf<'dmarc_new_source'>, facts: DmarcFacts, openKeys: ReadonlySet<string>): Observation[] {
   const observations: Observation[] = [];
   for (const domain of facts.sources.get(sourceWindowKey(rule.window, rule.lookback)) ?? []) {
-    if (!inScope(rule, domain.domain)) continue;
+    if (!inScope(rule, domain.domain) || stale(domain.newestDay, rule.window, facts.now)) continue;
     const link = domainLink(domain.domain);
     const present = new Set<string>();
     for (const source of domain.sources) {
@@ -57,7 +66,8 @@ export function observeNewSources(rule: RuleOf<'dmarc_new_source'>, facts: Dmarc
         observations.push({ ...blank, key, fact, state: 'good', since: source.lastDay, link });
         continue;
       }
-      if (source.seenBefore !== null || source.failed < rule.minMessages) continue;
+      // Forwarded and list mail fails DMARC without being spoofing: it does not count towards minMessages.
+      if (source.seenBefore !== null || source.failed - source.forwarded < rule.minMessages) continue;
       const who = sourceName(source);
       observations.push({
         key,
@@ -71,6 +81,7 @@ export function observeNewSources(rule: RuleOf<'dmarc_new_source'>, facts: Dmarc
           ...reverseDns(source),
           { label: 'messages', value: `${source.messages} from ${dayText(source.firstDay)} to ${dayText(source.lastDay)}; ${source.failed} failed DMARC` },
           { label: 'SPF / DKIM', value: `SPF failed or not aligned on ${source.spfFailed} messages, DKIM on ${source.dkimFailed}` },
+          ...(source.forwarded > 0 ? [{ label: 'forwarded', value: `${source.forwarded} of the failures were let through by receivers as forwarded or mailing-list mail` }] : []),
           { label: 'first seen', value: `${dayText(source.firstDay)} (nothing from it as ${domain.domain} in the ${span(rule.lookback)} before)` },
         ],
         actions: [
@@ -101,7 +112,7 @@ const total = (days: readonly ReportDay[]) => ({ messages: days.reduce((s, d) =>
 export function observePassRate(rule: RuleOf<'dmarc_pass_rate_below'>, facts: DmarcFacts): Observation[] {
   const observations: Observation[] = [];
   for (const domain of facts.days) {
-    if (!inScope(rule, domain.domain)) continue;
+    if (!inScope(rule, domain.domain) || stale(domain.newestDay, rule.window, facts.now)) continue;
     const start = domain.newestDay + DAY - rule.window;
     const current = total(domain.days.filter((d) => d.day >= start));
     if (current.messages < rule.minMessages) continue;

@@ -27,6 +27,8 @@ export interface WindowSource {
   messages: number;
   /** Messages failing DMARC: neither aligned SPF nor aligned DKIM passed. */
   failed: number;
+  /** Of those, the ones the receiver let through as forwarded or mailing-list mail (a policy override). */
+  forwarded: number;
   spfFailed: number;
   dkimFailed: number;
   /** Messages and failures on the source's newest day in the window: what it does now. */
@@ -72,12 +74,12 @@ export async function windowSources(db: Sql, options: { window: number; lookback
     for (const row of await sourceDays(db, { domain, from: windowStart, to: newestDay + DAY })) {
       const source = byIp.get(row.ip);
       if (!source) {
-        byIp.set(row.ip, { ip: row.ip, firstDay: row.day, lastDay: row.day, messages: row.messages, failed: row.failed, spfFailed: row.spfFailed, dkimFailed: row.dkimFailed,
-          lastDayMessages: row.messages, lastDayFailed: row.failed, seenBefore: null, info: undefined });
+        byIp.set(row.ip, { ip: row.ip, firstDay: row.day, lastDay: row.day, messages: row.messages, failed: row.failed, forwarded: row.forwarded, spfFailed: row.spfFailed,
+          dkimFailed: row.dkimFailed, lastDayMessages: row.messages, lastDayFailed: row.failed, seenBefore: null, info: undefined });
         continue;
       }
       // Rows come in day order per source, so the last one read is its newest day.
-      Object.assign(source, { lastDay: row.day, messages: source.messages + row.messages, failed: source.failed + row.failed, spfFailed: source.spfFailed + row.spfFailed,
+      Object.assign(source, { lastDay: row.day, messages: source.messages + row.messages, failed: source.failed + row.failed, forwarded: source.forwarded + row.forwarded, spfFailed: source.spfFailed + row.spfFailed,
         dkimFailed: source.dkimFailed + row.dkimFailed, lastDayMessages: row.messages, lastDayFailed: row.failed });
     }
     const sources = [...byIp.values()];

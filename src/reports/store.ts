@@ -366,6 +366,8 @@ interface SourceRow {
 }
 
 const PASSED = "(dkim_aligned = 'pass' OR spf_aligned = 'pass')";
+/** Rows the receiver let through as forwarded or list mail (a policy override): they fail DMARC without being spoofing. */
+const FORWARDED = `(overrides LIKE '%"type":"forwarded"%' OR overrides LIKE '%"type":"trusted_forwarder"%' OR overrides LIKE '%"type":"mailing_list"%')`;
 
 /** Per source IP for one policy domain over [from, to): volume, DMARC pass rate, failures by mechanism, what p=reject would drop. */
 export async function sourcesFor(db: Sql, query: { domain: string; from: number; to: number }): Promise<SourceSummary[]> {
@@ -431,10 +433,17 @@ export async function newestReportDay(db: Sql, domain: string): Promise<number |
   return row?.day;
 }
 
-/** Per source IP and UTC day over [from, to): messages and those failing DMARC (neither aligned SPF nor aligned DKIM passed). */
-export async function sourceDays(db: Sql, query: { domain: string; from: number; to: number }): Promise<Array<{ ip: string; day: number; messages: number; failed: number; spfFailed: number; dkimFailed: number }>> {
+/**
+ * Per source IP and UTC day over [from, to): messages, those failing DMARC (neither aligned SPF nor aligned DKIM
+ * passed), and of those the ones the receiver judged forwarded or mailing-list mail.
+ */
+export async function sourceDays(
+  db: Sql,
+  query: { domain: string; from: number; to: number },
+): Promise<Array<{ ip: string; day: number; messages: number; failed: number; forwarded: number; spfFailed: number; dkimFailed: number }>> {
   return db.all(
     `SELECT source_ip AS ip, day, SUM(count) AS messages, SUM(CASE WHEN NOT ${PASSED} THEN count ELSE 0 END) AS failed,
+       SUM(CASE WHEN NOT ${PASSED} AND ${FORWARDED} THEN count ELSE 0 END) AS forwarded,
        SUM(CASE WHEN spf_aligned <> 'pass' THEN count ELSE 0 END) AS spfFailed, SUM(CASE WHEN dkim_aligned <> 'pass' THEN count ELSE 0 END) AS dkimFailed
      FROM dmarc_rows WHERE domain = ? AND day >= ? AND day < ? GROUP BY source_ip, day ORDER BY source_ip, day`,
     [query.domain, query.from, query.to],

@@ -205,7 +205,7 @@ describe('facts for alert rules', () => {
         const records: RecordSpec[] = [{ ...SES, count: 100 }];
         // The last day: pass rate falls and a new source appears that fails DMARC; the own server came back after two days away.
         // The forger tried once, three days before.
-        if (d === 4) records.push({ ...FORGER, count: 100 });
+        if (d === 4) records.push({ ...FORGER, count: 100 }, LIST);
         if (d === 1) records.push({ ...FORGER, count: 5 });
         if (d === 1 || d === 4) records.push({ ...OWN, count: 10 });
         clock = (begin + 86_400 + 3600) * 1000;
@@ -214,11 +214,20 @@ describe('facts for alert rules', () => {
       const lastDay = (BEGIN + 4 * 86_400) * 1000;
       expect(await reportArrivals(db)).toEqual([{ domain: 'reports.test', lastReportAt: clock }]);
       const [days] = await reportDays(db, 2 * DAY);
-      expect(days).toEqual({ domain: 'reports.test', newestDay: lastDay, days: [{ day: lastDay - DAY, messages: 100, passed: 100 }, { day: lastDay, messages: 210, passed: 110 }] });
+      expect(days).toEqual({ domain: 'reports.test', newestDay: lastDay, days: [{ day: lastDay - DAY, messages: 100, passed: 100 }, { day: lastDay, messages: 215, passed: 110 }] });
       const [window] = await windowSources(db, { window: DAY, lookback: 30 * DAY });
       expect(window?.windowStart).toBe(lastDay);
       const byIp = new Map(window?.sources.map((s) => [s.ip, s]));
-      expect(byIp.get('203.0.113.9')).toMatchObject({ firstDay: lastDay, messages: 100, failed: 100, lastDayFailed: 100, seenBefore: lastDay - 3 * DAY, info: { ptr: null, status: 'ok' } });
+      expect(byIp.get('203.0.113.9')).toMatchObject({
+        firstDay: lastDay,
+        messages: 105,
+        failed: 105,
+        // The five the receiver let through as mailing-list mail.
+        forwarded: 5,
+        lastDayFailed: 105,
+        seenBefore: lastDay - 3 * DAY,
+        info: { ptr: null, status: 'ok' },
+      });
       // OWN passes SPF, so its mail passes DMARC: no lookback asked for it. SES passes too.
       expect(byIp.get('203.0.113.8')).toMatchObject({ messages: 10, failed: 0, seenBefore: null, info: undefined });
       expect(byIp.get('203.0.113.7')).toMatchObject({ messages: 100, failed: 0 });

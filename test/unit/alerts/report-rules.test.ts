@@ -31,6 +31,7 @@ const source = (over: Partial<WindowSource>): WindowSource => ({
   lastDay: D0,
   messages: 40,
   failed: 40,
+  forwarded: 0,
   spfFailed: 40,
   dkimFailed: 40,
   lastDayMessages: 20,
@@ -88,6 +89,19 @@ describe('dmarc_new_source', () => {
     expect(observe(scoped, sourcesFacts(scoped, [source({})]), new Set())).toEqual([]);
   });
 
+  it('does not count forwarded or mailing-list failures the receiver let through towards minMessages', () => {
+    const forwarder = source({ failed: 40, forwarded: 35 });
+    expect(observe(r, sourcesFacts(r, [forwarder]), new Set())).toEqual([]);
+    const [o] = observe(r, sourcesFacts(r, [source({ failed: 40, forwarded: 30 })]), new Set());
+    expect(o?.evidence).toContainEqual({ label: 'forwarded', value: '30 of the failures were let through by receivers as forwarded or mailing-list mail' });
+  });
+
+  it('says nothing when the newest report day is older than the window and a few days of reporting lag', () => {
+    const late = (now: number) => observe(r, { ...sourcesFacts(r, [source({})]), dmarc: { ...sourcesFacts(r, [source({})]).dmarc, now } }, new Set([`example.com 192.0.2.1`]));
+    expect(late(D0 + 7 * DAY + 3 * DAY + DAY)).toHaveLength(2);
+    expect(late(D0 + 7 * DAY + 3 * DAY + DAY + 1)).toEqual([]);
+  });
+
   it('reads the facts of its own window and lookback', () => {
     const narrow = rule({ type: 'dmarc_new_source', window: '1d', lookback: '90d' });
     expect(observe(narrow, sourcesFacts(r, [source({})]), new Set())).toEqual([]);
@@ -141,9 +155,11 @@ describe('dmarc_pass_rate_below', () => {
     expect(observe(r, dmarc({ days: days([2, 50, 50], [1, 100, 10], [0, 100, 10]) }), new Set())[0]).toMatchObject({ state: 'good' });
   });
 
-  it('says nothing about a window under minMessages: one tiny report pages nobody', () => {
+  it('says nothing about a window under minMessages (one tiny report pages nobody) or about reports long past', () => {
     const r = rule({ type: 'dmarc_pass_rate_below', threshold: 0.9 });
     expect(observe(r, dmarc({ days: days([0, 99, 0]) }), new Set())).toEqual([]);
+    expect(observe(r, dmarc({ now: D0 + 4 * DAY, days: days([0, 1000, 0]) }), new Set())).toHaveLength(1);
+    expect(observe(r, dmarc({ now: D0 + 30 * DAY, days: days([0, 1000, 0]) }), new Set())).toEqual([]);
     expect(observe(rule({ type: 'dmarc_pass_rate_below', threshold: 0.9, domain: 'other.example' }), dmarc({ days: days([0, 1000, 0]) }), new Set())).toEqual([]);
   });
 
