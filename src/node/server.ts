@@ -96,8 +96,9 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
         await scheduler?.stop();
         await runner.shutdown(graceMs);
         await placement.stop();
-        await alerts.stop();
+        // The mailbox first: a pass finishing now still evaluates, and alerts.stop() waits for what that sends.
         await reportMailbox?.stop();
+        await alerts.stop();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         if (metricsServer) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
         await owner.retire();
