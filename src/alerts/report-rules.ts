@@ -47,8 +47,8 @@ function sourceName(source: WindowSource): string {
 }
 
 /**
- * `dmarc_new_source`: a source IP that did not send as the domain in the `lookback` before the window and
- * whose mail in the window failed DMARC at least `minMessages` times. Good once its newest day's mail passes
+ * `dmarc_new_source`: a source IP that did not send as the domain in the `lookback` before the window (nor
+ * on the domain's first reported day) and whose mail in the window failed DMARC at least `minMessages` times. Good once its newest day's mail passes
  * (it was authorised) or it is gone from the window; a source that keeps failing after it stopped being new
  * keeps its incident open.
  */
@@ -66,8 +66,10 @@ export function observeNewSources(rule: RuleOf<'dmarc_new_source'>, facts: Dmarc
         observations.push({ ...blank, key, fact, state: 'good', since: source.lastDay, link });
         continue;
       }
+      // Sources on the domain's first reported day are its baseline, not news: a first import pages nobody.
+      if (source.seenBefore !== null || source.firstDay <= domain.oldestDay) continue;
       // Forwarded and list mail fails DMARC without being spoofing: it does not count towards minMessages.
-      if (source.seenBefore !== null || source.failed - source.forwarded < rule.minMessages) continue;
+      if (source.failed - source.forwarded < rule.minMessages) continue;
       const who = sourceName(source);
       observations.push({
         key,

@@ -1,5 +1,5 @@
 import type { Sql } from '../store/sql.js';
-import { lastReportArrivals, lastSourceDay, newestReportDay, passRateByDay, reportedDomains, sourceDays, sourceInfo, type SourceInfo } from './store.js';
+import { lastReportArrivals, lastSourceDay, newestReportDay, oldestReportDay, passRateByDay, reportedDomains, sourceDays, sourceInfo, type SourceInfo } from './store.js';
 
 export const DAY = 86_400_000;
 
@@ -43,6 +43,8 @@ export interface WindowSource {
 /** The sources seen in the window [windowStart, newestDay] for one domain. */
 export interface DomainSources {
   domain: string;
+  /** The first day reported for the domain: sources seen that day are where its history begins, not news. */
+  oldestDay: number;
   newestDay: number;
   windowStart: number;
   sources: WindowSource[];
@@ -88,7 +90,7 @@ export async function windowSources(db: Sql, options: { window: number; lookback
       source.seenBefore = (await lastSourceDay(db, { domain, ip: source.ip, from: windowStart - options.lookback, to: windowStart })) ?? null;
       source.info = await sourceInfo(db, source.ip);
     }
-    out.push({ domain, newestDay, windowStart, sources });
+    out.push({ domain, oldestDay: (await oldestReportDay(db, domain)) ?? newestDay, newestDay, windowStart, sources });
   }
   return out;
 }

@@ -433,6 +433,12 @@ export async function newestReportDay(db: Sql, domain: string): Promise<number |
   return row?.day;
 }
 
+/** The oldest UTC day any stored report row covers for a domain: when its reporting began. */
+export async function oldestReportDay(db: Sql, domain: string): Promise<number | undefined> {
+  const row = await db.first<{ day: number }>('SELECT day FROM dmarc_rows WHERE domain = ? ORDER BY day LIMIT 1', [domain]);
+  return row?.day;
+}
+
 /**
  * Per source IP and UTC day over [from, to): messages, those failing DMARC (neither aligned SPF nor aligned DKIM
  * passed), and of those the ones the receiver judged forwarded or mailing-list mail.

@@ -43,7 +43,7 @@ const source = (over: Partial<WindowSource>): WindowSource => ({
 const sourcesFacts = (r: AlertRule, list: WindowSource[], domain = 'example.com'): Facts => {
   const window = 'window' in r ? r.window : 0;
   const lookback = 'lookback' in r ? r.lookback : 0;
-  const entry: DomainSources = { domain, newestDay: D0, windowStart: D0 + DAY - window, sources: list };
+  const entry: DomainSources = { domain, oldestDay: D0 - 90 * DAY, newestDay: D0, windowStart: D0 + DAY - window, sources: list };
   return dmarc({ sources: new Map([[sourceWindowKey(window, lookback), [entry]]]) });
 };
 const states = (observations: Observation[]) => observations.map((o) => `${o.key}: ${o.state}`);
@@ -87,6 +87,16 @@ describe('dmarc_new_source', () => {
     expect(observe(r, sourcesFacts(r, [source({ seenBefore: D0 - 20 * DAY })]), new Set())).toEqual([]);
     const scoped = rule({ type: 'dmarc_new_source', domain: 'other.example' });
     expect(observe(scoped, sourcesFacts(scoped, [source({})]), new Set())).toEqual([]);
+  });
+
+  it('takes the sources of the domain’s first reported day as its baseline: a first import pages nobody', () => {
+    const withOldest = (oldestDay: number): Facts => {
+      const facts = sourcesFacts(r, [source({})]);
+      const entries = [...(facts.dmarc.sources.get(sourceWindowKey(7 * DAY, 30 * DAY)) ?? [])].map((e) => ({ ...e, oldestDay }));
+      return { ...facts, dmarc: { ...facts.dmarc, sources: new Map([[sourceWindowKey(7 * DAY, 30 * DAY), entries]]) } };
+    };
+    expect(observe(r, withOldest(D0 - DAY), new Set())).toEqual([]);
+    expect(observe(r, withOldest(D0 - 2 * DAY), new Set())).toHaveLength(1);
   });
 
   it('does not count forwarded or mailing-list failures the receiver let through towards minMessages', () => {
