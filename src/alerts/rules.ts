@@ -170,6 +170,7 @@ function observeAuth(rule: RuleOf<'auth_failing'>, verdicts: readonly VerdictFac
 /** Record kinds whose change can break delivery; BIMI and TLS-RPT changes are news, not regressions. */
 const WATCHED_RECORDS = /^(spf|dmarc|mx|dkim(:.*)?|mta-sts(\..*)?)$/;
 const BAD_CHECK = new Set(['warn', 'fail']);
+const NOT_DNS_CHECKS = new Set(['dmarc.reports_received']);
 
 const checkKey = (domain: string, check: CheckFact): string => `check ${domain} ${check.checkId}${check.subject ? ` ${check.subject}` : ''}`;
 
@@ -223,8 +224,9 @@ function checkRegressions(audit: AuditFact): Observation[] {
   for (const check of audit.checks) {
     const key = checkKey(audit.domain, check);
     const fact = `audit ${audit.id}`;
-    // An error means the check could not be made: no news either way.
-    if (check.status === 'error' || check.status === 'info') continue;
+    // An error means the check could not be made: no news either way. Reports that stopped arriving are
+    // reports_stopped's to announce, with its own evidence, not a DNS regression.
+    if (check.status === 'error' || check.status === 'info' || NOT_DNS_CHECKS.has(check.checkId)) continue;
     if (check.status === 'pass') {
       observations.push({ ...blank, key, fact, state: 'good', since: audit.finishedAt, link: `/#domains/${audit.domain}` });
       continue;

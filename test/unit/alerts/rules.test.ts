@@ -68,6 +68,12 @@ describe('dns_regression', () => {
     expect(o).toMatchObject({ state: 'bad', evidence: [{ label: 'before', value: 'pass: p=reject' }, { label: 'after', value: 'fail: now' }] });
     expect(observe(r, { ...empty, audits: [audit('error')] }, new Set())).toEqual([]);
   });
+
+  it('leaves reports that stopped arriving to reports_stopped', () => {
+    const arrival = (status: 'pass' | 'warn') => ({ checkId: 'dmarc.reports_received', subject: null, status, message: status, remediation: null });
+    const audit = { id: 2, domain: 'example.com', finishedAt: 5, checks: [arrival('warn')], earlier: [{ id: 1, finishedAt: 1, checks: [arrival('pass')] }] };
+    expect(observe(rule({ type: 'dns_regression' }), { ...empty, audits: [audit] }, new Set())).toEqual([]);
+  });
 });
 
 describe('rendering', () => {
