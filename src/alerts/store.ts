@@ -229,11 +229,16 @@ export async function openIncidents(db: Sql): Promise<Incident[]> {
   return rows.map(toIncident);
 }
 
-export async function listIncidents(db: Sql, options: { state?: IncidentState; limit: number; before?: number }): Promise<Incident[]> {
+/**
+ * Incidents newest first. With `resolvedSince`, resolved incidents are only those that were still open at
+ * or after it (a dashboard range): open ones are always current.
+ */
+export async function listIncidents(db: Sql, options: { state?: IncidentState; limit: number; before?: number; resolvedSince?: number }): Promise<Incident[]> {
   const rows = await db.all<IncidentRow>(
     `SELECT * FROM alert_incidents WHERE (? IS NULL OR state = ?) AND (? IS NULL OR started_at < ?) AND state != 'pending'
+        AND (? IS NULL OR state != 'resolved' OR resolved_at >= ?)
       ORDER BY started_at DESC, id DESC LIMIT ?`,
-    [options.state ?? null, options.state ?? null, options.before ?? null, options.before ?? null, options.limit],
+    [options.state ?? null, options.state ?? null, options.before ?? null, options.before ?? null, options.resolvedSince ?? null, options.resolvedSince ?? null, options.limit],
   );
   return rows.map(toIncident);
 }

@@ -37,6 +37,16 @@ export const shared = css`
   .cards { display: flex; flex-wrap: wrap; gap: 8px; }
   .stat { font-size: 24px; font-weight: 700; }
   .error-box { border: 1px solid var(--bad); color: var(--bad); border-radius: 8px; padding: 10px 12px; }
+  select { font: inherit; padding: 5px 8px; border-radius: 6px; border: 1px solid var(--line); background: var(--bg); color: var(--fg); }
+  .filters { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin: 0 0 8px; }
+  .chip { padding: 3px 10px; border: 1px solid var(--line); border-radius: 14px; color: var(--fg); text-decoration: none; }
+  .chip[aria-current='true'] { background: var(--fg); color: var(--bg); border-color: var(--fg); font-weight: 600; }
+  .actions { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
+  .tally { margin-right: 10px; white-space: nowrap; }
+  .title { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: baseline; justify-content: space-between; }
+  .cards > .panel { flex: 1 1 150px; }
+  section.panel { margin-bottom: 16px; }
+  .grid > section.panel { margin-bottom: 0; }
 `;
 
 /** A view that loads its data from the API whenever its route or range changes. */
@@ -124,6 +134,12 @@ const STATUS_LABEL: Record<string, [symbol: string, text: string]> = {
 export function statusBadge(status: string): TemplateResult {
   const [symbol, text] = STATUS_LABEL[status] ?? ['?', status];
   return html`<span class="badge ${status}"><span aria-hidden="true">${symbol}</span>${text}</span>`;
+}
+
+/** An incident's severity in the status badges' colours, named by its own word. */
+export function severityBadge(severity: string): TemplateResult {
+  const [style, symbol] = severity === 'critical' ? ['fail', '✕'] : severity === 'warning' ? ['warn', '▲'] : ['info', 'i'];
+  return html`<span class="badge ${style}"><span aria-hidden="true">${symbol}</span>${severity}</span>`;
 }
 
 export const PROVIDERS_YAML = `providers:

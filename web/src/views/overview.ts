@@ -3,7 +3,7 @@ import { api, read, type Overview } from '../api.js';
 import { inboxLines, splitBars } from '../chart-configs.js';
 import { ago, pct, when } from '../format.js';
 import { rangeQuery } from '../range.js';
-import { BLOCKLISTS_YAML, DataView, DOMAINS_YAML, emptyState, placementBadge, PROVIDERS_YAML, statusBadge } from '../view.js';
+import { BLOCKLISTS_YAML, DataView, DOMAINS_YAML, emptyState, placementBadge, PROVIDERS_YAML, severityBadge, statusBadge } from '../view.js';
 
 /** The first page: placement trend and split, listings now, domain grades, the last run of every job. */
 class OverviewView extends DataView<Overview> {
@@ -61,9 +61,10 @@ class OverviewView extends DataView<Overview> {
           ${data.incidents.length === 0
             ? html`<p class="muted">No incident is firing. Rules under <code>alerts.rules</code> raise one when a listing, an inbox-rate drop or a DNS regression happens.</p>`
             : html`<ul class="incidents">${data.incidents.map(
-                (i) => html`<li data-incident=${i.id}>${severityBadge(i.severity)} <strong>${i.title}</strong>
+                (i) => html`<li data-incident=${i.id}>${severityBadge(i.severity)} <a href="/alerts/${i.id}"><strong>${i.title}</strong></a>
                   <span class="muted">${i.firedAt === null ? '' : `since ${when(i.firedAt)}`}${i.ackedBy ? ` · acknowledged by ${i.ackedBy}` : ''}${i.silencedUntil !== null && i.silencedUntil > Date.now() ? ` · silenced until ${when(i.silencedUntil)}` : ''}</span></li>`,
-              )}</ul>`}
+              )}</ul>
+              <p><a href="/alerts">All alerts</a></p>`}
         </section>
         <section class="panel" aria-labelledby="jobs">
           <h3 id="jobs">Jobs</h3>
@@ -85,8 +86,3 @@ class OverviewView extends DataView<Overview> {
 
 customElements.define('iw-overview', OverviewView);
 
-/** An incident's severity in the status badges' colours, named by its own word. */
-function severityBadge(severity: string) {
-  const [style, symbol] = severity === 'critical' ? ['fail', '✕'] : severity === 'warning' ? ['warn', '▲'] : ['info', 'i'];
-  return html`<span class="badge ${style}"><span aria-hidden="true">${symbol}</span>${severity}</span>`;
-}
