@@ -257,6 +257,7 @@ export function incidentSeeds(now: number): IncidentSeed[] {
       title: 'LISTED: 198.51.100.7 on SpamCop',
       since: now - 2 * DAY,
       firedAt: now - 2 * DAY,
+      lastNotifiedAt: now - DAY,
       summary: '198.51.100.7 is listed on SpamCop.',
       evidence: [
         { label: 'return code', value: '127.0.0.2' },
@@ -275,6 +276,7 @@ export function incidentSeeds(now: number): IncidentSeed[] {
       title: 'INBOX RATE: postbox at outlook 43% (below 80%)',
       since: now - 3 * DAY,
       firedAt: now - 3 * DAY,
+      lastNotifiedAt: now - 3 * DAY,
       summary: 'Over the last 5 tests 43% of postbox’s messages to outlook reached the inbox.',
       evidence: [
         { label: 'inbox', value: '6 of 14' },
@@ -293,6 +295,7 @@ export function incidentSeeds(now: number): IncidentSeed[] {
       title: 'DNS: example.com spf.authorizes pass → fail',
       since: now - 3 * DAY - 6 * HOUR,
       firedAt: now - 3 * DAY - 6 * HOUR,
+      lastNotifiedAt: now - 3 * DAY - 6 * HOUR,
       silencedUntil: now + 20 * HOUR,
       summary: 'SPF does not authorise postbox (198.51.100.7): its mail softfails SPF',
       evidence: [
@@ -314,6 +317,7 @@ export function incidentSeeds(now: number): IncidentSeed[] {
       since: now - 8 * DAY,
       firedAt: now - 8 * DAY,
       resolvedAt: now - 6 * DAY,
+      lastNotifiedAt: now - 6 * DAY,
       summary: '198.51.100.7 was listed on SpamCop.',
       evidence: [{ label: 'return code', value: '127.0.0.2' }],
       actions: [],

@@ -43,8 +43,12 @@ export const shared = css`
   .chip[aria-current='true'] { background: var(--fg); color: var(--bg); border-color: var(--fg); font-weight: 600; }
   .actions { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
   .tally { margin-right: 10px; white-space: nowrap; }
+  .grid, .cards { margin-bottom: 16px; }
+  /* Wide tables keep their columns readable and scroll sideways on a phone instead of squeezing. */
+  table.wide { min-width: 720px; }
+  ol.attempts { margin: 4px 0 0; padding-left: 18px; }
   .title { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: baseline; justify-content: space-between; }
-  .cards > .panel { flex: 1 1 150px; }
+  .cards > .panel { flex: 1 1 120px; }
   section.panel { margin-bottom: 16px; }
   .grid > section.panel { margin-bottom: 0; }
 `;
@@ -134,6 +138,14 @@ const STATUS_LABEL: Record<string, [symbol: string, text: string]> = {
 export function statusBadge(status: string): TemplateResult {
   const [symbol, text] = STATUS_LABEL[status] ?? ['?', status];
   return html`<span class="badge ${status}"><span aria-hidden="true">${symbol}</span>${text}</span>`;
+}
+
+const URL_PATTERN = /(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)])/;
+
+/** Text with its web addresses made into links that open outside the dashboard (delisting pages, fixes). */
+export function linkified(text: string): TemplateResult {
+  const parts = text.split(URL_PATTERN);
+  return html`${parts.map((part, i) => (i % 2 === 1 ? html`<a href=${part} target="_blank" rel="noreferrer noopener">${part}</a>` : part))}`;
 }
 
 /** An incident's severity in the status badges' colours, named by its own word. */

@@ -3,7 +3,7 @@ import { api, read, type Incident, type IncidentDetail, type Incidents, type Set
 import { ago, duration, when } from '../format.js';
 import { rangeMs } from '../range.js';
 import { withParams } from '../route.js';
-import { DataView, emptyState, severityBadge } from '../view.js';
+import { DataView, emptyState, linkified, severityBadge } from '../view.js';
 
 /** What a person on call needs to know first: is anyone on it, is it muted, is it over. */
 type Shown = 'firing' | 'acknowledged' | 'silenced' | 'resolved';
@@ -105,15 +105,15 @@ class AlertsView extends DataView<ListData> {
       </div>
       ${shown.length === 0
         ? html`<p class="muted" data-none>No incident matches these filters. <a href=${withParams({ state: null, severity: null })}>Show all</a></p>`
-        : html`<div class="scroll"><table>
-            <thead><tr><th>State</th><th>Severity</th><th>Incident</th><th>Rule</th><th>Since</th><th>Notes</th></tr></thead>
+        : html`<div class="scroll"><table class="wide">
+            <thead><tr><th>State</th><th>Incident</th><th>Severity</th><th>Since</th><th>Rule</th><th>Notes</th></tr></thead>
             <tbody>${shown.map(
               ({ incident: i, shown: state }) => html`<tr data-incident=${i.id}>
                 <td>${stateBadge(state)}</td>
-                <td>${severityBadge(i.severity)}</td>
                 <td><a href="/alerts/${i.id}">${i.title}</a><div class="muted"><code>${i.key}</code></div></td>
-                <td>${i.rule}${i.rule === i.ruleType ? nothing : html`<div class="muted">${i.ruleType}</div>`}</td>
+                <td>${severityBadge(i.severity)}</td>
                 <td>${when(i.firedAt ?? i.startedAt)}<div class="muted">${lasted(i, now)}</div></td>
+                <td>${i.rule}${i.rule === i.ruleType ? nothing : html`<div class="muted">${i.ruleType}</div>`}</td>
                 <td>${notes(i, now)}</td>
               </tr>`,
             )}</tbody>
@@ -183,7 +183,7 @@ class AlertView extends DataView<DetailData> {
     return html`
       <p><a href="/alerts">← All alerts</a></p>
       <h2>${i.title}</h2>
-      <p class="head" data-head>${stateBadge(state)} ${severityBadge(i.severity)} <span class="muted">rule <strong>${i.rule}</strong> (${i.ruleType}) · key <code>${i.key}</code></span></p>
+      <p class="head" data-head>${stateBadge(state)} ${severityBadge(i.severity)} <span class="muted">rule <strong>${i.rule}</strong>${i.rule === i.ruleType ? nothing : ` (${i.ruleType})`} · key <code>${i.key}</code></span></p>
       <p>${i.summary}</p>
       <div class="grid">
         <section class="panel" aria-labelledby="when">
@@ -209,14 +209,14 @@ class AlertView extends DataView<DetailData> {
         <h3 id="evidence">Evidence</h3>
         ${i.evidence.length === 0
           ? html`<p class="muted">The rule recorded no evidence beyond the summary.</p>`
-          : html`<table><tbody>${i.evidence.map((e) => html`<tr data-evidence><th scope="row">${e.label}</th><td>${e.value}</td></tr>`)}</tbody></table>`}
-        ${i.actions.length === 0 ? nothing : html`<h3>What to do</h3><ul>${i.actions.map((a) => html`<li>${a}</li>`)}</ul>`}
+          : html`<table><tbody>${i.evidence.map((e) => html`<tr data-evidence><th scope="row">${e.label}</th><td>${linkified(e.value)}</td></tr>`)}</tbody></table>`}
+        ${i.actions.length === 0 ? nothing : html`<h3>What to do</h3><ul>${i.actions.map((a) => html`<li>${linkified(a)}</li>`)}</ul>`}
       </section>
       <section class="panel" aria-labelledby="notifications">
         <h3 id="notifications">Notifications</h3>
         ${detail.notifications.length === 0
           ? html`<p class="muted">None sent: ${i.silencedUntil !== null ? 'the incident was silenced, or ' : ''}its rule has no channels.</p>`
-          : html`<div class="scroll"><table>
+          : html`<div class="scroll"><table class="wide">
               <thead><tr><th>Queued</th><th>Channel</th><th>Said</th><th>Status</th><th class="num">Attempts</th><th>Detail</th></tr></thead>
               <tbody>${detail.notifications.map((n) => {
                 const [symbol, style] = DELIVERY[n.status] ?? ['?', ''];
@@ -231,7 +231,7 @@ class AlertView extends DataView<DetailData> {
                     ${n.lastError ? html`<div class="fail">${n.lastError}</div>` : nothing}
                     ${n.nextAttemptAt !== null ? html`<div class="muted">next attempt ${ago(n.nextAttemptAt, now)}</div>` : nothing}
                     ${n.history.length > 1
-                      ? html`<details><summary>Every attempt</summary><ol>${n.history.map((a) => html`<li>${when(a.at)}: ${a.ok ? 'delivered' : `failed: ${a.error ?? 'unknown error'}`}</li>`)}</ol></details>`
+                      ? html`<ol class="attempts" aria-label="Every attempt">${n.history.map((a) => html`<li>${when(a.at)}: ${a.ok ? 'delivered' : html`<span class="fail">failed: ${a.error ?? 'unknown error'}</span>`}</li>`)}</ol>`
                       : nothing}
                   </td>
                 </tr>`;

@@ -41,7 +41,7 @@ function rejectedSection(rejected: readonly Rejected[]): TemplateResult {
     ${rejected.length === 0
       ? html`<p class="muted" data-rejected="0">None in this range: every file that arrived was read.</p>`
       : html`<p>A broken or unexpected file from a reporter is kept here instead of being dropped, so a reporter that changed its format is noticed.</p>
-          <div class="scroll"><table>
+          <div class="scroll"><table class="wide">
             <thead><tr><th>Received</th><th>File</th><th>Came from</th><th class="num">Size</th><th>Why it was refused</th><th>Content</th></tr></thead>
             <tbody>${rejected.map(
               (r) => html`<tr data-rejected=${r.id}>
@@ -190,7 +190,7 @@ class ReportView extends DataView<DomainData> {
     return html`<section class="panel" aria-labelledby="sources">
       <h3 id="sources">Sources</h3>
       <p class="muted">Every IP that sent mail as ${sources.domain}, most first. Aligned means the SPF or DKIM domain matched the From domain and passed; DMARC passes when either does. A source without forward-confirmed reverse DNS is rarely a legitimate mail server.</p>
-      <div class="scroll"><table class="sources">
+      <div class="scroll"><table class="wide">
         <thead><tr>
           <th>Source IP</th><th>Reverse DNS</th><th>Sender</th><th class="num">Messages</th><th class="num">SPF aligned</th><th class="num">DKIM aligned</th><th class="num">DMARC pass</th>
           <th>Receiver’s disposition</th><th class="num">Rejected at p=reject</th>
@@ -210,8 +210,8 @@ class ReportView extends DataView<DomainData> {
         )}</tbody>
       </table></div>
       ${sources.providers.length > 1
-        ? html`<h3>By sender</h3><div class="scroll"><table>
-            <thead><tr><th>Sender (known label, else PTR domain)</th><th class="num">Sources</th><th class="num">Messages</th><th class="num">DMARC pass</th></tr></thead>
+        ? html`<h3>By sender</h3><p class="muted">The known sender a source’s reverse DNS names, else its PTR domain.</p><div class="scroll"><table>
+            <thead><tr><th>Sender</th><th class="num">Sources</th><th class="num">Messages</th><th class="num">DMARC pass</th></tr></thead>
             <tbody>${sources.providers.map((p) => html`<tr data-provider=${p.provider}><td>${p.provider}</td><td class="num">${p.sources}</td><td class="num">${p.messages.toLocaleString()}</td><td class="num">${passBadge(p.passRate)}</td></tr>`)}</tbody>
           </table></div>`
         : nothing}
