@@ -29,6 +29,7 @@ export const shared = css`
   .info, .running, .pending { color: var(--info); }
   .empty { border: 1px dashed var(--line); border-radius: 8px; padding: 16px; }
   .empty h3 { margin-top: 0; }
+  .empty + .empty { margin-top: 12px; }
   pre { background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: 10px; overflow-x: auto; font-size: 12px; line-height: 1.5; }
   code { font-size: 12.5px; }
   button { font: inherit; padding: 6px 12px; border-radius: 6px; border: 1px solid var(--line); background: var(--bg); color: var(--fg); cursor: pointer; }
@@ -46,11 +47,13 @@ export const shared = css`
   .grid, .cards { margin-bottom: 16px; }
   /* Wide tables keep their columns readable and scroll sideways on a phone instead of squeezing. */
   table.wide { min-width: 720px; }
+  td.nowrap { white-space: nowrap; }
+  td.title-cell, td.notes { min-width: 200px; }
   ol.attempts { margin: 4px 0 0; padding-left: 18px; }
   .title { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: baseline; justify-content: space-between; }
   .cards > .panel { flex: 1 1 120px; }
-  section.panel { margin-bottom: 16px; }
-  .grid > section.panel { margin-bottom: 0; }
+  section.panel { margin: 16px 0; }
+  .grid > section.panel { margin: 0; }
 `;
 
 /** A view that loads its data from the API whenever its route or range changes. */

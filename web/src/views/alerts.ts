@@ -110,11 +110,11 @@ class AlertsView extends DataView<ListData> {
             <tbody>${shown.map(
               ({ incident: i, shown: state }) => html`<tr data-incident=${i.id}>
                 <td>${stateBadge(state)}</td>
-                <td><a href="/alerts/${i.id}">${i.title}</a><div class="muted"><code>${i.key}</code></div></td>
+                <td class="title-cell"><a href="/alerts/${i.id}">${i.title}</a><div class="muted"><code>${i.key}</code></div></td>
                 <td>${severityBadge(i.severity)}</td>
-                <td>${when(i.firedAt ?? i.startedAt)}<div class="muted">${lasted(i, now)}</div></td>
-                <td>${i.rule}${i.rule === i.ruleType ? nothing : html`<div class="muted">${i.ruleType}</div>`}</td>
-                <td>${notes(i, now)}</td>
+                <td class="nowrap">${when(i.firedAt ?? i.startedAt)}<div class="muted">${lasted(i, now)}</div></td>
+                <td class="nowrap">${i.rule}${i.rule === i.ruleType ? nothing : html`<div class="muted">${i.ruleType}</div>`}</td>
+                <td class="notes">${notes(i, now)}</td>
               </tr>`,
             )}</tbody>
           </table></div>`}
