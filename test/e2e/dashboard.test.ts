@@ -329,6 +329,7 @@ describe('the dashboard against a server with a known history', () => {
     expect(await page.locator('iw-report tr[data-would-reject]').allTextContents()).toEqual([expect.stringMatching(/203\.0\.113\.66.*36/), expect.stringMatching(/192\.0\.2\.99.*6/)]);
     expect(await page.locator('iw-report [data-tls-summary]').textContent()).toMatch(/1 report: 120 sessions succeeded, 3 failed \(2\.4%\)/);
     expect(await page.locator('iw-report tr[data-tls-failure="certificate-expired"]').textContent()).toContain('3');
+    expect(await page.locator('iw-report tr[data-failure]').textContent()).toMatch(/203\.0\.113\.66[\s\S]*dmarc[\s\S]*reject[\s\S]*d=example\.com s=forged[\s\S]*Your invoice is overdue/);
     // The chart: one bar and one point per day of the range with reports; the pass rate falls from 97.4% to 74.5%.
     await page.locator('iw-report iw-chart canvas').waitFor();
     await screenshot(page, '17-report-domain-7d');

@@ -12,7 +12,7 @@ import { DEFAULT_LIMITS } from '../../src/config/report-limits.js';
 import { silentLogger } from '../../src/log.js';
 import { ingest } from '../../src/reports/ingest.js';
 import { saveSource, type SourceInfo } from '../../src/reports/store.js';
-import { aggregateXml, gzip, tlsReportJson, type RecordSpec } from './reports.js';
+import { aggregateXml, feedbackReport, gzip, tlsReportJson, type RecordSpec } from './reports.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -438,7 +438,7 @@ function dailyRecords(d: number): RecordSpec[] {
   ];
 }
 
-/** Aggregate reports, an SMTP TLS report and a broken file, through the same ingest path a mailbox uses. */
+/** Aggregate reports, an SMTP TLS report, a failure report and a broken file, through the same ingest path a mailbox uses. */
 async function seedReports(db: Sql, today: number): Promise<void> {
   for (const source of REPORT_SOURCES) await saveSource(db, { ...source, checkedAt: today - 7 * DAY });
   const deps = (receivedAt: number) => ({
@@ -467,6 +467,13 @@ async function seedReports(db: Sql, today: number): Promise<void> {
   const tls = tlsReportJson({ domain: 'example.com', reportId: 'seed-tls', failures: 3, start: new Date(tlsDay).toISOString(), end: new Date(tlsDay + DAY - 1_000).toISOString() });
   const stored = await ingest(deps(tlsDay + DAY + HOUR), { name: 'tls-report.json', source: 'imap', bytes: new TextEncoder().encode(tls) });
   if (stored.status !== 'stored') throw new Error(`seed TLS report was not stored: ${stored.error ?? stored.status}`);
+  const failure = await ingest(deps(today - 2 * DAY + 5 * HOUR), {
+    name: 'failure-report.eml',
+    source: 'imap',
+    feedback: feedbackReport({ domain: 'example.com', ip: '203.0.113.66', selector: 'forged' }),
+    originalHeaders: 'From: "Example Billing" <billing@example.com>\r\nSubject: Your invoice is overdue\r\nMessage-ID: <forged-1@203.0.113.66>\r\n',
+  });
+  if (failure.status !== 'stored') throw new Error(`seed failure report was not stored: ${failure.error ?? failure.status}`);
   const broken = await ingest(deps(today - DAY + 3 * HOUR), { name: 'truncated.xml', source: 'imap', bytes: new TextEncoder().encode('<?xml version="1.0"?><feedback><report_metadata><org_name>broken.example') });
   if (broken.status !== 'rejected') throw new Error('the broken seed report was not rejected');
 }

@@ -156,7 +156,7 @@ class ReportView extends DataView<DomainData> {
     const names = domains.domains.map((d) => d.domain);
     if (!names.includes(domain)) names.push(domain);
     return html`
-      <p><a href="/reports${location.search}">← All report domains</a></p>
+      <p><a href="/reports${location.search}">← All report domains</a> · <a href="/domains/${encodeURIComponent(this.route.id ?? '')}${location.search}">DNS audit of ${this.route.id}</a></p>
       <div class="title">
         <h2>Reports for ${domain}</h2>
         <label>Domain <select @change=${this.pick} aria-label="Report domain">${names.sort().map((n) => html`<option value=${n} ?selected=${n === domain}>${n}</option>`)}</select></label>
@@ -181,7 +181,8 @@ class ReportView extends DataView<DomainData> {
             ${this.renderRejectWouldDrop(sources)}
             ${this.renderOverrides(sources)}
             ${this.renderTls(list.tls)}
-          </div>`}
+          </div>
+          ${this.renderFailures(list.failures)}`}
       ${rejectedSection(list.rejected)}
     `;
   }
@@ -265,6 +266,27 @@ class ReportView extends DataView<DomainData> {
               <thead><tr><th>Reason</th><th class="num">Messages</th></tr></thead>
               <tbody>${sources.overrides.map((o) => html`<tr data-override=${o.type}><td><strong>${o.type}</strong>${OVERRIDE_MEANING[o.type] ? html`<div class="muted">${OVERRIDE_MEANING[o.type]}</div>` : nothing}</td><td class="num">${o.messages.toLocaleString()}</td></tr>`)}</tbody>
             </table>`}
+    </section>`;
+  }
+
+  private renderFailures(failures: ReportList['failures']) {
+    if (failures.length === 0) return nothing;
+    return html`<section class="panel" aria-labelledby="failures">
+      <h3 id="failures">Failure reports (RUF)</h3>
+      <p class="muted">Single messages that failed DMARC, as some receivers report them (RFC 6591): who sent them and how the receiver dealt with them.</p>
+      <div class="scroll"><table class="wide">
+        <thead><tr><th>Received</th><th>Source IP</th><th>Failed</th><th>Receiver did</th><th>DKIM</th><th>Message</th></tr></thead>
+        <tbody>${failures.map(
+          (f) => html`<tr data-failure=${f.id}>
+            <td>${when(f.receivedAt)}${f.arrivalAt !== null ? html`<div class="muted">sent ${when(f.arrivalAt)}</div>` : nothing}</td>
+            <td>${f.sourceIp ? html`<code>${f.sourceIp}</code>` : '—'}</td>
+            <td>${f.authFailure}${f.identityAlignment ? html`<div class="muted">aligned: ${f.identityAlignment}</div>` : nothing}</td>
+            <td>${f.deliveryResult ?? '—'}</td>
+            <td>${f.dkimDomain ? html`<code>d=${f.dkimDomain}${f.dkimSelector ? ` s=${f.dkimSelector}` : ''}</code>` : '—'}</td>
+            <td>${f.from ?? f.mailFrom ?? ''}${f.subject ? html`<div class="muted">${f.subject}</div>` : nothing}</td>
+          </tr>`,
+        )}</tbody>
+      </table></div>
     </section>`;
   }
 
