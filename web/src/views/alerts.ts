@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { api, read, type Incident, type IncidentDetail, type Incidents, type Settings } from '../api.js';
+import { api, read, Unauthorized, type Incident, type IncidentDetail, type Incidents, type Settings } from '../api.js';
 import { ago, duration, when } from '../format.js';
 import { rangeMs } from '../range.js';
 import { withParams } from '../route.js';
@@ -162,16 +162,20 @@ class AlertView extends DataView<DetailData> {
 
   private async act(action: 'ack' | 'silence') {
     const id = this.route.id ?? '';
-    const form = this.renderRoot.querySelector<HTMLSelectElement>('select[name="for"]');
+    const choice = this.renderRoot.querySelector<HTMLSelectElement>('select[name="for"]');
+    const duration = choice?.value ?? '4h';
     this.busy = true;
     try {
-      const response =
+      await read(
         action === 'ack'
           ? await api.alerts[':id'].ack.$post({ param: { id }, query: {} })
-          : await api.alerts[':id'].silence.$post({ param: { id }, query: {}, json: { for: form?.value ?? '4h' } });
-      const body = (await response.json()) as { error?: string };
-      this.notice = response.ok ? (action === 'ack' ? 'Acknowledged: no more repeats; the resolve will still be sent.' : `Silenced for ${form?.selectedOptions[0]?.textContent ?? form?.value}.`) : `Not done: ${body.error ?? `HTTP ${response.status}`}`;
+          : await api.alerts[':id'].silence.$post({ param: { id }, query: {}, json: { for: duration } }),
+      );
+      this.notice = action === 'ack' ? 'Acknowledged: no more repeats; the resolve will still be sent.' : `Silenced for ${choice?.selectedOptions[0]?.textContent ?? duration}.`;
       await this.refresh();
+    } catch (error) {
+      if (error instanceof Unauthorized) this.dispatchEvent(new CustomEvent('iw-unauthorized', { bubbles: true, composed: true }));
+      else this.notice = `Not done: ${(error as Error).message}`;
     } finally {
       this.busy = false;
     }
