@@ -125,6 +125,8 @@ describe('the dashboard against a server with a known history', () => {
     await poll(() => page.locator('iw-overview [data-listings]').getAttribute('data-listings')).toBe('1');
     await poll(() => page.locator('iw-overview tr[data-domain="example.com"]').textContent()).toContain('SPF does not authorise postbox');
     await poll(() => page.locator('iw-overview li[data-incident="1"]').textContent()).toMatch(/critical\s*LISTED: 198\.51\.100\.7 on SpamCop/);
+    await poll(() => page.locator('iw-overview tr[data-dmarc="example.com"]').textContent()).toMatch(/example\.com[\s\S]*270\s*✕84\.4%/);
+    expect(await page.locator('iw-overview tr[data-dmarc="example.com"] a').getAttribute('href')).toBe('/reports/example.com');
     await page.locator('iw-overview iw-chart').first().locator('canvas').waitFor();
     await screenshot(page, '01-overview');
 

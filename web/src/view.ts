@@ -1,5 +1,6 @@
 import { css, html, LitElement, type CSSResultGroup, type PropertyValues, type TemplateResult } from 'lit';
 import { Unauthorized } from './api.js';
+import { pct } from './format.js';
 import type { Range } from './range.js';
 import type { Route } from './route.js';
 
@@ -149,6 +150,12 @@ const URL_PATTERN = /(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)])/;
 export function linkified(text: string): TemplateResult {
   const parts = text.split(URL_PATTERN);
   return html`${parts.map((part, i) => (i % 2 === 1 ? html`<a href=${part} target="_blank" rel="noreferrer noopener">${part}</a>` : part))}`;
+}
+
+/** A DMARC pass rate with a word, not colour alone: under 90% fails, under 98% warns. */
+export function passRateBadge(rate: number): TemplateResult {
+  const [style, symbol] = rate >= 0.98 ? ['ok', '✓'] : rate >= 0.9 ? ['warn', '▲'] : ['fail', '✕'];
+  return html`<span class="badge ${style}"><span aria-hidden="true">${symbol}</span>${pct(rate, 1)}</span>`;
 }
 
 /** An incident's severity in the status badges' colours, named by its own word. */

@@ -1,17 +1,20 @@
 import { html } from 'lit';
-import { api, read, type Overview } from '../api.js';
+import { api, read, type Overview, type ReportDomains } from '../api.js';
 import { inboxLines, splitBars } from '../chart-configs.js';
 import { ago, pct, when } from '../format.js';
-import { rangeQuery } from '../range.js';
-import { BLOCKLISTS_YAML, DataView, DOMAINS_YAML, emptyState, placementBadge, PROVIDERS_YAML, severityBadge, statusBadge } from '../view.js';
+import { rangeMs, rangeQuery } from '../range.js';
+import { BLOCKLISTS_YAML, DataView, DOMAINS_YAML, emptyState, passRateBadge, placementBadge, PROVIDERS_YAML, severityBadge, statusBadge } from '../view.js';
 
-/** The first page: placement trend and split, listings now, domain grades, the last run of every job. */
-class OverviewView extends DataView<Overview> {
-  protected load() {
-    return api.overview.$get({ query: rangeQuery(this.range) }).then(read);
+type Data = Overview & { dmarc: ReportDomains['domains'] };
+
+/** The first page: placement trend and split, listings now, domain grades and DMARC pass rates, incidents, the last run of every job. */
+class OverviewView extends DataView<Data> {
+  protected async load(): Promise<Data> {
+    const [overview, reports] = await Promise.all([api.overview.$get({ query: rangeQuery(this.range) }).then(read), api.reports.domains.$get({ query: rangeMs(this.range) }).then(read)]);
+    return { ...overview, dmarc: reports.domains };
   }
 
-  protected renderData(data: Overview) {
+  protected renderData(data: Data) {
     const noPlacement = data.series.length === 0;
     return html`
       <h2>Overview</h2>
@@ -52,6 +55,21 @@ class OverviewView extends DataView<Overview> {
                     <td><a href="/domains/${encodeURIComponent(d.domain)}">${d.domain}</a><div class="muted">${ago(d.lastAudit.startedAt)}</div></td>
                     <td>${statusBadge(d.lastAudit.worst)}</td>
                     <td>${d.findings.length === 0 ? html`<span class="muted">none</span>` : d.findings.map((f) => html`<div>${statusBadge(f.status)} ${f.message}</div>`)}</td>
+                  </tr>`,
+                )}</tbody>
+              </table>`}
+        </section>
+        <section class="panel" aria-labelledby="dmarc">
+          <h3 id="dmarc">Who sends as your domains (DMARC reports)</h3>
+          ${data.dmarc.length === 0
+            ? html`<p class="muted">No DMARC reports yet. <a href="/reports">Reports</a> shows how to have receivers send them to inboxwatch.</p>`
+            : html`<table>
+                <thead><tr><th>Domain</th><th class="num">Messages</th><th class="num">DMARC pass</th></tr></thead>
+                <tbody>${data.dmarc.map(
+                  (d) => html`<tr data-dmarc=${d.domain}>
+                    <td><a href="/reports/${encodeURIComponent(d.domain)}">${d.domain}</a><div class="muted">last report ${ago(d.lastReceivedAt)}</div></td>
+                    <td class="num">${d.messages.toLocaleString()}</td>
+                    <td class="num">${d.messages === 0 ? html`<span class="muted">none in range</span>` : passRateBadge(d.passed / d.messages)}</td>
                   </tr>`,
                 )}</tbody>
               </table>`}

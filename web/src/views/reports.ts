@@ -4,7 +4,7 @@ import { dmarcDaily } from '../chart-configs.js';
 import { ago, pct, when } from '../format.js';
 import { rangeMs } from '../range.js';
 import { navigate } from '../route.js';
-import { DataView, emptyState } from '../view.js';
+import { DataView, emptyState, passRateBadge } from '../view.js';
 
 type Source = ReportSources['sources'][number];
 type Rejected = ReportList['rejected'][number];
@@ -83,7 +83,7 @@ class ReportsView extends DataView<IndexData> {
               (d) => html`<tr data-domain=${d.domain}>
                 <th scope="row"><a href="/reports/${encodeURIComponent(d.domain)}${location.search}">${d.domain}</a></th>
                 <td class="num">${d.messages.toLocaleString()}</td>
-                <td class="num">${d.messages === 0 ? '—' : passBadge(d.passed / d.messages)}</td>
+                <td class="num">${d.messages === 0 ? '—' : passRateBadge(d.passed / d.messages)}</td>
                 <td class="num">${d.aggregateReports}</td>
                 <td class="num">${d.tlsReports}</td>
                 <td>${when(d.lastReceivedAt)} <span class="muted">${ago(d.lastReceivedAt)}</span></td>
@@ -93,12 +93,6 @@ class ReportsView extends DataView<IndexData> {
       ${rejectedSection(list.rejected)}
     `;
   }
-}
-
-/** A pass rate with a word, not colour alone: under 90% fails, under 98% warns. */
-function passBadge(rate: number): TemplateResult {
-  const [style, symbol] = rate >= 0.98 ? ['ok', '✓'] : rate >= 0.9 ? ['warn', '▲'] : ['fail', '✕'];
-  return html`<span class="badge ${style}"><span aria-hidden="true">${symbol}</span>${pct(rate, 1)}</span>`;
 }
 
 /** Reverse DNS as a word and symbol: forward-confirmed, not confirmed, none, or not known. */
@@ -204,7 +198,7 @@ class ReportView extends DataView<DomainData> {
             <td class="num">${s.messages.toLocaleString()}</td>
             <td class="num" data-col="spf">${pct(share(s.messages - s.spfFailed, s.messages))}</td>
             <td class="num" data-col="dkim">${pct(share(s.messages - s.dkimFailed, s.messages))}</td>
-            <td class="num" data-col="dmarc">${passBadge(s.passRate)}</td>
+            <td class="num" data-col="dmarc">${passRateBadge(s.passRate)}</td>
             <td>${disposition(s)}</td>
             <td class="num" data-col="would-reject">${s.wouldReject === 0 ? html`<span class="muted">0</span>` : html`<strong>${s.wouldReject.toLocaleString()}</strong>`}</td>
           </tr>`,
@@ -213,7 +207,7 @@ class ReportView extends DataView<DomainData> {
       ${sources.providers.length > 1
         ? html`<h3>By sender</h3><p class="muted">The known sender a source’s reverse DNS names, else its PTR domain.</p><div class="scroll"><table>
             <thead><tr><th>Sender</th><th class="num">Sources</th><th class="num">Messages</th><th class="num">DMARC pass</th></tr></thead>
-            <tbody>${sources.providers.map((p) => html`<tr data-provider=${p.provider}><td>${p.provider}</td><td class="num">${p.sources}</td><td class="num">${p.messages.toLocaleString()}</td><td class="num">${passBadge(p.passRate)}</td></tr>`)}</tbody>
+            <tbody>${sources.providers.map((p) => html`<tr data-provider=${p.provider}><td>${p.provider}</td><td class="num">${p.sources}</td><td class="num">${p.messages.toLocaleString()}</td><td class="num">${passRateBadge(p.passRate)}</td></tr>`)}</tbody>
           </table></div>`
         : nothing}
     </section>`;
