@@ -1,5 +1,6 @@
 import { currentHealth, currentStatuses } from '../blocklists/store.js';
 import type { Pruner } from '../jobs/housekeeping.js';
+import { allInChunks } from '../store/chunks.js';
 import type { Sql, SqlValue, Statement } from '../store/sql.js';
 import type { AuditFact, AuthResult, CheckFact, Facts, RecordChangeFact, RunFact, SendFact, SeedFact, VerdictFact } from './rule-facts.js';
 import type { IncidentDraft } from './incidents.js';
@@ -428,6 +429,36 @@ export async function notificationsOfIncident(db: Sql, incidentId: number): Prom
     [incidentId],
   );
   return rows.map(toEntry);
+}
+
+export interface DeliverySummary {
+  delivered: number;
+  /** Queued or being retried. */
+  pending: number;
+  /** Given up on after the last retry. */
+  failed: number;
+  failedChannels: string[];
+}
+
+/** Per incident, how the notifications about it went, so a list can show which incidents nobody was told of. */
+export async function deliverySummaries(db: Sql, incidentIds: readonly number[]): Promise<Map<number, DeliverySummary>> {
+  const rows = await allInChunks(incidentIds, (placeholders, slice) =>
+    db.all<{ incident_id: number; channel: string; status: OutboxEntry['status'] }>(
+      `SELECT n.incident_id, o.channel, o.status FROM alert_incident_notifications n JOIN alert_outbox o ON o.id = n.outbox_id WHERE n.incident_id IN (${placeholders})`,
+      slice,
+    ),
+  );
+  const summaries = new Map<number, DeliverySummary>();
+  for (const row of rows) {
+    const summary = summaries.get(row.incident_id) ?? { delivered: 0, pending: 0, failed: 0, failedChannels: [] };
+    if (row.status === 'delivered') summary.delivered++;
+    else if (row.status === 'failed') {
+      summary.failed++;
+      if (!summary.failedChannels.includes(row.channel)) summary.failedChannels.push(row.channel);
+    } else summary.pending++;
+    summaries.set(row.incident_id, summary);
+  }
+  return summaries;
 }
 
 // Metrics.

@@ -242,6 +242,9 @@ describe('the dashboard against a server with a known history', () => {
     await poll(() => count('firing')).toBe('2');
     expect([await count('silenced'), await count('acknowledged'), await count('resolved')]).toEqual(['1', '0', '1']);
     expect(await page.locator('iw-alerts tr[data-incident="3"] [data-state]').textContent()).toContain('silenced');
+    // Which incidents a channel failed to tell anyone about: the inbox-rate drop's webhook gave up.
+    expect(await page.locator('iw-alerts tr[data-incident="2"] [data-delivery]').textContent()).toContain('1 notification failed: hook');
+    expect(await page.locator('iw-alerts tr[data-incident="1"] [data-delivery]').textContent()).toBe('3 notifications delivered');
     expect(await page.locator('iw-alerts tr[data-incident="4"]').textContent()).toMatch(/resolved[\s\S]*lasted 2\.0 d/);
     await page.getByRole('link', { name: '30d', exact: true }).click();
     await poll(() => count('resolved')).toBe('2');

@@ -35,6 +35,14 @@ describe('incidents over a range', () => {
     expect(await ids(now - 30 * DAY)).toEqual([1, 2, 3, 4, 5]);
   });
 
+  it('says per incident how its notifications went', async () => {
+    const { incidents } = await get<{ incidents: Array<{ id: number; notifications: unknown }> }>(`/api/alerts?from=${now - 30 * DAY}`);
+    const by = new Map(incidents.map((i) => [i.id, i.notifications]));
+    expect(by.get(1)).toEqual({ delivered: 3, pending: 0, failed: 0, failedChannels: [] });
+    expect(by.get(2)).toEqual({ delivered: 1, pending: 0, failed: 1, failedChannels: ['hook'] });
+    expect(by.get(5)).toEqual({ delivered: 0, pending: 0, failed: 0, failedChannels: [] });
+  });
+
   it('refuses a range that ends before it starts, naming the parameter', async () => {
     const response = await app.request(`/api/alerts?from=${now}&to=${now - DAY}`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(response.status).toBe(400);

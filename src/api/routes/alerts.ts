@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { validator } from 'hono/validator';
 import { z } from 'zod';
-import { acknowledgeIncident, attemptsOf, getIncident, listIncidents, notificationsOfIncident, silenceIncident } from '../../alerts/store.js';
+import { acknowledgeIncident, attemptsOf, deliverySummaries, getIncident, listIncidents, notificationsOfIncident, silenceIncident } from '../../alerts/store.js';
 import type { Incident, Notification, NotificationKind } from '../../alerts/types.js';
 import { parseDuration } from '../../config/duration.js';
 import type { AppDeps } from '../app.js';
@@ -65,7 +65,10 @@ export function alertsRoutes(deps: AppDeps) {
     .get('/', query(listQuery), async (c) => {
       const { state, limit, before, from, to } = c.req.valid('query');
       const startedBefore = before === undefined ? to : to === undefined ? before : Math.min(before, to);
-      return c.json({ incidents: (await listIncidents(deps.db, { state, limit, before: startedBefore, resolvedSince: from })).map(present) });
+      const incidents = await listIncidents(deps.db, { state, limit, before: startedBefore, resolvedSince: from });
+      const deliveries = await deliverySummaries(deps.db, incidents.map((i) => i.id));
+      const none = { delivered: 0, pending: 0, failed: 0, failedChannels: [] };
+      return c.json({ incidents: incidents.map((i) => ({ ...present(i), notifications: deliveries.get(i.id) ?? none })) });
     })
     .get('/:id', noQuery(), async (c) => {
       const incident = await found(idOf(c.req.param('id')));

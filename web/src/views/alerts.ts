@@ -122,8 +122,14 @@ class AlertsView extends DataView<ListData> {
   }
 }
 
-function notes(i: Pick<Incident, 'ackedBy' | 'ackedAt' | 'silencedUntil' | 'resolvedAt'>, now: number): TemplateResult {
-  return html`${i.ackedAt !== null ? html`<div>acknowledged by ${i.ackedBy ?? '?'} ${ago(i.ackedAt, now)}</div>` : nothing}
+function notes(i: Pick<Incident, 'ackedBy' | 'ackedAt' | 'silencedUntil' | 'resolvedAt' | 'notifications'>, now: number): TemplateResult {
+  const n = i.notifications;
+  return html`${n.failed > 0
+      ? html`<div class="badge fail" data-delivery="failed"><span aria-hidden="true">✕</span>${n.failed} notification${n.failed === 1 ? '' : 's'} failed: ${n.failedChannels.join(', ')}</div>`
+      : nothing}
+    ${n.pending > 0 ? html`<div class="pending" data-delivery="pending">… ${n.pending} being sent or retried</div>` : nothing}
+    ${n.failed === 0 && n.pending === 0 ? html`<div class="muted" data-delivery="sent">${n.delivered === 0 ? 'no notification sent' : `${n.delivered} notification${n.delivered === 1 ? '' : 's'} delivered`}</div>` : nothing}
+    ${i.ackedAt !== null ? html`<div>acknowledged by ${i.ackedBy ?? '?'} ${ago(i.ackedAt, now)}</div>` : nothing}
     ${i.silencedUntil !== null && i.silencedUntil > now ? html`<div>silenced until ${when(i.silencedUntil)}</div>` : nothing}
     ${i.resolvedAt !== null ? html`<div>resolved ${when(i.resolvedAt)}</div>` : nothing}`;
 }
