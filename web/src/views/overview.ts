@@ -77,7 +77,7 @@ class OverviewView extends DataView<Data> {
         <section class="panel" aria-labelledby="incidents">
           <h3 id="incidents">Open incidents</h3>
           ${data.incidents.length === 0
-            ? html`<p class="muted">No incident is firing. Rules under <code>alerts.rules</code> raise one when a listing, an inbox-rate drop or a DNS regression happens.</p>`
+            ? html`<p class="muted">No incident is firing. Rules under <code>alerts.rules</code> raise one when a listing, an inbox-rate drop or a DNS regression happens; <a href="/alerts">Alerts</a> has the resolved ones and the rules to paste.</p>`
             : html`<ul class="incidents">${data.incidents.map(
                 (i) => html`<li data-incident=${i.id}>${severityBadge(i.severity)} <a href="/alerts/${i.id}"><strong>${i.title}</strong></a>
                   <span class="muted">${i.firedAt === null ? '' : `since ${when(i.firedAt)}`}${i.ackedBy ? ` · acknowledged by ${i.ackedBy}` : ''}${i.silencedUntil !== null && i.silencedUntil > Date.now() ? ` · silenced until ${when(i.silencedUntil)}` : ''}</span></li>`,
