@@ -153,6 +153,16 @@ describe('the dashboard against a server with a known history', () => {
     await poll(() => events.textContent()).toContain('example.com: spf record changed');
     await poll(() => events.textContent()).toContain('example.com: audit regressed warn → fail');
     await poll(() => events.textContent()).toContain('198.51.100.7 listed on bl.spamcop.net');
+    // The alerts on the same axis (the range is still 30 days): every incident's firing and resolving.
+    expect(await page.locator('iw-timeline tr[data-event="incident"]').allTextContents()).toEqual([
+      expect.stringContaining('incident fired: FAILING: the audit job'),
+      expect.stringContaining('incident resolved: FAILING: the audit job'),
+      expect.stringContaining('incident fired: LISTED: 198.51.100.7 on SpamCop'),
+      expect.stringContaining('incident resolved: LISTED: 198.51.100.7 on SpamCop'),
+      expect.stringContaining('incident fired: DNS: example.com spf.authorizes pass → fail'),
+      expect.stringContaining('incident fired: INBOX RATE: postbox at outlook 43% (below 80%)'),
+      expect.stringContaining('incident fired: LISTED: 198.51.100.7 on SpamCop'),
+    ]);
     await screenshot(page, '04-timeline');
 
     // Tests: ten tests; the newest shows postbox at Outlook in spam with the receiver's softfail.
