@@ -1,14 +1,11 @@
+import { INGEST_VERSION, MAX_BATCH_BYTES, type IngestBatch } from '../ingest/batch.js';
 import type { Logger } from '../log.js';
 import { retryDelay, type Backoff } from '../placement/backoff.js';
 import type { Sql } from '../store/sql.js';
 import { markAttemptFailed, markDelivered, markRejected, nextShipment, type BatchLimits, type Shipment } from './outbox.js';
 
-/** What goes over the wire: the server's batch schema. */
-export interface OutgoingBatch {
-  id: string;
-  agent?: string;
-  runs: unknown[];
-}
+/** What goes over the wire: the server's batch format, with each run as it was queued. */
+export type OutgoingBatch = Omit<IngestBatch, 'runs'> & { runs: unknown[] };
 
 /** The server's answer to one batch; a transport throws when there is no answer at all (unreachable, timeout). */
 export interface TransportAnswer {
@@ -33,6 +30,12 @@ export function verdictOf(status: number): Verdict {
   if (status >= 400 && status < 500 && status !== 408 && status !== 429) return 'rejected';
   return 'retry';
 }
+
+/**
+ * How much one request carries: the server's body limit, and at most 100 runs, so one batch (one transaction
+ * on the server; on Workers one D1 batch with its 30 s limit) stays short even when the runs are small.
+ */
+export const BATCH_LIMITS: BatchLimits = { maxRuns: 100, maxBytes: MAX_BATCH_BYTES };
 
 /** From 1 s doubling to 5 minutes between tries while the server is away, with jitter so agents spread out. */
 export const SHIP_BACKOFF: Backoff = { baseMs: 1_000, capMs: 5 * 60_000 };
@@ -76,7 +79,7 @@ export function createShipper(deps: ShipperDeps): Shipper {
   const { db, log } = deps;
 
   async function send(shipment: Shipment, signal?: AbortSignal): Promise<TransportAnswer> {
-    const batch: OutgoingBatch = { id: shipment.batchId, ...(deps.agent ? { agent: deps.agent } : {}), runs: shipment.rows.map((row) => JSON.parse(row.payload) as unknown) };
+    const batch: OutgoingBatch = { version: INGEST_VERSION, id: shipment.batchId, ...(deps.agent ? { agent: deps.agent } : {}), runs: shipment.rows.map((row) => JSON.parse(row.payload) as unknown) };
     return deps.transport(batch, signal);
   }
 
@@ -100,7 +103,7 @@ export function createShipper(deps: ShipperDeps): Shipper {
       if (verdict === 'delivered') {
         await markDelivered(db, shipment.batchId);
         result.delivered += shipment.rows.length;
-        log.debug('shipped results', { ...fields, status: answer.status });
+        log.info('shipped results', { ...fields, status: answer.status });
       } else if (verdict === 'rejected') {
         const outcome = await markRejected(db, shipment, { status: answer.status, error: said }, now(), newId);
         if (outcome === 'rejected') {
