@@ -17,13 +17,19 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
   const timeoutMs = options.timeoutMs ?? 30_000;
   return async (batch: OutgoingBatch, signal?: AbortSignal): Promise<TransportAnswer> => {
     const timeout = AbortSignal.timeout(timeoutMs);
-    const response = await send(endpoint, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(batch),
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-    });
-    const text = await response.text();
+    let response: Response;
+    let text: string;
+    try {
+      response = await send(endpoint, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(batch),
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      });
+      text = await response.text();
+    } catch (error) {
+      throw new Error(`${endpoint.origin}: ${reasonOf(error)}`, { cause: error });
+    }
     if (response.ok) return { status: response.status };
     return { status: response.status, error: errorOf(text) };
   };
@@ -40,4 +46,14 @@ function errorOf(text: string): string | undefined {
   }
   const trimmed = text.trim().slice(0, 200);
   return trimmed.length > 0 ? trimmed : undefined;
+}
+
+/** fetch says only "fetch failed"; the cause says why (ECONNREFUSED, a TLS error, the timeout). */
+function reasonOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  if (error.name === 'TimeoutError') return 'no answer in time';
+  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
+  if (typeof cause?.code === 'string') return `${error.message} (${cause.code})`;
+  if (typeof cause?.message === 'string') return `${error.message} (${cause.message})`;
+  return error.message;
 }

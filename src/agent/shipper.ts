@@ -67,7 +67,7 @@ export interface Shipper {
   /** Keeps draining in the background, backing off while the server is away; `notify` wakes it for new runs. */
   start(): void;
   notify(): void;
-  /** Stops the background loop; then tries one last pass for up to `graceMs`, so a clean stop leaves little behind. */
+  /** Stops the background loop, then tries one last pass for up to `graceMs`, so a clean stop leaves little behind. */
   stop(graceMs: number): Promise<DrainResult>;
 }
 
@@ -183,6 +183,7 @@ export function createShipper(deps: ShipperDeps): Shipper {
       wake?.();
     },
     async stop(graceMs) {
+      if (!loop) return { delivered: 0, rejected: 0 };
       controller.abort();
       await loop;
       loop = undefined;
