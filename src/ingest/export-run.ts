@@ -1,6 +1,8 @@
 import { getRun } from '../store/runs.js';
 import type { Sql } from '../store/sql.js';
 import { INGEST_JOBS, type IngestJob, type IngestRun, type RunRecord } from './batch.js';
+import { exportAudits } from './audits.js';
+import { exportPlacement } from './placement-tests.js';
 import { exportSweep } from './sweeps.js';
 
 export class ExportError extends Error {
@@ -34,7 +36,8 @@ export async function exportRun(db: Sql, runId: number): Promise<IngestRun> {
     case 'blocklists':
       return { job, run: record, sweep: await exportSweep(db, runId) };
     case 'placement':
+      return { job, run: record, ...(await exportPlacement(db, { ...run, finishedAt: run.finishedAt })) };
     case 'audit':
-      throw new ExportError(`exporting ${job} runs is not built yet`);
+      return { job, run: record, audits: await exportAudits(db, runId) };
   }
 }

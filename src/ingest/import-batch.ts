@@ -1,5 +1,7 @@
 import type { Sql, Statement } from '../store/sql.js';
-import type { BlocklistsRun, IngestBatch, IngestRun } from './batch.js';
+import { auditImport } from './audits.js';
+import type { AuditRun, BlocklistsRun, IngestBatch, PlacementRun } from './batch.js';
+import { placementImport } from './placement-tests.js';
 import { sweepImport } from './sweeps.js';
 import { bounded, forgetIds, noteId } from './ids.js';
 
@@ -37,9 +39,13 @@ export async function importBatch(db: Sql, batch: IngestBatch, deps: ImportDeps)
       noteId(batch.id, 'run', run.id),
     );
   }
-  const sweeps = await sweepImport(db, batch.id, ofJob(runs, 'blocklists'));
-  statements.push(...sweeps.statements);
-  const facts = sweeps.facts;
+  const parts = [
+    await sweepImport(db, batch.id, runs.filter((r): r is BlocklistsRun => r.job === 'blocklists')),
+    placementImport(batch.id, runs.filter((r): r is PlacementRun => r.job === 'placement')),
+    await auditImport(db, batch.id, runs.filter((r): r is AuditRun => r.job === 'audit')),
+  ];
+  for (const part of parts) statements.push(...part.statements);
+  const facts = parts.reduce((sum, part) => sum + part.facts, 0);
   statements.push(forgetIds(batch.id));
   const header: Statement = {
     sql: 'INSERT INTO ingest_batches (id, caller, agent, received_at, runs, facts) VALUES (?, ?, ?, ?, ?, ?)',
@@ -59,8 +65,4 @@ export async function importBatch(db: Sql, batch: IngestBatch, deps: ImportDeps)
 async function storedBatch(db: Sql, id: string): Promise<ImportOutcome | undefined> {
   const row = await db.first<{ runs: number; facts: number }>('SELECT runs, facts FROM ingest_batches WHERE id = ?', [id]);
   return row && { stored: false, runs: row.runs, facts: row.facts };
-}
-
-function ofJob(runs: readonly IngestRun[], job: 'blocklists'): BlocklistsRun[] {
-  return runs.filter((r): r is BlocklistsRun => r.job === job);
 }

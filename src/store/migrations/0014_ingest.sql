@@ -40,6 +40,8 @@ CREATE TABLE blocklist_sweeps (
 -- The run that completed a placement test (a test interrupted by a restart is completed by a later run).
 ALTER TABLE tests ADD COLUMN run_id INTEGER;
 CREATE INDEX tests_by_run ON tests (run_id);
+-- A run's late finds: verdicts on earlier tests' messages, decided while it ran.
+CREATE INDEX verdicts_late ON verdicts (decided_at) WHERE late = 1;
 
 -- The run that stored an audit, and the record sets it saw (JSON; a set whose lookup failed is null), so the
 -- audit can be replayed against another store's snapshots.
