@@ -85,7 +85,7 @@ export async function agentCommand(options: AgentOptions, command: Command): Pro
     log.info('shutting down', { signal });
     agent.close().then(
       (flushed) => {
-        log.info('inboxwatch agent stopped', { shipped: flushed.delivered, ...(flushed.stoppedBy ? { leftInBuffer: flushed.stoppedBy } : {}) });
+        log.info('inboxwatch agent stopped', { shipped: flushed.delivered, ...(flushed.stoppedBy ? { notShipped: flushed.stoppedBy } : {}) });
         process.exit(EXIT.ok);
       },
       (error: Error) => {
