@@ -3,7 +3,8 @@ import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createHttpTransport } from '../agent/http-transport.js';
 import { outboxStatus, type OutboxStatus } from '../agent/outbox.js';
-import { BATCH_LIMITS, type DrainResult } from '../agent/shipper.js';
+import { BATCH_LIMITS, SHIP_BACKOFF, type DrainResult } from '../agent/shipper.js';
+import { MAX_TIMER_MS, parseDuration } from '../config/duration.js';
 import { openAgent } from '../node/agent/agent.js';
 import { exportRun } from '../ingest/export-run.js';
 import { openStore } from '../node/sqlite-store.js';
@@ -18,6 +19,7 @@ export interface AgentOptions {
   token?: string;
   buffer?: string;
   name?: string;
+  maxBackoff?: string;
   once?: boolean;
 }
 
@@ -43,6 +45,10 @@ export async function agentCommand(options: AgentOptions, command: Command): Pro
     throw new UsageError(`--server: expected a URL such as https://inboxwatch.example.workers.dev, got "${options.server}"`);
   }
   if (server.protocol !== 'https:' && server.protocol !== 'http:') throw new UsageError(`--server: expected an http(s) URL, got "${options.server}"`);
+  const capMs = options.maxBackoff === undefined ? SHIP_BACKOFF.capMs : parseDuration(options.maxBackoff);
+  if (capMs === undefined || capMs < SHIP_BACKOFF.baseMs || capMs > MAX_TIMER_MS) {
+    throw new UsageError(`--max-backoff: expected a duration from 1s to 24d such as 30s or 5m, got "${options.maxBackoff}"`);
+  }
   const { config, file } = configFor(command);
   const log = loggerFor(command);
   const buffer = bufferPath(options.buffer, file);
@@ -52,6 +58,7 @@ export async function agentCommand(options: AgentOptions, command: Command): Pro
     transport: createHttpTransport({ server, token }),
     exportRun,
     limits: BATCH_LIMITS,
+    backoff: { ...SHIP_BACKOFF, capMs },
     log,
     ...(options.name ? { name: options.name } : {}),
   });
@@ -99,7 +106,9 @@ export async function agentCommand(options: AgentOptions, command: Command): Pro
 }
 
 /** `inboxwatch agent status`: what waits in the buffer, why the last try failed, what the server refused. */
-export async function agentStatusCommand(options: AgentStatusOptions, command: Command): Promise<void> {
+export async function agentStatusCommand(_options: AgentStatusOptions, command: Command): Promise<void> {
+  // `--buffer` after `status` is taken by `agent`, which has the same option; read both.
+  const options = command.optsWithGlobals<AgentStatusOptions>();
   const configFile = globalOptions(command).config ?? process.env.INBOXWATCH_CONFIG;
   const fallbackConfig = resolve('inboxwatch.yaml');
   const buffer = bufferPath(options.buffer, configFile ? resolve(configFile) : existsSync(fallbackConfig) ? fallbackConfig : undefined);

@@ -44,6 +44,7 @@ function buildProgram(): Command {
     .option('--token <token>', 'an agent token (default: $INBOXWATCH_AGENT_TOKEN)')
     .option('--buffer <file>', 'the local SQLite buffer: results and what the server has not confirmed (default: inboxwatch-agent.db beside the config file, else in the working directory)')
     .option('--name <name>', "the agent's name in what it sends (default: the host name)")
+    .option('--max-backoff <duration>', 'the longest wait between tries while the server is away (default: 5m)')
     .option('--once', 'run every scheduled job once, ship, and exit (1 if anything is left unshipped or was rejected)')
     .action(async (options: AgentOptions, command: Command) => (await import('./agent.js')).agentCommand(options, command));
   agent

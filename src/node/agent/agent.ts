@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { queueRun, outboxStatus, type BatchLimits, type OutboxStatus } from '../../agent/outbox.js';
 import { createShipper, type DrainResult, type Shipper, type Transport } from '../../agent/shipper.js';
 import type { Config } from '../../config/schema.js';
+import type { Backoff } from '../../placement/backoff.js';
 import { INGEST_JOBS, type IngestRun } from '../../ingest/batch.js';
 import { createJobRunner, type RunOutcome } from '../../jobs/job-runner.js';
 import { jobTable, type ScheduledJob } from '../../jobs/table.js';
@@ -32,6 +33,8 @@ export interface AgentDeps {
   /** One finished run's facts as the server's ingest API takes them. */
   exportRun: (db: Sql, runId: number) => Promise<IngestRun>;
   limits: BatchLimits;
+  /** Retry timing while the server is away; SHIP_BACKOFF by default. */
+  backoff?: Backoff;
   log: Logger;
   /** Named in each batch; the host name by default. */
   name?: string;
@@ -66,7 +69,7 @@ export async function openAgent(deps: AgentDeps): Promise<Agent> {
 
   const runtime = createNodeRuntime(config);
   const table = jobTable(config, runtime.jobs.filter((job) => !NOT_ON_AGENTS.has(job.name)));
-  const shipper = createShipper({ db, transport: deps.transport, log, limits: deps.limits, agent: deps.name ?? hostname() });
+  const shipper = createShipper({ db, transport: deps.transport, log, limits: deps.limits, agent: deps.name ?? hostname(), ...(deps.backoff ? { backoff: deps.backoff } : {}) });
   const runner = createJobRunner({
     config,
     db,
