@@ -14,10 +14,13 @@
  *   it saw and the server diffs them against its own snapshots. A placement test is a fact of its own
  *   (unique token and Message-IDs) and is copied whole, verdicts with headers and evidence as stored.
  * - Only finished runs and completed placement tests travel: nothing on the server is left for it to resume.
- * - Reports are not carried yet: the local store keeps the parsed rows of a stored report, not its file.
+ * - Reports travel as the rows the agent's store kept (it keeps a stored report's parsed rows, not its file, so
+ *   the server cannot parse the file again); the server keeps one copy of each report by the same identity its
+ *   own de-duplication uses (org, report id, domain and period; a failure report's content key).
  * Times are UTC epoch milliseconds, as in the store.
  */
 import { z } from 'zod';
+import { rowOf } from './report-rows.js';
 
 /** Bumped when the format changes incompatibly; the server refuses versions it does not read. */
 export const INGEST_VERSION = 1;
@@ -25,13 +28,13 @@ export const INGEST_VERSION = 1;
 /**
  * Largest request body `POST /api/ingest` takes. One batch is one transaction on the server (on Workers, one
  * D1 batch, which must finish within D1's 30 s query limit, with no row over 2 MB): 5 MiB holds a placement
- * test of about 500 messages with full headers (8-10 KB each) or thousands of blocklist results, and a
- * backlog larger than that goes as several batches.
+ * test of about 400 messages with full headers (10-12 KB each) or tens of thousands of blocklist results,
+ * and a backlog larger than that goes as several batches.
  */
 export const MAX_BATCH_BYTES = 5 * 1024 * 1024;
 
 /** The jobs whose runs an agent can ship. */
-export const INGEST_JOBS = ['blocklists', 'placement', 'audit'] as const;
+export const INGEST_JOBS = ['blocklists', 'placement', 'audit', 'reports'] as const;
 export type IngestJob = (typeof INGEST_JOBS)[number];
 
 const MAX_EPOCH_MS = 8.64e15;
@@ -173,6 +176,29 @@ const domainAudit = z.strictObject({
   records: z.record(z.string().min(1).max(100), z.strictObject({ name: text(1000), records: z.array(text(100_000)).max(10_000).nullable() })),
 });
 
+// Reports: what a reports run took in (every file or part offered, and what became of it) and the rows stored
+// for each report it stored or found already stored, as the agent's store kept them.
+const storedReport = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('aggregate'), id: z.number().int().positive(), report: rowOf('dmarc_reports'), rows: z.array(rowOf('dmarc_rows')).max(1_000_000) }),
+  z.strictObject({ kind: z.literal('tls'), id: z.number().int().positive(), report: rowOf('tls_reports'), policies: z.array(rowOf('tls_policies')).max(100_000) }),
+  z.strictObject({ kind: z.literal('failure'), id: z.number().int().positive(), report: rowOf('failure_reports') }),
+]);
+
+const intake = z.strictObject({
+  receivedAt: epochMs,
+  source: z.enum(['imap', 'folder', 'upload', 'cli']),
+  name: text(1000),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected a SHA-256 in lower-case hex'),
+  size: z.number().int().min(0),
+  status: z.enum(['stored', 'duplicate', 'rejected']),
+  kind: z.enum(['aggregate', 'failure', 'tls']).nullable(),
+  /** The agent's id of the stored report (among `reports`, by kind) this file was, or duplicated. */
+  report: z.number().int().positive().nullable(),
+  error: text(10_000).nullable(),
+  /** A rejected file's content when it was safe to keep, base64. */
+  content: z.base64().max(MAX_BATCH_BYTES).nullable(),
+});
+
 const blocklistsRun = z.strictObject({ job: z.literal('blocklists'), run: runRecord, sweep: blocklistSweep.nullable() });
 const placementRun = z.strictObject({
   job: z.literal('placement'),
@@ -183,7 +209,16 @@ const placementRun = z.strictObject({
 });
 const auditRun = z.strictObject({ job: z.literal('audit'), run: runRecord, audits: z.array(domainAudit).max(10_000) });
 
-const ingestRun = z.discriminatedUnion('job', [blocklistsRun, placementRun, auditRun]);
+const reportsRun = z.strictObject({
+  job: z.literal('reports'),
+  run: runRecord,
+  reports: z.array(storedReport).max(100_000),
+  intake: z.array(intake).max(100_000),
+  /** Report source IPs looked up (reverse DNS, a label) while the run went. */
+  sources: z.array(rowOf('report_sources')).max(100_000),
+});
+
+const ingestRun = z.discriminatedUnion('job', [blocklistsRun, placementRun, auditRun, reportsRun]);
 
 export const batchSchema = z.strictObject({
   version: z.literal(INGEST_VERSION),
@@ -205,6 +240,9 @@ export type VerdictFacts = z.infer<typeof verdict>;
 export type SeedHealthFacts = z.infer<typeof seedHealth>;
 export type AuditRun = z.infer<typeof auditRun>;
 export type DomainAuditFacts = z.infer<typeof domainAudit>;
+export type ReportsRun = z.infer<typeof reportsRun>;
+export type StoredReportFacts = z.infer<typeof storedReport>;
+export type IntakeFacts = z.infer<typeof intake>;
 
 /** A batch that does not match the format; `path` is the JSON path of the first problem, e.g. `runs[0].job`. */
 export class BatchFormatError extends Error {

@@ -3,6 +3,7 @@ import type { Sql } from '../store/sql.js';
 import { INGEST_JOBS, type IngestJob, type IngestRun, type RunRecord } from './batch.js';
 import { exportAudits } from './audits.js';
 import { exportPlacement } from './placement-tests.js';
+import { exportReports } from './reports.js';
 import { exportSweep } from './sweeps.js';
 
 export class ExportError extends Error {
@@ -39,5 +40,7 @@ export async function exportRun(db: Sql, runId: number): Promise<IngestRun> {
       return { job, run: record, ...(await exportPlacement(db, { ...run, finishedAt: run.finishedAt })) };
     case 'audit':
       return { job, run: record, audits: await exportAudits(db, runId) };
+    case 'reports':
+      return { job, run: record, ...(await exportReports(db, { ...run, finishedAt: run.finishedAt })) };
   }
 }

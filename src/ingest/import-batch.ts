@@ -1,7 +1,8 @@
 import type { Sql, Statement } from '../store/sql.js';
 import { auditImport } from './audits.js';
-import type { AuditRun, BlocklistsRun, IngestBatch, PlacementRun } from './batch.js';
+import type { AuditRun, BlocklistsRun, IngestBatch, PlacementRun, ReportsRun } from './batch.js';
 import { placementImport } from './placement-tests.js';
+import { reportsImport } from './reports.js';
 import { sweepImport } from './sweeps.js';
 import { bounded, forgetIds, noteId } from './ids.js';
 
@@ -15,7 +16,7 @@ export interface ImportOutcome {
   /** false: this batch id was stored before, and nothing was written now. */
   stored: boolean;
   runs: number;
-  /** Results the batch carried: blocklist checks and list health, placement messages, audit checks. */
+  /** Results the batch carried: blocklist checks and list health, placement messages and late verdicts, audit checks, report rows. */
   facts: number;
 }
 
@@ -43,6 +44,7 @@ export async function importBatch(db: Sql, batch: IngestBatch, deps: ImportDeps)
     await sweepImport(db, batch.id, runs.filter((r): r is BlocklistsRun => r.job === 'blocklists')),
     placementImport(batch.id, runs.filter((r): r is PlacementRun => r.job === 'placement')),
     await auditImport(db, batch.id, runs.filter((r): r is AuditRun => r.job === 'audit')),
+    reportsImport(batch.id, runs.filter((r): r is ReportsRun => r.job === 'reports')),
   ];
   for (const part of parts) statements.push(...part.statements);
   const facts = parts.reduce((sum, part) => sum + part.facts, 0);

@@ -1,4 +1,5 @@
 import { notificationPruner } from '../alerts/store.js';
+import { ingestPruner } from '../ingest/prune.js';
 import { createApp } from '../api/app.js';
 import { ingest } from '../reports/ingest.js';
 import { limitsOf } from '../reports/limits.js';
@@ -110,7 +111,7 @@ async function runScheduled(cron: string, env: WorkerEnv): Promise<void> {
 
 function workerJobs(): Job[] {
   return [
-    createHousekeepingJob({ pruners: [notificationPruner] }),
+    createHousekeepingJob({ pruners: [notificationPruner, ingestPruner] }),
     createAuditJob({ policyFetcher: createFetchPolicyFetcher, toolkit: createMailauthToolkit() }),
     createBlocklistsJob(),
   ];

@@ -18,11 +18,8 @@ import { openStore } from '../sqlite-store.js';
 
 /** Jobs whose runs the server takes; the agent's own upkeep (housekeeping) stays local. */
 const SHIPPED_JOBS: ReadonlySet<string> = new Set(INGEST_JOBS);
-/**
- * Jobs an agent leaves alone: the server evaluates alerts and sends digests over everything agents ship,
- * and the report mailbox waits until ingest carries reports (an agent reading it would hide them from the server).
- */
-const NOT_ON_AGENTS: ReadonlySet<string> = new Set(['digest', 'reports']);
+/** The server evaluates alerts and sends digests over everything agents ship; an agent never does. */
+const NOT_ON_AGENTS: ReadonlySet<string> = new Set(['digest']);
 
 export interface AgentDeps {
   /** The same configuration `serve` reads; its `database` is ignored in favour of `buffer`. */
@@ -99,6 +96,8 @@ export async function openAgent(deps: AgentDeps): Promise<Agent> {
     },
     startSchedules() {
       // Tests left unfinished by a crash are claimed by the next placement run, so their facts ship with it.
+      // Likewise the report mailbox is read by the scheduled reports job only, never between runs as under
+      // `serve`, so every report it takes in belongs to a run that ships.
       placement = startPlacementService({ config, db, log, runtime: runtime.placement, resolver: runtime.resolver(), owner, resume: false });
       scheduler = startScheduler(table, runner, log);
       shipper.start();

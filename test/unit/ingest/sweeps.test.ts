@@ -141,7 +141,7 @@ describe('the batch format', () => {
   });
 
   it('names an unknown job and an unknown version', () => {
-    expect(problem({ version: 1, id: 'b', runs: [{ job: 'housekeeping', run }] })).toBe('runs[0].job: unknown job "housekeeping"; ingest takes runs of blocklists, placement, audit');
+    expect(problem({ version: 1, id: 'b', runs: [{ job: 'housekeeping', run }] })).toBe('runs[0].job: unknown job "housekeeping"; ingest takes runs of blocklists, placement, audit, reports');
     expect(problem({ version: 9, id: 'b', runs: [{ job: 'blocklists', run, sweep: null }] })).toBe('version: unsupported version 9; this server reads version 1');
     expect(problem({ version: 1, id: 'b', runs: [{ job: 'blocklists', run, sweep: null, extra: 1 }] })).toBe('runs[0]: unknown field extra');
   });
