@@ -16,7 +16,7 @@ export interface TransportAnswer {
 
 export type Transport = (batch: OutgoingBatch, signal?: AbortSignal) => Promise<TransportAnswer>;
 
-export type Verdict = 'delivered' | 'retry' | 'unauthorised' | 'rejected';
+export type Verdict = 'delivered' | 'retry' | 'unjudged' | 'rejected';
 
 /**
  * How an answer is taken. 2xx: the server has the batch (`stored` or `duplicate`). 408, 429 and 5xx: try
@@ -26,7 +26,7 @@ export type Verdict = 'delivered' | 'retry' | 'unauthorised' | 'rejected';
  */
 export function verdictOf(status: number): Verdict {
   if (status >= 200 && status < 300) return 'delivered';
-  if (status === 401 || status === 403 || status === 404 || status === 405) return 'unauthorised';
+  if (status === 401 || status === 403 || status === 404 || status === 405) return 'unjudged';
   if (status >= 400 && status < 500 && status !== 408 && status !== 429) return 'rejected';
   return 'retry';
 }
@@ -114,7 +114,7 @@ export function createShipper(deps: ShipperDeps): Shipper {
         }
       } else {
         await markAttemptFailed(db, shipment.batchId, said, now());
-        if (verdict === 'unauthorised') log.error('the server does not take results from this agent; check --server and the agent token', { ...fields, error: said });
+        if (verdict === 'unjudged') log.error('the server does not take results from this agent; check --server and the agent token', { ...fields, error: said });
         else log.warn('the server could not take results now; they stay in the buffer', { ...fields, error: said });
         return { ...result, stoppedBy: said };
       }
@@ -163,7 +163,8 @@ export function createShipper(deps: ShipperDeps): Shipper {
         // Idle until a run is queued; an hour's wake-up also retries anything left by a failing disk.
         await pause(60 * 60_000, signal, true);
       } else {
-        failures += 1;
+        // A pass that delivered something before failing starts the backoff over: the server was there.
+        failures = result.delivered > 0 ? 1 : failures + 1;
         const delay = retryDelay(failures, random, backoff);
         log.info('will try shipping again', { inMs: delay, failures });
         await pause(delay, signal, false);

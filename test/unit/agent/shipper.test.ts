@@ -40,7 +40,7 @@ describe('what an answer means', () => {
   it('delivers on 2xx, retries on 408/429/5xx and on answers that never judged the batch, rejects other 4xx', () => {
     expect([200, 201, 204].map(verdictOf)).toEqual(['delivered', 'delivered', 'delivered']);
     expect([408, 429, 500, 502, 503].map(verdictOf)).toEqual(['retry', 'retry', 'retry', 'retry', 'retry']);
-    expect([401, 403, 404, 405].map(verdictOf)).toEqual(['unauthorised', 'unauthorised', 'unauthorised', 'unauthorised']);
+    expect([401, 403, 404, 405].map(verdictOf)).toEqual(['unjudged', 'unjudged', 'unjudged', 'unjudged']);
     expect([400, 409, 413, 415, 422].map(verdictOf)).toEqual(['rejected', 'rejected', 'rejected', 'rejected', 'rejected']);
   });
 });
