@@ -106,7 +106,11 @@ export async function nextShipment(db: Sql, limits: BatchLimits, at: number): Pr
   const last = chosen[chosen.length - 1] as Row;
   // One statement over a contiguous id range: rows queued meanwhile get higher ids and stay out.
   await db.run('UPDATE agent_outbox SET batch_id = ?, sealed_at = ? WHERE id BETWEEN ? AND ? AND sealed_at IS NULL AND rejected_at IS NULL', [head.batch_id, at, head.id, last.id]);
-  return { batchId: head.batch_id, rows: chosen.map((row) => toRow({ ...row, batch_id: head.batch_id })) };
+  // What is sent is what the store sealed, read back, so a batch id never goes out with two different contents.
+  const sealed = await db.all<Row>('SELECT * FROM agent_outbox WHERE batch_id = ? AND sealed_at IS NOT NULL AND rejected_at IS NULL ORDER BY id', [head.batch_id]);
+  // Empty only when another process sharing the buffer shipped them meanwhile: look again.
+  if (sealed.length === 0) return nextShipment(db, limits, at);
+  return { batchId: head.batch_id, rows: sealed.map(toRow) };
 }
 
 /** The server has the batch (stored now or before): its rows can go. */
