@@ -26,9 +26,12 @@ export async function migrateLocalD1(state: string): Promise<void> {
   });
 }
 
-/** `wrangler dev --local` on a loopback port with the local D1 in `state` and the given vars (secrets in production). */
-export async function startWorker(options: { state: string; vars: Record<string, string> }): Promise<WorkerProcess> {
-  const [port, inspector] = [await freePort(), await freePort()];
+/**
+ * `wrangler dev --local` on a loopback port with the local D1 in `state` and the given vars (secrets in
+ * production). `port` restarts a stopped worker where its clients (agents) still expect it.
+ */
+export async function startWorker(options: { state: string; vars: Record<string, string>; port?: number }): Promise<WorkerProcess> {
+  const [port, inspector] = [options.port ?? (await freePort()), await freePort()];
   const args = [WRANGLER, 'dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector)];
   args.push('--persist-to', options.state, '--test-scheduled', '--show-interactive-dev-session=false', '--log-level', 'info');
   for (const [key, value] of Object.entries(options.vars)) args.push('--var', `${key}:${value}`);
