@@ -1,3 +1,4 @@
+import { digestJob } from '../alerts/job.js';
 import { createApp } from '../api/app.js';
 import { ingest } from '../reports/ingest.js';
 import { limitsOf } from '../reports/limits.js';
@@ -16,13 +17,14 @@ import type { Job } from '../jobs/types.js';
 import { createLogger, type Logger } from '../log.js';
 import type { Sql } from '../store/sql.js';
 import { createMailauthToolkit } from '../node/mailauth-audit.js';
+import { workerAlerts, type AlertBindings } from './alerts.js';
 import { d1Sql, type D1Database } from './d1-store.js';
 import { createDohResolver } from './doh-resolver.js';
 import { createFetchPolicyFetcher } from './mta-sts-fetch.js';
 import { tokensFromSecrets, type TokenSecrets } from './secret-tokens.js';
 
 /** The bindings and secrets wrangler.toml and `wrangler secret put` give the Worker. */
-export interface WorkerEnv extends TokenSecrets {
+export interface WorkerEnv extends TokenSecrets, AlertBindings {
   DB: D1Database;
   /** RFC 8484 endpoint every DNS question goes to; blocklists need one that is not a public resolver. */
   INBOXWATCH_DOH_URL?: string;
@@ -89,21 +91,54 @@ async function appFor(env: WorkerEnv): Promise<App> {
   return app;
 }
 
-/** Runs every job whose configured schedule is this Cron Trigger's expression. */
+/**
+ * Runs every job whose configured schedule is this Cron Trigger's expression, evaluates the alert rules after
+ * each, then sends what the outbox holds that is due — so every trigger also retries notifications that
+ * failed in an earlier invocation.
+ */
 async function runScheduled(cron: string, env: WorkerEnv): Promise<void> {
   const log = workerLogger();
   const db = d1Sql(env.DB);
   const config = await currentConfig(db, env);
   const due = jobTable(config, workerJobsOnce()).filter((entry) => entry.schedule === cron);
-  if (due.length === 0) {
+  if (due.length === 0 && config.alerts.channels.length === 0) {
     log.warn('no job is scheduled for this Cron Trigger; match schedules in the pushed configuration to wrangler.toml', { cron });
     return;
   }
+  if (due.length === 0) log.info('no job is scheduled for this Cron Trigger; it sends the alert notifications that are due', { cron });
+  const alerts = workerAlerts({ config, db, log, bindings: env, resolver: resolverFor(config, env) });
   const owner = invocationOwner(`worker:${cron}:${Date.now()}:${crypto.randomUUID().slice(0, 8)}`);
-  const runner = createJobRunner({ config, db, log, resolver: () => resolverFor(config, env), owner });
+  const runner = createJobRunner({ config, db, log, resolver: () => resolverFor(config, env), owner, afterRun: () => alerts.evaluate() });
   for (const { job } of due) {
     const outcome = await runner.run(job, 'schedule');
     log.info('scheduled run finished', { job: job.name, status: outcome.run.status });
+  }
+  await deliverAlerts(alerts, log);
+}
+
+/**
+ * Alert evaluation after an agent's results were ingested (the ingest route's `onIngested` hook): the rules
+ * read the facts just stored and what they queue is sent now. Never throws; failures are logged and the
+ * outbox keeps anything unsent for the next Cron Trigger.
+ */
+export async function alertsAfterIngest(env: WorkerEnv): Promise<void> {
+  const log = workerLogger();
+  try {
+    const db = d1Sql(env.DB);
+    const config = await currentConfig(db, env);
+    const alerts = workerAlerts({ config, db, log, bindings: env, resolver: resolverFor(config, env) });
+    await alerts.evaluate();
+    await deliverAlerts(alerts, log);
+  } catch (error) {
+    log.error('alert evaluation after ingest failed', { error: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+async function deliverAlerts(alerts: ReturnType<typeof workerAlerts>, log: Logger): Promise<void> {
+  try {
+    await alerts.deliver();
+  } catch (error) {
+    log.error('alert delivery failed', { error: error instanceof Error ? error.message : String(error) });
   }
 }
 
@@ -112,6 +147,7 @@ function workerJobs(): Job[] {
     createHousekeepingJob(),
     createAuditJob({ policyFetcher: createFetchPolicyFetcher, toolkit: createMailauthToolkit() }),
     createBlocklistsJob(),
+    digestJob,
   ];
 }
 
