@@ -1,4 +1,5 @@
 import { digestJob } from '../alerts/job.js';
+import { notificationPruner } from '../alerts/store.js';
 import { createApp } from '../api/app.js';
 import { ingest } from '../reports/ingest.js';
 import { limitsOf } from '../reports/limits.js';
@@ -144,7 +145,7 @@ async function deliverAlerts(alerts: ReturnType<typeof workerAlerts>, log: Logge
 
 function workerJobs(): Job[] {
   return [
-    createHousekeepingJob(),
+    createHousekeepingJob({ pruners: [notificationPruner] }),
     createAuditJob({ policyFetcher: createFetchPolicyFetcher, toolkit: createMailauthToolkit() }),
     createBlocklistsJob(),
     digestJob,
