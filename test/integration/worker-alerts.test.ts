@@ -32,7 +32,7 @@ interface NotificationView {
 }
 
 /** What a team pushes: one listed and one clean target, a webhook, and two email channels (one sender the binding refuses). */
-const pushedConfig = (hookUrl: string) =>
+const pushedConfig = (hookUrl: string, digest?: { schedule: string; channels: string[] }) =>
   stringify({
     dns: { timeoutMs: 1000, tries: 1 },
     blocklists: { ips: ['192.0.2.2', '192.0.2.5'], zones: ['zen.spamhaus.org'], retries: 0 },
@@ -45,6 +45,7 @@ const pushedConfig = (hookUrl: string) =>
         { name: 'stray', type: 'email', smtp: { host: 'smtp.example.net' }, from: 'someone@elsewhere.test', to: ['oncall@example.net'] },
       ],
       rules: [{ type: 'blocklist_listed', channels: ['hook', 'oncall', 'stray'], severity: 'critical' }],
+      digest,
     },
   });
 
@@ -154,5 +155,18 @@ describe('alerts on the Workers runtime in workerd (Cron Triggers, D1 outbox, fe
     const resolved = hook.received[1]!;
     expect(signatureValid(resolved, SECRET)).toBe(true);
     expect(resolved.json.alerts?.map((a) => `${a.status} ${a.title}`)).toEqual(['resolved LISTED: 192.0.2.2 on Spamhaus ZEN (SBL)']);
+  }, 60_000);
+
+  it('runs the digest on its own Cron Trigger and posts it, signed', async () => {
+    const pushed = await api('/api/config', { method: 'PUT', body: pushedConfig(hook.url, { schedule: '0 8 * * 1', channels: ['hook'] }) });
+    expect(pushed.status).toBe(201);
+    await trigger('0 8 * * 1');
+    const runs = ((await (await api('/api/runs?job=digest')).json()) as { runs: Array<{ status: string }> }).runs;
+    expect(runs.map((r) => r.status)).toEqual(['ok']);
+    expect(hook.received).toHaveLength(3);
+    const digest = hook.received[2]!;
+    expect(signatureValid(digest, SECRET)).toBe(true);
+    expect(digest.json.kind).toBe('digest');
+    expect(digest.body).toContain('resolved: LISTED: 192.0.2.2 on Spamhaus ZEN (SBL)');
   }, 60_000);
 });
