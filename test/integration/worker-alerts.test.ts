@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { signatureValid, startHookReceiver, type HookReceiver } from '../support/alerts.js';
 import { startDnsProxy, type DnsProxy } from '../support/dns-proxy.js';
 import { migrateLocalD1, startWorker, wranglerConfigWith, type WorkerProcess } from '../support/worker.js';
@@ -169,4 +169,17 @@ describe('alerts on the Workers runtime in workerd (Cron Triggers, D1 outbox, fe
     expect(digest.json.kind).toBe('digest');
     expect(digest.body).toContain('resolved: LISTED: 192.0.2.2 on Spamhaus ZEN (SBL)');
   }, 60_000);
+
+  it('refuses a pushed configuration that holds a webhook secret or an SMTP password, and stores neither', async () => {
+    const document = parse(pushedConfig(hook.url)) as { alerts: { channels: Array<Record<string, unknown> & { smtp?: Record<string, unknown> }> } };
+    document.alerts.channels[0]!.secret = SECRET;
+    document.alerts.channels[1]!.smtp!.pass = 'smtp-password-0123';
+    const withSecrets = stringify(document);
+    const refused = await api('/api/config', { method: 'PUT', body: withSecrets });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: string }).error).toContain('remove alerts.channels[0].secret, alerts.channels[1].smtp.pass');
+    const current = (await (await api('/api/config')).json()) as { version: number; yaml: string };
+    expect(current.version).toBe(2);
+    expect(current.yaml).not.toMatch(/secret|smtp-password/);
+  });
 });
