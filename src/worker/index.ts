@@ -118,11 +118,11 @@ async function runScheduled(cron: string, env: WorkerEnv): Promise<void> {
 }
 
 /**
- * Alert evaluation after an agent's results were ingested (the ingest route's `onIngested` hook): the rules
- * read the facts just stored and what they queue is sent now. Never throws; failures are logged and the
- * outbox keeps anything unsent for the next Cron Trigger.
+ * Alert evaluation after an agent's results were ingested, for the ingest route's `onIngested` hook (under
+ * waitUntil): the rules read the facts just stored and what they queue is sent now. Never throws; failures
+ * are logged and the outbox keeps anything unsent for the next Cron Trigger.
  */
-export async function alertsAfterIngest(env: WorkerEnv): Promise<void> {
+async function alertsAfterIngest(env: WorkerEnv): Promise<void> {
   const log = workerLogger();
   try {
     const db = d1Sql(env.DB);
