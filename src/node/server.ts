@@ -56,6 +56,7 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
     trigger: (name) => triggerJob(table, runner, log, name),
     metrics: metricsBind === undefined,
     reports: { import: (name, bytes) => importBytes(reportDeps, name, bytes, 'upload'), maxUploadBytes: config.reports.limits.maxCompressed },
+    onIngested: () => alerts.afterRun(),
   });
   if (existsSync(WEB_ROOT)) {
     app.use('/*', serveStatic({ root: WEB_ROOT }));

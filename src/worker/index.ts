@@ -87,6 +87,8 @@ async function appFor(env: WorkerEnv): Promise<App> {
       ],
       maxUploadBytes: config.reports.limits.maxCompressed,
     },
+    // An agent's batch holds facts like a scheduled run's: the rules read them before the agent is answered.
+    onIngested: () => alertsAfterIngest(env),
   });
   built = { version, app };
   return app;
@@ -118,9 +120,9 @@ async function runScheduled(cron: string, env: WorkerEnv): Promise<void> {
 }
 
 /**
- * Alert evaluation after an agent's results were ingested, for the ingest route's `onIngested` hook (under
- * waitUntil): the rules read the facts just stored and what they queue is sent now. Never throws; failures
- * are logged and the outbox keeps anything unsent for the next Cron Trigger.
+ * Alert evaluation after an agent's results were ingested (the ingest route's `onIngested` hook): the rules
+ * read the facts just stored and what they queue is sent now. Never throws; failures are logged and the
+ * outbox keeps anything unsent for the next Cron Trigger.
  */
 async function alertsAfterIngest(env: WorkerEnv): Promise<void> {
   const log = workerLogger();

@@ -3,13 +3,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { createBlocklistsJob } from '../../src/blocklists/job.js';
+import { parseConfigText } from '../../src/config/parse.js';
+import { INGEST_VERSION, type IngestRun } from '../../src/ingest/batch.js';
+import { exportRun } from '../../src/ingest/export-run.js';
+import { createJobRunner } from '../../src/jobs/job-runner.js';
+import { silentLogger } from '../../src/log.js';
+import { createNodeRuntime } from '../../src/node/root.js';
+import { openStore } from '../../src/node/sqlite-store.js';
 import { signatureValid, startHookReceiver, type HookReceiver } from '../support/alerts.js';
+import { soleOwner } from '../support/owner.js';
 import { startDnsProxy, type DnsProxy } from '../support/dns-proxy.js';
 import { migrateLocalD1, startWorker, wranglerConfigWith, type WorkerProcess } from '../support/worker.js';
 import { startDoh, type DohServer } from '../world/doh.js';
 import { world } from '../world/context.js';
 
 const ADMIN = 'worker-alerts-admin-token-0123456789';
+const AGENT = 'worker-alerts-agent-token-0123456789';
 const SECRET = 'worker-alerts-hook-secret-0123456789';
 const SENDER = 'alerts@alerts.inboxwatch.test';
 const DASHBOARD = 'https://inboxwatch.example.workers.dev';
@@ -81,7 +91,7 @@ describe('alerts on the Workers runtime in workerd (Cron Triggers, D1 outbox, fe
     worker = await startWorker({
       state,
       config,
-      vars: { INBOXWATCH_ADMIN_TOKEN: ADMIN, INBOXWATCH_DOH_URL: `${doh.url}/dns-query`, INBOXWATCH_WEBHOOK_SECRETS: `hook:${SECRET}` },
+      vars: { INBOXWATCH_ADMIN_TOKEN: ADMIN, INBOXWATCH_AGENT_TOKENS: `agent:${AGENT}`, INBOXWATCH_DOH_URL: `${doh.url}/dns-query`, INBOXWATCH_WEBHOOK_SECRETS: `hook:${SECRET}` },
     });
     const pushed = await api('/api/config', { method: 'PUT', body: pushedConfig(hook.url) });
     expect(pushed.status, await pushed.clone().text()).toBe(201);
@@ -182,4 +192,29 @@ describe('alerts on the Workers runtime in workerd (Cron Triggers, D1 outbox, fe
     expect(current.version).toBe(2);
     expect(current.yaml).not.toMatch(/secret|smtp-password/);
   });
+
+  it('evaluates the rules when a sweep from an agent is ingested and sends what fires before answering; a replayed batch sends nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iw-worker-alerts-agent-'));
+    const store = await openStore(join(dir, 'agent.db'));
+    const config = parseConfigText(`dns:\n  servers: ["${world().dns.server}"]\n  timeoutMs: 500\nblocklists:\n  ips: [192.0.2.4, 192.0.2.5]\n  zones: [zen.spamhaus.org]\n`, 'agent.yaml', {});
+    const runs: IngestRun[] = [];
+    const afterRun = async (_job: unknown, outcome: { run: { id: number } }) => void runs.push(await exportRun(store, outcome.run.id));
+    const runner = createJobRunner({ config, db: store, log: silentLogger, resolver: createNodeRuntime(config).resolver, owner: soleOwner, afterRun });
+    expect((await runner.run(createBlocklistsJob(), 'manual')).run.status).toBe('ok');
+    await store.close();
+
+    const before = hook.received.length;
+    const body = JSON.stringify({ version: INGEST_VERSION, id: 'worker-alerts-agent-1', agent: 'loopback-agent', runs });
+    const post = () => fetch(`${worker.url}/api/ingest`, { method: 'POST', headers: { authorization: `Bearer ${AGENT}`, 'content-type': 'application/json' }, body });
+    const stored = await post();
+    expect(stored.status).toBe(200);
+    expect(await stored.json()).toMatchObject({ stored: true });
+    expect((await incidents('firing')).map((i) => i.title)).toEqual(['LISTED: 192.0.2.4 on Spamhaus ZEN (XBL)']);
+    const fresh = hook.received.slice(before);
+    expect(fresh.map((h) => h.json.alerts?.map((a) => `${a.status} ${a.title}`))).toEqual([['firing LISTED: 192.0.2.4 on Spamhaus ZEN (XBL)']]);
+    expect(signatureValid(fresh[0]!, SECRET)).toBe(true);
+
+    expect(await (await post()).json()).toMatchObject({ duplicate: true });
+    expect(hook.received).toHaveLength(before + 1);
+  }, 60_000);
 });
