@@ -82,13 +82,16 @@ async function appFor(env: WorkerEnv): Promise<App> {
     runtimeRoutes: [{ path: '/config', routes: configVersionRoutes({ db, now: Date.now }) }],
     // Report files only: splitting a whole mail message needs the Node MIME reader.
     reports: {
-      import: async (name, bytes) => [
-        await ingest({ db, log, resolver: resolverFor(config, env), limits: limitsOf(config.reports), now: Date.now }, { name, source: 'upload', bytes }),
-      ],
+      async import(name, bytes) {
+        const outcome = await ingest({ db, log, resolver: resolverFor(config, env), limits: limitsOf(config.reports), now: Date.now }, { name, source: 'upload', bytes });
+        // A stored report is a fact like a run's: a spoofing source it reveals alerts at once, as on serve.
+        if (outcome.status === 'stored') await alertsAfterIntake(env);
+        return [outcome];
+      },
       maxUploadBytes: config.reports.limits.maxCompressed,
     },
     // An agent's batch holds facts like a scheduled run's: the rules read them before the agent is answered.
-    onIngested: () => alertsAfterIngest(env),
+    onIngested: () => alertsAfterIntake(env),
   });
   built = { version, app };
   return app;
@@ -120,11 +123,12 @@ async function runScheduled(cron: string, env: WorkerEnv): Promise<void> {
 }
 
 /**
- * Alert evaluation after an agent's results were ingested (the ingest route's `onIngested` hook): the rules
- * read the facts just stored and what they queue is sent now. Never throws; failures are logged and the
- * outbox keeps anything unsent for the next Cron Trigger.
+ * Alert evaluation after facts were stored outside a Cron Trigger (an agent's batch, an uploaded report): the
+ * rules read them and what they queue is sent before the request is answered, since a Worker has no
+ * background to send from afterwards. Never throws; failures are logged and the outbox keeps anything unsent
+ * for the next Cron Trigger.
  */
-async function alertsAfterIngest(env: WorkerEnv): Promise<void> {
+async function alertsAfterIntake(env: WorkerEnv): Promise<void> {
   const log = workerLogger();
   try {
     const db = d1Sql(env.DB);
@@ -133,7 +137,7 @@ async function alertsAfterIngest(env: WorkerEnv): Promise<void> {
     await alerts.evaluate();
     await deliverAlerts(alerts, log);
   } catch (error) {
-    log.error('alert evaluation after ingest failed', { error: error instanceof Error ? error.message : String(error) });
+    log.error('alert evaluation after intake failed', { error: error instanceof Error ? error.message : String(error) });
   }
 }
 

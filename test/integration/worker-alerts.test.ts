@@ -12,6 +12,7 @@ import { silentLogger } from '../../src/log.js';
 import { createNodeRuntime } from '../../src/node/root.js';
 import { openStore } from '../../src/node/sqlite-store.js';
 import { signatureValid, startHookReceiver, type HookReceiver } from '../support/alerts.js';
+import { aggregateXml, gzip, type RecordSpec } from '../support/reports.js';
 import { soleOwner } from '../support/owner.js';
 import { startDnsProxy, type DnsProxy } from '../support/dns-proxy.js';
 import { migrateLocalD1, startWorker, wranglerConfigWith, type WorkerProcess } from '../support/worker.js';
@@ -216,5 +217,29 @@ describe('alerts on the Workers runtime in workerd (Cron Triggers, D1 outbox, fe
 
     expect(await (await post()).json()).toMatchObject({ duplicate: true });
     expect(hook.received).toHaveLength(before + 1);
+  }, 60_000);
+
+  it('evaluates the rules when an uploaded DMARC report reveals a spoofing source, and sends before answering', async () => {
+    const day = 86_400_000;
+    const first = Math.floor(Date.now() / day) * day - 4 * day;
+    const report = (n: number, records: RecordSpec[]) =>
+      gzip(aggregateXml({ org: 'google.com', reportId: `worker-${n}`, begin: String((first + n * day) / 1000), end: String((first + n * day) / 1000 + 86_399), records }));
+    const ses: RecordSpec = { ip: '203.0.113.7', count: 200, dkimResults: [{ domain: 'reports.test', selector: 'mystery2024', result: 'pass' }] };
+    const spoofer: RecordSpec = { ip: '203.0.113.9', count: 150, dkim: 'fail', spf: 'fail', dkimResults: [{ domain: 'reports.test', selector: 'fake', result: 'fail' }], spfResults: [{ domain: 'spoof.example', result: 'fail' }] };
+    const document = parse(pushedConfig(hook.url)) as { alerts: { rules: unknown[] } };
+    document.alerts.rules.push({ type: 'dmarc_new_source', channels: ['hook'], severity: 'critical' });
+    expect((await api('/api/config', { method: 'PUT', body: stringify(document) })).status).toBe(201);
+    const upload = async (n: number, records: RecordSpec[]) => {
+      const response = await api(`/api/reports?name=day-${n}.xml.gz`, { method: 'POST', body: report(n, records) });
+      expect(await response.json()).toMatchObject({ files: [{ status: 'stored' }] });
+    };
+
+    const before = hook.received.length;
+    for (let n = 0; n < 3; n++) await upload(n, [ses]);
+    expect(hook.received).toHaveLength(before);
+    await upload(3, [ses, spoofer]);
+    const fresh = hook.received.slice(before);
+    expect(fresh.map((h) => h.json.alerts?.map((a) => `${a.status} ${a.type} ${a.key}`))).toEqual([['firing dmarc_new_source reports.test 203.0.113.9']]);
+    expect(signatureValid(fresh[0]!, SECRET)).toBe(true);
   }, 60_000);
 });
