@@ -127,7 +127,7 @@ describe('alerts on the Workers runtime in workerd (Cron Triggers, D1 outbox, fe
     expect(textFile).toBeDefined();
     const text = readFileSync(textFile!, 'utf8');
     expect(text).toContain('Listed by SBL, see https://check.spamhaus.org/sbl/query/SBLTEST');
-    expect(text).toContain(`Dashboard: ${DASHBOARD}/#blocklists`);
+    expect(text).toContain(`Dashboard: ${DASHBOARD}/alerts/${incident!.id}`);
   }, 60_000);
 
   it('sends the failed webhook on a later invocation once its retry is due, signed as Node signs it, and records both attempts', async () => {
