@@ -28,8 +28,8 @@ export const INGEST_VERSION = 1;
 /**
  * Largest request body `POST /api/ingest` takes. One batch is one transaction on the server (on Workers, one
  * D1 batch, which must finish within D1's 30 s query limit, with no row over 2 MB): 5 MiB holds a placement
- * test of about 500 messages with full headers (8-10 KB each) or thousands of blocklist results, and a
- * backlog larger than that goes as several batches.
+ * test of about 400 messages with full headers (10-12 KB each) or tens of thousands of blocklist results,
+ * and a backlog larger than that goes as several batches.
  */
 export const MAX_BATCH_BYTES = 5 * 1024 * 1024;
 

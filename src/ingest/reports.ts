@@ -7,7 +7,7 @@ import { REPORT_COLUMNS, type ReportTable, type Row } from './report-rows.js';
 const TABLE_OF = { aggregate: 'dmarc_reports', tls: 'tls_reports', failure: 'failure_reports' } as const;
 type Kind = keyof typeof TABLE_OF;
 
-const selectRow = <T extends ReportTable>(table: T) => `SELECT id, ${REPORT_COLUMNS[table].join(', ')} FROM ${table}`;
+const selectRow = (table: ReportTable) => `SELECT id, ${REPORT_COLUMNS[table].join(', ')} FROM ${table}`;
 
 interface IntakeRow {
   received_at: number;
@@ -37,7 +37,7 @@ export async function exportReports(db: Sql, run: Run & { finishedAt: number }):
     const report = await reportOf(db, entry.kind, entry.stored_id);
     if (report) reports.push(report);
   }
-  const sources = await db.all<Row<'report_sources'>>(`SELECT ${REPORT_COLUMNS.report_sources.join(', ')} FROM report_sources WHERE checked_at >= ? AND checked_at <= ? ORDER BY ip`, window);
+  const sources = await db.all<Row>(`SELECT ${REPORT_COLUMNS.report_sources.join(', ')} FROM report_sources WHERE checked_at >= ? AND checked_at <= ? ORDER BY ip`, window);
   return {
     reports,
     intake: intake.map((i) => ({
@@ -62,18 +62,20 @@ async function reportOf(db: Sql, kind: Kind, id: number): Promise<StoredReportFa
   if (!found) return undefined;
   const { id: _id, ...report } = found;
   if (kind === 'aggregate') {
-    const rows = await db.all<Row<'dmarc_rows'>>(`SELECT ${REPORT_COLUMNS.dmarc_rows.join(', ')} FROM dmarc_rows WHERE report = ? ORDER BY rowid`, [id]);
-    return { kind, id, report: report as Row<'dmarc_reports'>, rows };
+    const rows = await db.all<Row>(`SELECT ${REPORT_COLUMNS.dmarc_rows.join(', ')} FROM dmarc_rows WHERE report = ? ORDER BY rowid`, [id]);
+    return { kind, id, report: report as Row, rows };
   }
   if (kind === 'tls') {
-    const policies = await db.all<Row<'tls_policies'>>(`SELECT ${REPORT_COLUMNS.tls_policies.join(', ')} FROM tls_policies WHERE report = ? ORDER BY rowid`, [id]);
-    return { kind, id, report: report as Row<'tls_reports'>, policies };
+    const policies = await db.all<Row>(`SELECT ${REPORT_COLUMNS.tls_policies.join(', ')} FROM tls_policies WHERE report = ? ORDER BY rowid`, [id]);
+    return { kind, id, report: report as Row, policies };
   }
-  return { kind, id, report: report as Row<'failure_reports'> };
+  return { kind, id, report: report as Row };
 }
 
 /** Report ids are per kind, and one report may come up in several runs of a batch. */
 const noteKind = (runId: number, report: StoredReportFacts) => `${runId}:${report.kind}`;
+
+const cell = (row: Row, column: string): SqlValue => row[column] ?? null;
 
 const insert = (table: ReportTable, row: Record<string, SqlValue>): { columns: string; marks: string; values: SqlValue[] } => {
   const columns = REPORT_COLUMNS[table];
@@ -83,11 +85,11 @@ const insert = (table: ReportTable, row: Record<string, SqlValue>): { columns: s
 /** The server's id of the report, found by the identity its own de-duplication uses. */
 function storedId(batch: string, runId: number, report: StoredReportFacts): { sql: string; params: SqlValue[] } {
   if (report.kind === 'failure') {
-    const key = report.report.content_key;
+    const key = cell(report.report, 'content_key');
     return key === null ? idOf(batch, noteKind(runId, report), report.id) : { sql: 'SELECT id FROM failure_reports WHERE content_key = ?', params: [key] };
   }
-  const r = report.report;
-  return { sql: `SELECT id FROM ${TABLE_OF[report.kind]} WHERE org = ? AND report_id = ? AND domain = ? AND begin_at = ? AND end_at = ?`, params: [r.org, r.report_id, r.domain, r.begin_at, r.end_at] };
+  const key = ['org', 'report_id', 'domain', 'begin_at', 'end_at'];
+  return { sql: `SELECT id FROM ${TABLE_OF[report.kind]} WHERE ${key.map((c) => `${c} = ?`).join(' AND ')}`, params: key.map((c) => cell(report.report, c)) };
 }
 
 /**
@@ -150,7 +152,8 @@ export function reportsImport(batch: string, runs: readonly ReportsRun[]): { sta
 function selectorStatements(report: Extract<StoredReportFacts, { kind: 'aggregate' }>, mine: SqlValue[]): Statement[] {
   const selectors = new Set<string>();
   for (const row of report.rows) {
-    const dkim = typeof row.dkim === 'string' ? (JSON.parse(row.dkim) as Array<{ domain?: string; selector?: string | null; result?: string }>) : [];
+    const text = cell(row, 'dkim');
+    const dkim = typeof text === 'string' ? (JSON.parse(text) as Array<{ domain?: string; selector?: string | null; result?: string }>) : [];
     for (const d of dkim) if (d.domain && d.selector && d.result === 'pass') selectors.add(`${d.domain}\u0000${d.selector}`);
   }
   return [...selectors].map((pair) => {
@@ -158,7 +161,7 @@ function selectorStatements(report: Extract<StoredReportFacts, { kind: 'aggregat
     return {
       sql: `INSERT INTO dmarc_selectors (domain, selector, first_seen, last_seen) SELECT ?, ?, ?, ? FROM ingest_ids WHERE batch = ? AND kind = ? AND local_id = ?
             ON CONFLICT (domain, selector) DO UPDATE SET last_seen = MAX(last_seen, excluded.last_seen)`,
-      params: [domain, selector, report.report.end_at, report.report.end_at, ...mine],
+      params: [domain, selector, cell(report.report, 'end_at'), cell(report.report, 'end_at'), ...mine],
     };
   });
 }

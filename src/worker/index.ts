@@ -1,5 +1,6 @@
 import { digestJob } from '../alerts/job.js';
 import { notificationPruner } from '../alerts/store.js';
+import { ingestPruner } from '../ingest/prune.js';
 import { createApp } from '../api/app.js';
 import { ingest } from '../reports/ingest.js';
 import { limitsOf } from '../reports/limits.js';
@@ -151,7 +152,7 @@ async function deliverAlerts(alerts: ReturnType<typeof workerAlerts>, log: Logge
 
 function workerJobs(): Job[] {
   return [
-    createHousekeepingJob({ pruners: [notificationPruner] }),
+    createHousekeepingJob({ pruners: [notificationPruner, ingestPruner] }),
     createAuditJob({ policyFetcher: createFetchPolicyFetcher, toolkit: createMailauthToolkit() }),
     createBlocklistsJob(),
     digestJob,

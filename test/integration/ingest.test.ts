@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ import type { Sql } from '../../src/store/sql.js';
 import { startServe, type ServeProcess } from '../support/cli.js';
 import { soleOwner } from '../support/owner.js';
 import { dkimKeyFile, provider, seedEntry, worldConfig } from '../support/placement.js';
+import { aggregateXml, gzip, tlsReportJson } from '../support/reports.js';
 import { migrateLocalD1, startWorker, type WorkerProcess } from '../support/worker.js';
 import { world } from '../world/context.js';
 
@@ -28,6 +29,7 @@ const ADMIN = 'ingest-admin-token-0123456789';
 const AGENT = 'ingest-agent-token-0123456789';
 const VIEWER = 'ingest-viewer-token-0123456789';
 const TARGETS = ['192.0.2.2', '192.0.2.3', '192.0.2.4', '192.0.2.5'];
+const AUDITED = ['dmarc-none.audit.test', 'nodmarc.audit.test'];
 
 interface Server {
   url: string;
@@ -51,6 +53,25 @@ async function runAgentJobs(dir: string): Promise<IngestRun[]> {
   // Two sweeps: the first holds the mass listing as suspect, the second confirms it, so both kinds of transition travel.
   for (let i = 0; i < 2; i++) expect((await sweeps.run(createBlocklistsJob(), 'manual')).run.status).toBe('ok');
 
+  // An audit of two domains in the test world's zones, and a reports run over a folder of report files.
+  const reportsDir = join(dir, 'reports');
+  mkdirSync(reportsDir);
+  writeFileSync(join(reportsDir, 'agg.xml.gz'), gzip(aggregateXml({ reportId: 'ingest-1', records: [{ ip: '192.0.2.5', count: 12, dkimResults: [{ domain: 'reports.test', selector: 's2026', result: 'pass' }] }] })));
+  writeFileSync(join(reportsDir, 'tls.json'), tlsReportJson());
+  writeFileSync(join(reportsDir, 'broken.xml'), '<feedback><nonsense');
+  const probes = parseConfigText(
+    `dns:\n  servers: ["${world().dns.server}"]\n  timeoutMs: 500\ndomains: [{ name: ${AUDITED.join(' }, { name: ')} }]\nreports:\n  folder: ${reportsDir}\n`,
+    'agent.yaml',
+    {},
+  );
+  const probeJobs = createNodeRuntime(probes);
+  const probeRunner = createJobRunner({ config: probes, db: agent, log: silentLogger, resolver: probeJobs.resolver, owner: soleOwner, afterRun });
+  for (const name of ['audit', 'reports']) {
+    const job = probeJobs.jobs.find((j) => j.name === name);
+    if (!job) throw new Error(`no ${name} job`);
+    expect((await probeRunner.run(job, 'manual')).run.status, name).toBe('ok');
+  }
+
   const placementConfig = worldConfig(dir, { providers: [provider('good', { sign: true, dkimKeyFile: dkimKeyFile(dir) })], seeds: [seedEntry(22)] });
   const placement = createJobRunner({ config: placementConfig, db: agent, log: silentLogger, resolver: createNodeRuntime(placementConfig).resolver, owner: soleOwner, afterRun });
   const outcome = await placement.run(createPlacementJob(createNodePlacementRuntime()), 'manual');
@@ -70,6 +91,17 @@ async function answer(app: { fetch: (request: Request) => Response | Promise<Res
   return withoutIds(await response.json());
 }
 
+/** What the server counts as facts: blocklist results and list health, messages and late finds, checks, report rows. */
+function factsOf(runs: IngestRun[]): number {
+  const each = (r: IngestRun): number => {
+    if (r.job === 'blocklists') return r.sweep ? r.sweep.results.length + r.sweep.health.length : 0;
+    if (r.job === 'placement') return r.tests.reduce((sum, t) => sum + t.messages.length, 0) + r.lateVerdicts.length;
+    if (r.job === 'audit') return r.audits.reduce((sum, a) => sum + a.checks.length, 0);
+    return r.reports.reduce((sum, report) => sum + (report.kind === 'aggregate' ? report.rows.length : report.kind === 'tls' ? report.policies.length : 1), 0);
+  };
+  return runs.reduce((sum, r) => sum + each(r), 0);
+}
+
 /** Row ids are each store's own; everything else must be the same. */
 function withoutIds(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutIds);
@@ -79,7 +111,19 @@ function withoutIds(value: unknown): unknown {
 
 // A fixed range, so two asks of the same view are the same question.
 const range = () => `from=${started - 60_000}&to=${started + 3_600_000}`;
-const views = () => ['/api/blocklists', '/api/blocklists/events?limit=1000', `/api/blocklists/history?target=192.0.2.2&${range()}`, '/api/seeds', `/api/placement?${range()}&groupBy=mailboxProvider`, `/api/placement?${range()}`, '/api/tests'];
+const views = () => [
+  '/api/blocklists',
+  '/api/blocklists/events?limit=1000',
+  `/api/blocklists/history?target=192.0.2.2&${range()}`,
+  '/api/seeds',
+  `/api/placement?${range()}&groupBy=mailboxProvider`,
+  `/api/placement?${range()}`,
+  '/api/tests',
+  '/api/domains',
+  ...AUDITED.flatMap((domain) => [`/api/domains/${domain}/audits?${range()}`, `/api/domains/${domain}/changes?${range()}`]),
+  '/api/reports?from=0&to=4000000000000',
+  '/api/reports/sources?domain=reports.test&from=0&to=4000000000000',
+];
 
 async function testDetail(app: Parameters<typeof answer>[0]): Promise<unknown> {
   const tests = (await answer(app, '/api/tests')) as { tests: Array<{ token: string }> };
@@ -125,23 +169,28 @@ function ingestContract(name: string, server: () => Server) {
     it('stores the agent’s runs so the API answers as the agent’s own store does', async () => {
       const response = await post(server(), batch('batch-1', exported));
       expect(response.status).toBe(200);
-      // 2 sweeps of 4 targets on 1 list (4 results and 1 list health each) and 1 placement message.
-      expect(await response.json()).toEqual({ batch: 'batch-1', stored: true, runs: 3, facts: 11 });
+      expect(await response.json()).toEqual({ batch: 'batch-1', stored: true, runs: 5, facts: factsOf(exported) });
+      // 2 sweeps of 4 targets on 1 list (4 results and 1 list health each) and 1 placement message, besides audits and reports.
+      expect(factsOf(exported.filter((r) => r.job === 'blocklists' || r.job === 'placement'))).toBe(11);
       for (const path of views()) expect(await answer(server(), path), path).toEqual(await answer(local, path));
       expect(await testDetail(server())).toEqual(await testDetail(local));
       const detail = (await testDetail(server())) as { providers: Array<{ seeds: Array<{ placement: string; evidence: { headers: string } }> }> };
       expect(detail.providers[0]?.seeds[0]).toMatchObject({ placement: 'inbox', evidence: { headers: expect.stringContaining('Authentication-Results') } });
       const runs = (await answer(server(), '/api/runs')) as { runs: Array<{ job: string; status: string }> };
-      expect(runs.runs.map((r) => `${r.job} ${r.status}`)).toEqual(['placement ok', 'blocklists ok', 'blocklists ok']);
+      expect(runs.runs.map((r) => `${r.job} ${r.status}`)).toEqual(['placement ok', 'reports ok', 'audit ok', 'blocklists ok', 'blocklists ok']);
+      const reports = JSON.stringify(await answer(server(), '/api/reports?from=0&to=4000000000000'));
+      expect(reports).toContain('ingest-1');
+      const audits = (await answer(server(), `/api/domains/${AUDITED[0]}/audits?${range()}`)) as { audits: Array<{ checks: unknown[] }> };
+      expect(audits.audits[0]?.checks.length).toBeGreaterThan(5);
     });
 
     it('stores a replayed batch once', async () => {
       const before = await Promise.all(views().map((path) => answer(server(), path)));
       const again = await post(server(), batch('batch-1', exported));
       expect(again.status).toBe(200);
-      expect(await again.json()).toEqual({ batch: 'batch-1', duplicate: true, runs: 3, facts: 11 });
+      expect(await again.json()).toEqual({ batch: 'batch-1', duplicate: true, runs: 5, facts: factsOf(exported) });
       expect(await Promise.all(views().map((path) => answer(server(), path)))).toEqual(before);
-      expect(((await answer(server(), '/api/runs')) as { runs: unknown[] }).runs).toHaveLength(3);
+      expect(((await answer(server(), '/api/runs')) as { runs: unknown[] }).runs).toHaveLength(5);
     });
   });
 }
@@ -178,8 +227,8 @@ describe('agent ingest over HTTP', () => {
   });
 
   it('exported three finished runs with their facts', () => {
-    expect(exported.map((r) => r.job)).toEqual(['blocklists', 'blocklists', 'placement']);
-    const placement = exported[2];
+    expect(exported.map((r) => r.job)).toEqual(['blocklists', 'blocklists', 'audit', 'reports', 'placement']);
+    const placement = exported[4];
     expect(placement?.job === 'placement' && placement.tests[0]?.messages[0]?.verdict?.placement).toBe('inbox');
   });
 

@@ -85,4 +85,25 @@ describe('reports through ingest', () => {
       { status: 'duplicate', stored_id: 1 },
     ]);
   });
+
+  it('refuses report rows that would break the store or its views, naming the column', async () => {
+    const run = await reportsRun(agent, 1_000_000, [{ name: 'agg.xml.gz', bytes: aggregate }]);
+    const exported = JSON.parse(JSON.stringify(await exportRun(agent, run)));
+    type Shape = { reports: Array<{ report: Record<string, unknown>; rows: Array<Record<string, unknown>> }> };
+    const first = (r: Shape) => r.reports[0] as Shape['reports'][number];
+    const problem = (mutate: (run: Shape) => void) => {
+      const copy = JSON.parse(JSON.stringify(exported));
+      mutate(copy);
+      try {
+        parseBatch({ version: 1, id: 'bad', runs: [copy] });
+        return 'valid';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    expect(problem(() => undefined)).toBe('valid');
+    expect(problem((r) => void ((first(r).rows[0] as Record<string, unknown>).dkim = '[{"domain":'))).toBe('runs[0].reports[0].rows[0].dkim: expected JSON text, as the store keeps it');
+    expect(problem((r) => void (first(r).report.org = null))).toMatch(/^runs\[0\]\.reports\[0\]\.report\.org: /);
+    expect(problem((r) => void (first(r).report.pct = 'all'))).toMatch(/^runs\[0\]\.reports\[0\]\.report\.pct: /);
+  });
 });
