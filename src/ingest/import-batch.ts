@@ -6,6 +6,14 @@ import { reportsImport } from './reports.js';
 import { sweepImport } from './sweeps.js';
 import { bounded, forgetIds, noteId } from './ids.js';
 
+/** The batch contradicts what the store holds (a Message-ID already under another test): sending it again will not help. */
+export class ImportConflictError extends Error {
+  constructor(cause: string) {
+    super(`the batch conflicts with what the server holds: ${cause}`);
+    this.name = 'ImportConflictError';
+  }
+}
+
 export interface ImportDeps {
   /** The name of the token the batch came with. */
   caller: string;
@@ -59,6 +67,8 @@ export async function importBatch(db: Sql, batch: IngestBatch, deps: ImportDeps)
     // Sent twice at once: the other request stored it first, and this one's transaction rolled back.
     const raced = await storedBatch(db, batch.id);
     if (raced) return raced;
+    // Both engines word a broken UNIQUE, NOT NULL or CHECK constraint so.
+    if (error instanceof Error && /constraint failed/i.test(error.message)) throw new ImportConflictError(error.message);
     throw error;
   }
   return { stored: true, runs: runs.length, facts };

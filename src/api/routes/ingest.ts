@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { BatchFormatError, MAX_BATCH_BYTES, parseBatch, type IngestRun } from '../../ingest/batch.js';
-import { importBatch } from '../../ingest/import-batch.js';
+import { ImportConflictError, importBatch } from '../../ingest/import-batch.js';
 import type { Logger } from '../../log.js';
 import type { Sql } from '../../store/sql.js';
 import { requireRole, type AuthVariables } from '../bearer-tokens.js';
@@ -35,7 +35,13 @@ export function ingestRoutes(deps: IngestRouteDeps) {
       if (error instanceof BatchFormatError) return c.json({ error: error.message, path: error.path }, 422);
       throw error;
     }
-    const outcome = await importBatch(deps.db, batch, { caller: c.get('caller').name, now: deps.now });
+    let outcome;
+    try {
+      outcome = await importBatch(deps.db, batch, { caller: c.get('caller').name, now: deps.now });
+    } catch (error) {
+      if (error instanceof ImportConflictError) return c.json({ error: error.message }, 422);
+      throw error;
+    }
     deps.log.info(outcome.stored ? 'ingested a batch' : 'a batch sent again was already stored', { batch: batch.id, caller: c.get('caller').name, runs: outcome.runs, facts: outcome.facts });
     if (outcome.stored && deps.onIngested) {
       try {

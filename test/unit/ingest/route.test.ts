@@ -46,3 +46,25 @@ describe('POST /api/ingest', () => {
     expect(errors).toEqual([expect.stringContaining('alert channel down')]);
   });
 });
+
+describe('POST /api/ingest with a batch the store cannot take', () => {
+  it('answers 422 naming the conflict and stores nothing, so the agent stops resending it', async () => {
+    const db = await openStore(':memory:');
+    await db.run("INSERT INTO tests (id, token, trigger, started_at, deadline_at, late_after_ms, providers, status) VALUES (1, 'other', 'cli', 1, 2, 1, '[]', 'complete')");
+    await db.run("INSERT INTO messages (test_id, provider, seed, mailbox_provider, position, message_id, from_address) VALUES (1, 'p', 's@x.test', 'gmail', 0, '<taken@x.test>', 'a@x.test')");
+    const app = createApp({ db, tokens: [{ name: 'eu-1', token: AGENT, role: 'agent' }], jobs: [], log: { debug() {}, info() {}, warn() {}, error() {} } });
+    const message = {
+      provider: 'p', seed: 's@x.test', mailboxProvider: 'gmail', position: 0, messageId: '<taken@x.test>', fromAddress: 'a@x.test', sendStatus: 'sent',
+      sendStartedAt: 1, sentAt: 2, response: '250 ok', queueId: null, sendError: null, verdict: null,
+    };
+    const test = { id: 9, token: 'mine', trigger: 'schedule', startedAt: 1000, deadlineAt: 2000, lateAfterMs: 500, providers: ['p'], finishedAt: 2000, messages: [message] };
+    const body = JSON.stringify({ version: 1, id: 'conflict', runs: [{ job: 'placement', run: { ...run, id: 8 }, tests: [test], lateVerdicts: [], seeds: [] }] });
+    const response = await app.request('/api/ingest', { method: 'POST', headers: { authorization: `Bearer ${AGENT}` }, body });
+    expect(response.status).toBe(422);
+    expect(((await response.json()) as { error: string }).error).toMatch(/^the batch conflicts with what the server holds: UNIQUE constraint failed: messages\.message_id/);
+    expect(await db.all("SELECT token FROM tests")).toEqual([{ token: 'other' }]);
+    expect(await db.all('SELECT * FROM runs')).toEqual([]);
+    expect(await db.all('SELECT * FROM ingest_batches')).toEqual([]);
+    await db.close();
+  });
+});
