@@ -1,7 +1,7 @@
 import type { Json } from '../audit/types.js';
 
 /** Keys whose values are secrets wherever they appear in the configuration. */
-const SECRET_KEYS = new Set(['pass', 'token', 'clientSecret', 'refreshToken', 'dqsKey', 'abusixKey']);
+const SECRET_KEYS = new Set(['pass', 'secret', 'token', 'clientSecret', 'refreshToken', 'dqsKey', 'abusixKey']);
 
 export const REDACTED = '[redacted]';
 
