@@ -101,6 +101,9 @@ describe('alerts in a pushed configuration', () => {
     expect(pushed.alerts.channels.map((c) => c.name)).toEqual(['hook', 'oncall']);
     expect(secretPaths(config)).toEqual(['alerts.channels[0].secret', 'alerts.channels[1].smtp.user', 'alerts.channels[1].smtp.pass']);
     expect(parse(JSON.stringify(redactConfig(config)))).toMatchObject({ alerts: { channels: [{ secret: '[redacted]' }, { smtp: { pass: '[redacted]' } }] } });
+    const slack = configSchema.parse({ alerts: { channels: [{ name: 'slack', type: 'webhook', format: 'slack', url: 'https://hooks.slack.com/services/T000/B000/XXXXSECRET' }] } });
+    expect(JSON.stringify(redactConfig(slack))).not.toContain('XXXXSECRET');
+    expect(redactConfig(slack)).toMatchObject({ alerts: { channels: [{ url: 'https://hooks.slack.com/[redacted]' }] } });
   });
 
   it('take webhook secrets from INBOXWATCH_WEBHOOK_SECRETS, naming a malformed entry', () => {
