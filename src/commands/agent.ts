@@ -170,8 +170,8 @@ function existingBuffer(option: string | undefined, command: Command): string {
 function entryText(entry: OutboxEntry): string {
   const what = `${entry.job} run #${entry.runId} (batch ${entry.batchId}, ${entry.bytes} bytes, queued ${new Date(entry.queuedAt).toISOString()})`;
   return entry.rejected
-    ? `${what}, rejected ${new Date(entry.rejected.at).toISOString()} with HTTP ${entry.rejected.status}: ${entry.rejected.error}`
-    : `${what}, waiting to be sent (--force)`;
+    ? `${what}, rejected ${new Date(entry.rejected.at).toISOString()}: ${entry.rejected.error}`
+    : `${what}, not rejected but waiting to be sent (--force)`;
 }
 
 function shippedLine(result: DrainResult, server: URL): string {
@@ -185,6 +185,7 @@ function statusText(status: OutboxStatus, buffer: string): string {
   if (status.rejected.length > 0) {
     lines.push(`${count(status.rejected.length, 'run')} rejected by the server (kept, not retried):`);
     for (const r of status.rejected) lines.push(`  ${r.job} run #${r.runId} (batch ${r.batchId}) rejected ${new Date(r.rejectedAt).toISOString()}: ${r.error}`);
+    lines.push('  (drop them with `inboxwatch agent discard --rejected`, or one with `--run ID`)');
   }
   return `${lines.join('\n')}\n`;
 }
