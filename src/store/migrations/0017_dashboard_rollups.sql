@@ -180,3 +180,8 @@ END;
 -- verdicts_latency, a prefix of it.
 CREATE INDEX verdicts_hourly ON verdicts (test_started_at, provider, mailbox_provider, placement, late, latency_ms);
 DROP INDEX verdicts_latency;
+
+-- The tests list counts each test's verdicts per placement from this index alone. It supersedes
+-- verdicts_by_test, a prefix of it.
+CREATE INDEX verdicts_by_test_placement ON verdicts (test_id, placement);
+DROP INDEX verdicts_by_test;
