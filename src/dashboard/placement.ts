@@ -1,6 +1,7 @@
 import type { Sql } from '../store/sql.js';
 import { bucketFor, bucketSize, DAY, type Bucket } from './range.js';
-import { classRates, COUNT_COLUMNS, latencySummary, observed, rateOf, type ClassRates, type LatencySummary, type PlacementCounts } from './class-rates.js';
+import { wilson } from '../placement/rates.js';
+import { classRates, COUNT_COLUMNS, latencySummary, observed, type ClassRates, type LatencySummary, type PlacementCounts } from './class-rates.js';
 import { histogramSummary, LATENCY_EDGES_MS } from './latency-histogram.js';
 
 export interface CountWindow {
@@ -68,15 +69,21 @@ function pairCountsOfHours(db: Sql, window: CountWindow): Promise<Array<Placemen
   );
 }
 
-export interface SeriesPoint {
-  at: number;
-  samples: number;
-  inbox: ClassRates['rates']['inbox'];
-}
-
+/**
+ * One sending provider's inbox rate over time, as columns (index i of each array is one hour or day): a
+ * year of ten providers is a few number arrays rather than thousands of objects to encode and send.
+ */
 export interface ProviderSeries {
   provider: string;
-  points: SeriesPoint[];
+  /** Start of each hour or UTC day, epoch ms, ascending. */
+  at: number[];
+  /** Messages whose fate was observed: the denominator of the rate. */
+  samples: number[];
+  /** Of those, in the inbox; the rate is inbox / samples. */
+  inbox: number[];
+  /** The rate's 95% Wilson interval, null where there are no samples. */
+  low: Array<number | null>;
+  high: Array<number | null>;
 }
 
 /** The inbox rate of each sending provider per hour (from the verdicts) or per day (from the per-provider daily counts). */
@@ -96,16 +103,21 @@ export async function inboxSeries(db: Sql, window: CountWindow): Promise<Provide
             [window.from, window.to],
           )
         ).map((row) => ({ provider: row.provider, at: row.at, samples: observed(row), inbox: row.inbox }));
-  const byProvider = new Map<string, SeriesPoint[]>();
-  for (const row of rows) {
-    const point = { at: row.at, samples: row.samples, inbox: rateOf(row.inbox, row.samples) };
-    const list = byProvider.get(row.provider);
-    if (list) list.push(point);
-    else byProvider.set(row.provider, [point]);
+  const byProvider = new Map<string, ProviderSeries>();
+  for (const row of rows.sort((a, b) => a.at - b.at)) {
+    let series = byProvider.get(row.provider);
+    if (!series) {
+      series = { provider: row.provider, at: [], samples: [], inbox: [], low: [], high: [] };
+      byProvider.set(row.provider, series);
+    }
+    const interval = wilson(row.inbox, row.samples);
+    series.at.push(row.at);
+    series.samples.push(row.samples);
+    series.inbox.push(row.inbox);
+    series.low.push(interval?.low ?? null);
+    series.high.push(interval?.high ?? null);
   }
-  return [...byProvider.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([provider, points]) => ({ provider, points: points.sort((a, b) => a.at - b.at) }));
+  return [...byProvider.values()].sort((a, b) => a.provider.localeCompare(b.provider));
 }
 
 export interface SplitRow extends ClassRates {

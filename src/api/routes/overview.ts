@@ -14,13 +14,18 @@ export function overviewRoutes(deps: AppDeps) {
   return new Hono<{ Variables: AuthVariables }>().get('/', queryOf(range), async (c) => {
     const { from, to } = c.req.valid('query');
     const window = countWindow(from, to);
-    const [series, split, blocklists, domains, jobs, firing] = await Promise.all([
-      inboxSeries(deps.db, window),
-      placementSplit(deps.db, window, 'mailboxProvider'),
-      listingsNow(deps.db),
-      domainCards(deps.db, 3),
+    // Job states come from the scheduler as well as the store, so they are read fresh; the rest only changes with the data.
+    const [[series, split, blocklists, domains, firing], jobs] = await Promise.all([
+      deps.cache.value(`overview ${window.from} ${window.to}`, () =>
+        Promise.all([
+          inboxSeries(deps.db, window),
+          placementSplit(deps.db, window, 'mailboxProvider'),
+          listingsNow(deps.db),
+          domainCards(deps.db, 3),
+          listIncidents(deps.db, { state: 'firing', limit: 20 }),
+        ]),
+      ),
       jobStates(deps),
-      listIncidents(deps.db, { state: 'firing', limit: 20 }),
     ]);
     const incidents = firing.map((i) => ({ id: i.id, title: i.title, severity: i.severity, firedAt: i.firedAt, ackedBy: i.ackedBy, silencedUntil: i.silencedUntil }));
     const { listings, ...totals } = blocklists;

@@ -2,11 +2,12 @@ import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { classRates, COUNT_COLUMNS, rateOf, type PlacementCounts } from '../../../src/dashboard/class-rates.js';
+import { classRates, COUNT_COLUMNS, type PlacementCounts } from '../../../src/dashboard/class-rates.js';
 import { histogramSummary, latencyBucket } from '../../../src/dashboard/latency-histogram.js';
 import { countWindow, inboxSeries, placementSplit, providerMatrix, type CountWindow } from '../../../src/dashboard/placement.js';
 import { DAY, HOUR } from '../../../src/dashboard/range.js';
 import { migrate, MIGRATIONS_DIR } from '../../../src/node/sqlite-migrate.js';
+import { wilson } from '../../../src/placement/rates.js';
 import { openSqlite } from '../../../src/node/sqlite-store.js';
 import type { Sql } from '../../../src/store/sql.js';
 
@@ -149,7 +150,7 @@ async function rawAnswers(db: Sql, window: CountWindow) {
   const series = [...count((r) => `${r.provider} ${r.test_started_at - (r.test_started_at % bucket)}`).entries()].map(([key, c]) => {
     const [provider, at] = key.split(' ');
     const samples = classRates(c).samples;
-    return { provider: provider as string, at: Number(at), samples, inbox: rateOf(c.inbox, samples) };
+    return { provider: provider as string, at: Number(at), samples, inbox: c.inbox };
   });
   return {
     byMailboxProvider: split((r) => r.mailbox_provider),
@@ -157,10 +158,17 @@ async function rawAnswers(db: Sql, window: CountWindow) {
     pairs: [...count((r) => `${r.provider} ${r.mailbox_provider}`).entries()]
       .map(([key, c]) => ({ key, ...classRates(c), latency: histogramSummary(histograms.get(key) ?? new Map()) }))
       .sort((a, b) => a.key.localeCompare(b.key)),
-    series: PROVIDERS.map((provider) => ({
-      provider,
-      points: series.filter((p) => p.provider === provider).map(({ provider: _p, ...point }) => point).sort((a, b) => a.at - b.at),
-    })).filter((s) => s.points.length > 0),
+    series: PROVIDERS.map((provider) => {
+      const points = series.filter((p) => p.provider === provider).sort((a, b) => a.at - b.at);
+      return {
+        provider,
+        at: points.map((p) => p.at),
+        samples: points.map((p) => p.samples),
+        inbox: points.map((p) => p.inbox),
+        low: points.map((p) => wilson(p.inbox, p.samples)?.low ?? null),
+        high: points.map((p) => wilson(p.inbox, p.samples)?.high ?? null),
+      };
+    }).filter((s) => s.at.length > 0),
   };
 }
 
