@@ -1,4 +1,5 @@
 import { currentHealth, currentStatuses } from '../blocklists/store.js';
+import type { Pruner } from '../jobs/housekeeping.js';
 import type { Sql, SqlValue, Statement } from '../store/sql.js';
 import type { AuditFact, AuthResult, CheckFact, Facts, RecordChangeFact, RunFact, SendFact, SeedFact, VerdictFact } from './rule-facts.js';
 import type { IncidentDraft } from './incidents.js';
@@ -292,6 +293,18 @@ export async function acknowledgeIncident(db: Sql, id: number, by: string, at: n
 }
 
 // The outbox.
+
+/**
+ * Notifications that are done with (delivered, or failed for good) past retention, with their attempts and
+ * incident links; the incidents themselves stay. Pending ones are never pruned, however old.
+ */
+export const notificationPruner: Pruner = {
+  what: 'notifications',
+  async prune(db, config, now) {
+    const result = await db.run("DELETE FROM alert_outbox WHERE created_at < ? AND status IN ('delivered', 'failed')", [now - config.retention.notifications]);
+    return result.changes;
+  },
+};
 
 export interface OutboxEntry {
   id: number;

@@ -389,8 +389,10 @@ export const configSchema = z
         runs: duration.default(90 * 86_400_000),
         /** Audit results and their checks; DNS record snapshots and change events are kept for good. */
         audits: duration.default(180 * 86_400_000),
+        /** Delivered and failed alert notifications with their attempts; incidents are kept for good. */
+        notifications: duration.default(90 * 86_400_000),
       })
-      .default({ runs: 90 * 86_400_000, audits: 180 * 86_400_000 }),
+      .default({ runs: 90 * 86_400_000, audits: 180 * 86_400_000, notifications: 90 * 86_400_000 }),
   })
   .superRefine((config, ctx) => {
     const names = new Set<string>();

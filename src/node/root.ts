@@ -1,4 +1,5 @@
 import { digestJob } from '../alerts/job.js';
+import { notificationPruner } from '../alerts/store.js';
 import { createAuditJob } from '../audit/job.js';
 import { createBlocklistsJob } from '../blocklists/job.js';
 import type { Config } from '../config/schema.js';
@@ -37,7 +38,7 @@ export function createNodeRuntime(config: Config): NodeRuntime {
 /** Every job inboxwatch runs on Node, in the order `inboxwatch jobs` lists them (and JOB_NAMES names them). */
 export function nodeJobs(placement: PlacementRuntime, reports: ReportsRuntime): Job[] {
   return [
-    createHousekeepingJob({ maintain: checkpointWal }),
+    createHousekeepingJob({ pruners: [notificationPruner], maintain: checkpointWal }),
     createAuditJob({ policyFetcher: createHttpsPolicyFetcher, toolkit: createMailauthToolkit() }),
     createBlocklistsJob(),
     createPlacementJob(placement),

@@ -30,6 +30,7 @@ export function parseFailureReport(feedback: string, originalHeaders = ''): Fail
     userAgent: get('user-agent'),
     subject: original.get('subject') ?? null,
     from: original.get('from') ?? null,
+    messageId: original.get('message-id') ?? null,
   };
 }
 

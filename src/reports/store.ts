@@ -89,14 +89,30 @@ export async function storeTls(db: Sql, report: TlsReport, receivedAt: number): 
   return { status: 'stored', id: (await find())?.id ?? 0 };
 }
 
-export async function storeFailure(db: Sql, report: FailureReport, receivedAt: number): Promise<{ status: 'stored'; id: number }> {
+/**
+ * Stores a failure report unless the same one came before. Reporters resend, and one failed message can
+ * reach us in several report messages; what identifies the event is the report's own fields, so two reports
+ * agreeing on all of them are one. Without an arrival date or the failed message's Message-ID the fields are
+ * too thin to tell two events apart, and such a report is always stored.
+ */
+export async function storeFailure(db: Sql, report: FailureReport, receivedAt: number): Promise<{ status: 'stored' | 'duplicate'; id: number }> {
+  const key = failureContentKey(report);
   const result = await db.run(
-    `INSERT INTO failure_reports (domain, auth_failure, source_ip, arrival_at, mail_from, rcpt_to, delivery_result, dkim_domain, dkim_selector, identity_alignment,
-       authentication_results, user_agent, subject, from_header, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT OR IGNORE INTO failure_reports (domain, auth_failure, source_ip, arrival_at, mail_from, rcpt_to, delivery_result, dkim_domain, dkim_selector, identity_alignment,
+       authentication_results, user_agent, subject, from_header, message_id, content_key, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [report.reportedDomain, report.authFailure, report.sourceIp, report.arrivalDate, report.originalMailFrom, report.originalRcptTo, report.deliveryResult,
-      report.dkimDomain, report.dkimSelector, report.identityAlignment, report.authenticationResults, report.userAgent, report.subject, report.from, receivedAt],
+      report.dkimDomain, report.dkimSelector, report.identityAlignment, report.authenticationResults, report.userAgent, report.subject, report.from, report.messageId,
+      key, receivedAt],
   );
-  return { status: 'stored', id: result.lastRowId };
+  if (result.changes > 0) return { status: 'stored', id: result.lastRowId };
+  const existing = await db.first<{ id: number }>('SELECT id FROM failure_reports WHERE content_key = ?', [key]);
+  return { status: 'duplicate', id: existing?.id ?? 0 };
+}
+
+function failureContentKey(report: FailureReport): string | null {
+  if (report.arrivalDate === null && report.messageId === null) return null;
+  return JSON.stringify([report.reportedDomain, report.authFailure, report.sourceIp, report.arrivalDate, report.messageId, report.originalMailFrom,
+    report.originalRcptTo, report.dkimDomain, report.dkimSelector, report.subject, report.from]);
 }
 
 export interface IntakeEntry {
@@ -280,6 +296,7 @@ export interface StoredFailure {
   identityAlignment: string | null;
   subject: string | null;
   from: string | null;
+  messageId: string | null;
   receivedAt: number;
 }
 
@@ -304,6 +321,7 @@ export async function listFailures(db: Sql, query: { domain?: string; from: numb
     identityAlignment: r.identity_alignment as string | null,
     subject: r.subject as string | null,
     from: r.from_header as string | null,
+    messageId: r.message_id as string | null,
     receivedAt: r.received_at as number,
   }));
 }

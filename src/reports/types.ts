@@ -114,9 +114,10 @@ export interface FailureReport {
   identityAlignment: string | null;
   authenticationResults: string | null;
   userAgent: string | null;
-  /** Subject and From of the failed message, when the report includes its headers. */
+  /** Subject, From and Message-ID of the failed message, when the report includes its headers. */
   subject: string | null;
   from: string | null;
+  messageId: string | null;
 }
 
 export type Report = AggregateReport | TlsReport | FailureReport;

@@ -1,3 +1,4 @@
+import { notificationPruner } from '../alerts/store.js';
 import { createApp } from '../api/app.js';
 import { ingest } from '../reports/ingest.js';
 import { limitsOf } from '../reports/limits.js';
@@ -109,7 +110,7 @@ async function runScheduled(cron: string, env: WorkerEnv): Promise<void> {
 
 function workerJobs(): Job[] {
   return [
-    createHousekeepingJob(),
+    createHousekeepingJob({ pruners: [notificationPruner] }),
     createAuditJob({ policyFetcher: createFetchPolicyFetcher, toolkit: createMailauthToolkit() }),
     createBlocklistsJob(),
   ];

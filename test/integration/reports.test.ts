@@ -106,6 +106,17 @@ describe('DMARC reports: stored once, enriched, viewed, audited', () => {
     expect(row).toEqual({ source_ip: '203.0.113.9', dkim_selector: 'old2019', subject: 'Your invoice' });
   });
 
+  it('stores a failure report once when it is resent in another message, and keeps reports of other failed messages', async () => {
+    const resent = encode(failureReportMessage('dmarc@reports.test', { messageId: 'failure-1-resent' }));
+    const [again] = await importBytes(deps, 'failure-resent.eml', resent, 'imap');
+    expect(again).toMatchObject({ status: 'duplicate', kind: 'failure' });
+    const other = encode(failureReportMessage('dmarc@reports.test', { messageId: 'failure-2', failedMessageId: 'invoice-2' }));
+    const [second] = await importBytes(deps, 'failure-2.eml', other, 'imap');
+    expect(second).toMatchObject({ status: 'stored', kind: 'failure' });
+    const rows = await db.all<{ message_id: string }>('SELECT message_id FROM failure_reports ORDER BY id');
+    expect(rows.map((r) => r.message_id)).toEqual(['<invoice-1@reports.test>', '<invoice-2@reports.test>']);
+  });
+
   it('serves sources by provider and IP: pass rates, alignment failures, overrides, what p=reject would drop', async () => {
     const app = createApp({ db, tokens: [{ name: 'viewer', token: 'viewer-token-123456', role: 'viewer' }], jobs: [], log: silentLogger });
     const get = (path: string) => app.request(path, { headers: { authorization: 'Bearer viewer-token-123456' } });

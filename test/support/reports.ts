@@ -125,13 +125,13 @@ export function feedbackReport(options: { domain?: string; ip?: string; selector
 }
 
 /** A whole failure-report message (multipart/report), as a receiver mails it. */
-export function failureReportMessage(to: string, options: { domain?: string; ip?: string } = {}): string {
+export function failureReportMessage(to: string, options: { domain?: string; ip?: string; messageId?: string; failedMessageId?: string } = {}): string {
   const boundary = 'b0undary';
   return [
     'From: dmarc-failures@example.net',
     `To: ${to}`,
     'Subject: Report Domain: reports.test Submitter: example.net',
-    'Message-ID: <failure-1@example.net>',
+    `Message-ID: <${options.messageId ?? 'failure-1'}@example.net>`,
     'MIME-Version: 1.0',
     `Content-Type: multipart/report; report-type=feedback-report; boundary="${boundary}"`,
     '',
@@ -148,6 +148,7 @@ export function failureReportMessage(to: string, options: { domain?: string; ip?
     '',
     'From: "Billing" <billing@reports.test>',
     'Subject: Your invoice',
+    `Message-ID: <${options.failedMessageId ?? 'invoice-1'}@reports.test>`,
     '',
     `--${boundary}--`,
     '',
