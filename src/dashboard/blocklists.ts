@@ -41,26 +41,32 @@ export interface BlocklistMatrix {
 
 /**
  * The targets × lists matrix as statuses only, with details where there is something to say: most cells are
- * clean, so 200 targets on 20 lists are a few kilobytes instead of four thousand full records.
+ * clean, so 200 targets on 20 lists are a few kilobytes of grid instead of four thousand full records.
  */
 export async function blocklistMatrix(db: Sql): Promise<BlocklistMatrix> {
+  // One row per target with its cells joined into a string (zone, list, status apart by control characters
+  // no name contains), read from an index holding all four: 200 rows to decode instead of 4,000.
   const [rows, notClean] = await Promise.all([
-    db.all<{ target: string; zone: string; list: string; status: StoredStatus }>('SELECT target, zone, list, status FROM blocklist_status ORDER BY target, zone'),
+    db.all<{ target: string; cells: string }>(
+      `SELECT target, group_concat(zone || char(31) || list || char(31) || status, char(30)) AS cells FROM blocklist_status GROUP BY target ORDER BY target`,
+    ),
     listStatuses(db, ['listed', 'error', 'suspect']),
   ]);
   const lists = new Map<string, string>();
-  const targets = new Map<string, Map<string, StoredStatus>>();
-  for (const row of rows) {
-    lists.set(row.zone, row.list);
-    const statuses = targets.get(row.target) ?? new Map<string, StoredStatus>();
-    statuses.set(row.zone, row.status);
-    targets.set(row.target, statuses);
-  }
+  const targets = rows.map(({ target, cells }) => {
+    const statuses = new Map<string, StoredStatus>();
+    for (const cell of cells.split('\u001e')) {
+      const [zone = '', list = '', status] = cell.split('\u001f');
+      lists.set(zone, list);
+      statuses.set(zone, status as StoredStatus);
+    }
+    return { target, statuses };
+  });
   const zones = [...lists.keys()].sort();
   return {
-    targets: [...targets.keys()],
+    targets: targets.map((t) => t.target),
     lists: zones.map((zone) => ({ zone, list: lists.get(zone) ?? zone })),
-    cells: [...targets.values()].map((statuses) => zones.map((zone) => statuses.get(zone) ?? null)),
+    cells: targets.map(({ statuses }) => zones.map((zone) => statuses.get(zone) ?? null)),
     // lastKnown/lastKnownCodes only serve transition bookkeeping.
     notClean: notClean.map(({ lastKnown: _known, lastKnownCodes: _codes, ...status }) => status),
   };

@@ -185,3 +185,6 @@ DROP INDEX verdicts_latency;
 -- verdicts_by_test, a prefix of it.
 CREATE INDEX verdicts_by_test_placement ON verdicts (test_id, placement);
 DROP INDEX verdicts_by_test;
+
+-- The blocklists matrix reads every cell's status by target from this index alone.
+CREATE INDEX blocklist_status_matrix ON blocklist_status (target, zone, list, status);
