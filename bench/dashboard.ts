@@ -8,14 +8,16 @@
 // answer, and with the answers kept per data version as `serve` keeps them (no writes during the run, so after
 // the first request the others are served from memory: the best case, beside the worst).
 // Run: npx tsx bench/dashboard.ts [requests per endpoint] [days]   (defaults: 320 requests, 365 days)
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createApp } from '../src/api/app.js';
 import { silentLogger } from '../src/log.js';
-import { openStore } from '../src/node/sqlite-store.js';
+import { migrate, MIGRATIONS_DIR } from '../src/node/sqlite-migrate.js';
+import { openSqlite, openStore } from '../src/node/sqlite-store.js';
+import type { Sql } from '../src/store/sql.js';
 
 const REQUESTS = Number(process.argv[2] ?? 320);
 const DAYS = Number(process.argv[3] ?? 365);
@@ -138,6 +140,51 @@ async function measure(app: ReturnType<typeof createApp>, path: string, token: s
   return times.sort((a, b) => a - b);
 }
 
+/**
+ * What the roll-ups of migration 0017 cost a write: verdicts stored as the placement store stores them, on a
+ * schema with them and one without (the migrations before 0017), in order and then arriving a month late
+ * (each late one adds to every later day's running totals of its pair). Microseconds per verdict.
+ */
+async function writeCost(dir: string): Promise<Array<{ label: string; without: number; with: number }>> {
+  const before = join(dir, 'migrations-before-0017');
+  mkdirSync(before);
+  for (const name of readdirSync(MIGRATIONS_DIR).filter((n) => n < '0017')) copyFileSync(join(MIGRATIONS_DIR, name), join(before, name));
+  const days = 30;
+  const store = async (db: Sql, late: boolean) => {
+    let id = late ? 1_000_000 : 0;
+    const started = performance.now();
+    for (let day = 0; day < (late ? 1 : days); day++) {
+      for (let run = 0; run < 4; run++) {
+        const at = START + day * DAY + run * 6 * HOUR;
+        for (const provider of PROVIDERS) {
+          for (const s of SEEDS) {
+            id++;
+            await db.run("INSERT INTO tests (id, token, trigger, started_at, deadline_at, late_after_ms, providers, status) VALUES (?, ?, 'schedule', ?, ?, 0, '[]', 'complete')", [id, `w${id}`, at, at]);
+            await db.run("INSERT INTO messages (id, test_id, provider, seed, mailbox_provider, position, message_id, from_address) VALUES (?, ?, ?, ?, ?, 0, ?, 'a@x.test')", [id, id, provider, s.seed, s.mbp, `w${id}`]);
+            await db.run(
+              `INSERT OR REPLACE INTO verdicts (message_id, test_id, test_started_at, provider, seed, mailbox_provider, placement, latency_ms, late, decided_at) VALUES (?, ?, ?, ?, ?, ?, 'inbox', ?, 0, ?)`,
+              [id, id, at, provider, s.seed, s.mbp, 2_000 + (id % 60) * 1_000, at],
+            );
+          }
+        }
+      }
+    }
+    return ((performance.now() - started) * 1000) / ((late ? 1 : days) * 4 * PROVIDERS.length * SEEDS.length);
+  };
+  const results = { inOrder: { without: 0, with: 0 }, late: { without: 0, with: 0 } };
+  for (const [key, migrations] of [['without', before], ['with', MIGRATIONS_DIR]] as const) {
+    const db = openSqlite(':memory:');
+    await migrate(db, migrations);
+    results.inOrder[key] = await store(db, false);
+    results.late[key] = await store(db, true);
+    await db.close();
+  }
+  return [
+    { label: 'a verdict in order', ...results.inOrder },
+    { label: `a verdict ${days} days late`, ...results.late },
+  ];
+}
+
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
 // BENCH_DB=/path/file.db keeps the generated history for the next run (generated only when the file is new).
@@ -200,6 +247,10 @@ try {
   const slow = (key: 'p95' | 'cachedP95') => results.filter((r) => r[key] >= 50).map((r) => r.view);
   for (const [label, key] of [['computed every time', 'p95'], ['kept per data version', 'cachedP95']] as const) {
     console.log(slow(key).length === 0 ? `${label}: every view answers under 50 ms at p95` : `${label}: over 50 ms at p95: ${slow(key).join(', ')}`);
+  }
+  console.log('\nwrite cost of the roll-ups (µs per verdict, in memory)   without 0017   with 0017   ratio');
+  for (const w of await writeCost(dir)) {
+    console.log(`${w.label.padEnd(55)} ${w.without.toFixed(1).padStart(12)}  ${w.with.toFixed(1).padStart(10)}  ${(w.with / w.without).toFixed(2).padStart(6)}×`);
   }
   await db.close();
 } finally {

@@ -48,7 +48,8 @@ export function versionCache(version: DataVersion | undefined): VersionCache {
       ran = true;
       await next();
       if (c.res.status !== 200) throw new NotCacheable();
-      return { body: await c.res.clone().text(), type: c.res.headers.get('content-type') ?? 'application/json' };
+      // Kept as bytes, so serving it again encodes nothing.
+      return { body: new Uint8Array(await c.res.clone().arrayBuffer()), type: c.res.headers.get('content-type') ?? 'application/json' };
     };
     try {
       const answer = await value(`${c.req.method} ${c.req.url}`, run);
