@@ -2,6 +2,7 @@ import type { AlertRule, Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import type { Sql, Statement } from '../store/sql.js';
 import { applyObservation, repeatDue, type IncidentDraft, type RulePolicy, type Step } from './incidents.js';
+import { dmarcNeeds } from './report-facts.js';
 import { observe, ruleName } from './rules.js';
 import {
   acquireLease,
@@ -56,6 +57,8 @@ export interface AlertEngine {
   dashboardUrl: string;
 }
 
+/** Rules whose `window` counts placement tests (report rules' windows are days). */
+const PLACEMENT_WINDOW_RULES = new Set<AlertRule['type']>(['inbox_rate_below', 'spam_rate_above', 'missing_rate_above', 'auth_failing']);
 const KIND_ORDER: Record<NotificationItem['kind'], number> = { firing: 0, repeat: 1, resolved: 2 };
 const LEASE = 'evaluate';
 const LEASE_TTL = 60_000;
@@ -97,8 +100,9 @@ export function createAlertEngine(deps: AlertEngineDeps): AlertEngine {
   async function evaluateLocked(): Promise<Evaluation> {
     const at = now();
     const [auditsAfter, changesAfter] = await Promise.all([readCursor(deps.db, 'audits'), readCursor(deps.db, 'dns_changes')]);
-    const verdictTests = Math.max(0, ...rules.map((r) => ('window' in r ? r.window : 0)));
-    const facts = await loadFacts(deps.db, { verdictTests, now: at, auditsAfter, changesAfter });
+    const verdictTests = Math.max(0, ...rules.map((r) => (PLACEMENT_WINDOW_RULES.has(r.type) && 'window' in r ? r.window : 0)));
+    const dmarc = dmarcNeeds(rules, deps.config.reports.address);
+    const facts = await loadFacts(deps.db, { verdictTests, now: at, auditsAfter, changesAfter, dmarc });
     const open = await openIncidents(deps.db);
     const byKey = new Map<string, IncidentDraft>(open.map((i) => [`${i.rule}\n${i.key}`, i]));
     const original = new Map(byKey);

@@ -1,4 +1,5 @@
 import type { CurrentHealth, CurrentStatus } from '../blocklists/history.js';
+import type { DomainDays, DomainSources } from '../reports/dmarc-facts.js';
 
 /** The stored facts the rules read, loaded once per evaluation by the alert store. */
 export interface Facts {
@@ -15,7 +16,31 @@ export interface Facts {
   audits: AuditFact[];
   /** DNS record changes stored since the rules last read, oldest first. */
   recordChanges: RecordChangeFact[];
+  /** What DMARC aggregate reports say, loaded only as far as the configured report rules need. */
+  dmarc: DmarcFacts;
 }
+
+export interface DmarcFacts {
+  /** When the facts were read: silence is measured up to it. */
+  now: number;
+  /** Per reported domain, the report days the widest pass-rate rule reads (its window and the one before). */
+  days: DomainDays[];
+  /** Per `sourceWindowKey(window, lookback)`: each reported domain's sources in that window. */
+  sources: Map<string, DomainSources[]>;
+  /** Per reported domain, when its last aggregate report arrived and where its DMARC record sends them. */
+  arrivals: ArrivalFact[];
+  /** `reports.address`: where our report mailbox receives reports, if configured. */
+  reportAddress: string | undefined;
+}
+
+export interface ArrivalFact {
+  domain: string;
+  lastReportAt: number;
+  /** The rua addresses of the DMARC record the last audit found applying to the domain; null when no audit has seen it. */
+  rua: string[] | null;
+}
+
+export const sourceWindowKey = (window: number, lookback: number): string => `${window} ${lookback}`;
 
 export interface RunFact {
   id: number;

@@ -1,4 +1,5 @@
 import type { AlertRule } from '../config/schema.js';
+import { observeNewSources, observePassRate, observeReportsStopped } from './report-rules.js';
 import type { AuditFact, CheckFact, Facts, VerdictFact } from './rule-facts.js';
 import type { Observation } from './types.js';
 
@@ -26,6 +27,12 @@ export function observe(rule: AlertRule, facts: Facts, openKeys: ReadonlySet<str
       return observeDns(rule, facts, openKeys);
     case 'probe_failing':
       return observeProbes(rule, facts);
+    case 'dmarc_new_source':
+      return observeNewSources(rule, facts.dmarc, openKeys);
+    case 'dmarc_pass_rate_below':
+      return observePassRate(rule, facts.dmarc);
+    case 'reports_stopped':
+      return observeReportsStopped(rule, facts.dmarc);
   }
 }
 
@@ -163,6 +170,7 @@ function observeAuth(rule: RuleOf<'auth_failing'>, verdicts: readonly VerdictFac
 /** Record kinds whose change can break delivery; BIMI and TLS-RPT changes are news, not regressions. */
 const WATCHED_RECORDS = /^(spf|dmarc|mx|dkim(:.*)?|mta-sts(\..*)?)$/;
 const BAD_CHECK = new Set(['warn', 'fail']);
+const NOT_DNS_CHECKS = new Set(['dmarc.reports_received']);
 
 const checkKey = (domain: string, check: CheckFact): string => `check ${domain} ${check.checkId}${check.subject ? ` ${check.subject}` : ''}`;
 
@@ -216,8 +224,9 @@ function checkRegressions(audit: AuditFact): Observation[] {
   for (const check of audit.checks) {
     const key = checkKey(audit.domain, check);
     const fact = `audit ${audit.id}`;
-    // An error means the check could not be made: no news either way.
-    if (check.status === 'error' || check.status === 'info') continue;
+    // An error means the check could not be made: no news either way. Reports that stopped arriving are
+    // reports_stopped's to announce, with its own evidence, not a DNS regression.
+    if (check.status === 'error' || check.status === 'info' || NOT_DNS_CHECKS.has(check.checkId)) continue;
     if (check.status === 'pass') {
       observations.push({ ...blank, key, fact, state: 'good', since: audit.finishedAt, link: `/#domains/${audit.domain}` });
       continue;

@@ -3,14 +3,18 @@ import type { Pruner } from '../jobs/housekeeping.js';
 import type { Sql, SqlValue, Statement } from '../store/sql.js';
 import type { AuditFact, AuthResult, CheckFact, Facts, RecordChangeFact, RunFact, SendFact, SeedFact, VerdictFact } from './rule-facts.js';
 import type { IncidentDraft } from './incidents.js';
+import { loadDmarcFacts, type DmarcNeeds } from './report-facts.js';
 import type { MetricsSnapshot } from './metrics.js';
 import type { AlertSeverity, Incident, IncidentState, Notification, RuleType } from './types.js';
 
 /** Cursors start this far back when a database first meets the alerts, so old history is not announced. */
 const FIRST_LOOK_BACK = 86_400_000;
 
-export async function loadFacts(db: Sql, options: { verdictTests: number; now: number; auditsAfter: number | undefined; changesAfter: number | undefined }): Promise<Facts> {
-  const [statuses, health, latestRuns, seeds, sends, verdicts, audits, recordChanges] = await Promise.all([
+export async function loadFacts(
+  db: Sql,
+  options: { verdictTests: number; now: number; auditsAfter: number | undefined; changesAfter: number | undefined; dmarc: DmarcNeeds },
+): Promise<Facts> {
+  const [statuses, health, latestRuns, seeds, sends, verdicts, audits, recordChanges, dmarc] = await Promise.all([
     currentStatuses(db),
     currentHealth(db),
     loadRuns(db),
@@ -19,8 +23,9 @@ export async function loadFacts(db: Sql, options: { verdictTests: number; now: n
     options.verdictTests > 0 ? loadVerdicts(db, options.verdictTests) : Promise.resolve([]),
     loadAudits(db, options.auditsAfter, options.now - FIRST_LOOK_BACK),
     loadChanges(db, options.changesAfter, options.now - FIRST_LOOK_BACK),
+    loadDmarcFacts(db, options.dmarc, options.now),
   ]);
-  return { blocklistStatuses: [...statuses.values()], blocklistHealth: [...health.values()], latestRuns, seeds, sends, verdicts, audits, recordChanges };
+  return { blocklistStatuses: [...statuses.values()], blocklistHealth: [...health.values()], latestRuns, seeds, sends, verdicts, audits, recordChanges, dmarc };
 }
 
 async function loadRuns(db: Sql): Promise<RunFact[]> {

@@ -9,6 +9,11 @@ function appliedRecord(audit: DomainAudit): string | undefined {
   return texts.find(isDmarcRecord);
 }
 
+/** The addresses a DMARC record's rua sends aggregate reports to: lower-cased, without `mailto:` or a size limit. */
+export function ruaAddresses(text: string): string[] {
+  return parseDmarc(text).rua.map((u) => u.uri.replace(/^mailto:/i, '').replace(/!.*$/, '').toLowerCase());
+}
+
 /**
  * `dmarc.reports_received`: when the domain's rua sends aggregate reports to our report mailbox, whether
  * one arrived within `missingAfter`. Nothing to say (undefined) when the reports go elsewhere.
@@ -17,7 +22,7 @@ export function reportArrivalCheck(input: { audit: DomainAudit; address: string;
   const text = appliedRecord(input.audit);
   if (text === undefined) return undefined;
   const address = input.address.toLowerCase();
-  const ours = parseDmarc(text).rua.some((u) => u.uri.replace(/^mailto:/i, '').replace(/!.*$/, '').toLowerCase() === address);
+  const ours = ruaAddresses(text).includes(address);
   if (!ours) return undefined;
   const hours = Math.round(input.missingAfter / HOUR);
   const evidence = { address, lastReportAt: input.lastArrival ?? null, missingAfterHours: hours };

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { startAlerts } from '../node/alerts/index.js';
 import { resolverForRun } from '../node/run-resolver.js';
 import { importFile } from '../node/reports/report-files.js';
 import { rejectedOutcome, type IngestOutcome } from '../reports/ingest.js';
@@ -23,6 +24,12 @@ export async function reportsImportCommand(files: string[], options: { json?: bo
         if (!e.code) throw error;
         outcomes.push(rejectedOutcome(file, e.code === 'ENOENT' ? 'no such file' : e.message));
       }
+    }
+    // Stored reports are facts like a scheduled run's: a spoofing source they reveal alerts now, not at the next run.
+    if (outcomes.some((o) => o.status === 'stored')) {
+      await startAlerts({ config, db, log, retry: false, resolver: deps.resolver })
+        .afterRun()
+        .catch((error: Error) => log.error('alert evaluation failed', { error: error.message }));
     }
   } finally {
     await db.close();

@@ -245,6 +245,13 @@ const ruleCommon = {
   /** While firing (and not acknowledged), notify again this often. */
   repeatInterval: duration.default(86_400_000),
 };
+const DAY_MS = 86_400_000;
+/** Report rows are per UTC day, so windows over them are whole days: 1d, 7d, 30d. */
+const dayDuration = duration.superRefine((ms, ctx) => {
+  if (ms < DAY_MS || ms % DAY_MS !== 0) ctx.addIssue({ code: 'custom', message: `expected whole days such as 1d or 7d (report data is kept per day), got ${Number((ms / 3_600_000).toFixed(3))}h` });
+});
+/** A share of messages, written 0–1; 90 meaning 90 % gets told how to write it. */
+const share = z.number().refine((n) => n >= 0 && n <= 1, { message: 'expected a share between 0 and 1, such as 0.9 for 90%' });
 const mailboxProviderName = z.enum(['gmail', 'outlook', 'yahoo', 'icloud', 'other']);
 const rateRule = <T extends string>(type: T) =>
   z.strictObject({
@@ -283,6 +290,40 @@ const alertRule = z.discriminatedUnion('type', [
     methods: z.array(z.enum(['spf', 'dkim', 'dmarc'])).min(1).default(['spf', 'dkim', 'dmarc']),
   }),
   z.strictObject({ type: z.literal('dns_regression'), ...ruleCommon, for: consecutive(1), domain: domainName.optional() }),
+  z.strictObject({
+    type: z.literal('dmarc_new_source'),
+    ...ruleCommon,
+    for: consecutive(1),
+    domain: domainName.optional(),
+    /** Report days (up to the newest one reported) in which a source's mail is looked at. */
+    window: dayDuration.default(7 * DAY_MS),
+    /** A source counts as new when it sent nothing as the domain for this long before the window. */
+    lookback: dayDuration.default(30 * DAY_MS),
+    /** Messages failing DMARC from the source within the window before it counts: one stray report pages nobody. */
+    minMessages: z.number().int().min(1).default(10),
+  }),
+  z.strictObject({
+    type: z.literal('dmarc_pass_rate_below'),
+    ...ruleCommon,
+    for: consecutive(1),
+    domain: domainName.optional(),
+    /** Floor for the share of messages passing DMARC (0–1). */
+    threshold: share.optional(),
+    /** Fall, in share points (0–1, 0.1 = 10 points), against the window before, that also counts as bad. */
+    dropBy: share.refine((n) => n > 0, 'expected a fall above 0, such as 0.1 for 10 points').optional(),
+    /** Report days, ending with the newest one reported, whose messages make up the rate. */
+    window: dayDuration.default(DAY_MS),
+    /** Fewer messages than this in a window says nothing either way. */
+    minMessages: z.number().int().min(1).default(100),
+  }),
+  z.strictObject({
+    type: z.literal('reports_stopped'),
+    ...ruleCommon,
+    for: consecutive(1),
+    domain: domainName.optional(),
+    /** Silence longer than this, for a domain whose rua sends reports to reports.address, is bad. */
+    after: duration.default(48 * 3_600_000),
+  }),
   z.strictObject({
     type: z.literal('probe_failing'),
     ...ruleCommon,
@@ -457,6 +498,9 @@ function checkAlerts(config: AlertsInput, ctx: z.RefinementCtx): void {
       ctx.addIssue({ code: 'custom', path: ['alerts', 'rules', i, rule.name ? 'name' : 'type'], message: `a second rule named "${name}"; give each rule of one type its own name` });
     }
     rules.add(name);
+    if (rule.type === 'dmarc_pass_rate_below' && rule.threshold === undefined && rule.dropBy === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['alerts', 'rules', i, 'type'], message: 'dmarc_pass_rate_below needs threshold (a floor such as 0.9), dropBy (a fall such as 0.1) or both' });
+    }
     rule.channels.forEach((channel, j) => {
       if (!channels.has(channel)) ctx.addIssue({ code: 'custom', path: ['alerts', 'rules', i, 'channels', j], message: `unknown channel "${channel}"` });
     });

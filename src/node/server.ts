@@ -13,6 +13,7 @@ import { startScheduler, type Scheduler } from './cron-scheduler.js';
 import type { Logger } from '../log.js';
 import { interruptOrphanedRuns } from '../store/runs.js';
 import { startAlerts } from './alerts/index.js';
+import type { IngestOutcome } from '../reports/ingest.js';
 import { limitsOf } from '../reports/limits.js';
 import { registerProcessOwner } from './process-owner.js';
 import { startPlacementService } from './placement-service.js';
@@ -43,6 +44,11 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
   const runner = createJobRunner({ config, db, log, resolver: runtime.resolver, owner, afterRun: alerts.afterRun });
   const metricsBind = config.alerts.metrics.bind;
   const reportDeps = { db, log, resolver: runtime.resolver(), limits: limitsOf(config.reports), now: Date.now };
+  // Reports stored outside a job run are facts like any other: an uploaded report that reveals a spoofing source alerts at once.
+  const afterReports = async (outcomes: readonly IngestOutcome[]): Promise<void> => {
+    if (!outcomes.some((o) => o.status === 'stored')) return;
+    await alerts.afterIntake().catch((error: Error) => log.error('alert evaluation failed', { error: error.message }));
+  };
   // The scheduler starts after the server listens; until then nothing is due.
   let scheduler: Scheduler | undefined;
   const app = createApp({
@@ -56,7 +62,14 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
     nextRun: (job) => scheduler?.nextRun(job) ?? null,
     trigger: (name) => triggerJob(table, runner, log, name),
     metrics: metricsBind === undefined,
-    reports: { import: (name, bytes) => importBytes(reportDeps, name, bytes, 'upload'), maxUploadBytes: config.reports.limits.maxCompressed },
+    reports: {
+      async import(name, bytes) {
+        const files = await importBytes(reportDeps, name, bytes, 'upload');
+        await afterReports(files);
+        return files;
+      },
+      maxUploadBytes: config.reports.limits.maxCompressed,
+    },
   });
   if (existsSync(WEB_ROOT)) {
     app.use('/*', serveStatic({ root: WEB_ROOT }));
@@ -73,7 +86,7 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
   if (metricsBind) log.info('metrics are served without a token on their own address', { host: metricsBind.host, port: metricsBind.port });
   scheduler = startScheduler(table, runner, log);
   const placement = startPlacementService({ config, db, log, runtime: runtime.placement, resolver: runtime.resolver(), owner });
-  const reportMailbox = startReportMailbox({ config, db, log, resolver: runtime.resolver(), runtime: runtime.reports });
+  const reportMailbox = startReportMailbox({ config, db, log, resolver: runtime.resolver(), runtime: runtime.reports, afterPass: afterReports });
   log.info('inboxwatch is listening', { url, database: config.database });
 
   let closing: Promise<void> | undefined;
@@ -84,8 +97,9 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
         await scheduler?.stop();
         await runner.shutdown(graceMs);
         await placement.stop();
-        await alerts.stop();
+        // The mailbox first: a pass finishing now still evaluates, and alerts.stop() waits for what that sends.
         await reportMailbox?.stop();
+        await alerts.stop();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         if (metricsServer) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
         await owner.retire();

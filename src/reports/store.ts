@@ -366,6 +366,8 @@ interface SourceRow {
 }
 
 const PASSED = "(dkim_aligned = 'pass' OR spf_aligned = 'pass')";
+/** Rows the receiver let through as forwarded or list mail (a policy override): they fail DMARC without being spoofing. */
+const FORWARDED = `(overrides LIKE '%"type":"forwarded"%' OR overrides LIKE '%"type":"trusted_forwarder"%' OR overrides LIKE '%"type":"mailing_list"%')`;
 
 /** Per source IP for one policy domain over [from, to): volume, DMARC pass rate, failures by mechanism, what p=reject would drop. */
 export async function sourcesFor(db: Sql, query: { domain: string; from: number; to: number }): Promise<SourceSummary[]> {
@@ -425,16 +427,54 @@ export async function passRateByDay(db: Sql, query: { domain: string; from: numb
   );
 }
 
+/** The newest UTC day any stored report row covers for a domain (reports lag, so not necessarily today). */
+export async function newestReportDay(db: Sql, domain: string): Promise<number | undefined> {
+  const row = await db.first<{ day: number }>('SELECT day FROM dmarc_rows WHERE domain = ? ORDER BY day DESC LIMIT 1', [domain]);
+  return row?.day;
+}
+
+/** The oldest UTC day any stored report row covers for a domain: when its reporting began. */
+export async function oldestReportDay(db: Sql, domain: string): Promise<number | undefined> {
+  const row = await db.first<{ day: number }>('SELECT day FROM dmarc_rows WHERE domain = ? ORDER BY day LIMIT 1', [domain]);
+  return row?.day;
+}
+
 /**
- * Sources first seen for a domain on or after `since` that sent mail failing DMARC: the "new
- * unauthenticated source" an alert rule reports.
+ * Per source IP and UTC day over [from, to): messages, those failing DMARC (neither aligned SPF nor aligned DKIM
+ * passed), and of those the ones the receiver judged forwarded or mailing-list mail.
  */
-export async function newFailingSources(db: Sql, query: { domain: string; since: number }): Promise<Array<{ ip: string; firstDay: number; failed: number }>> {
+export async function sourceDays(
+  db: Sql,
+  query: { domain: string; from: number; to: number },
+): Promise<Array<{ ip: string; day: number; messages: number; failed: number; forwarded: number; spfFailed: number; dkimFailed: number }>> {
   return db.all(
-    `SELECT source_ip AS ip, MIN(day) AS firstDay, SUM(CASE WHEN NOT ${PASSED} THEN count ELSE 0 END) AS failed
-     FROM dmarc_rows WHERE domain = ? GROUP BY source_ip HAVING MIN(day) >= ? AND failed > 0 ORDER BY firstDay, ip`,
-    [query.domain, query.since],
+    `SELECT source_ip AS ip, day, SUM(count) AS messages, SUM(CASE WHEN NOT ${PASSED} THEN count ELSE 0 END) AS failed,
+       SUM(CASE WHEN NOT ${PASSED} AND ${FORWARDED} THEN count ELSE 0 END) AS forwarded,
+       SUM(CASE WHEN spf_aligned <> 'pass' THEN count ELSE 0 END) AS spfFailed, SUM(CASE WHEN dkim_aligned <> 'pass' THEN count ELSE 0 END) AS dkimFailed
+     FROM dmarc_rows WHERE domain = ? AND day >= ? AND day < ? GROUP BY source_ip, day ORDER BY source_ip, day`,
+    [query.domain, query.from, query.to],
   );
+}
+
+/** The last UTC day in [from, to) on which a source sent as the domain, if any (index dmarc_rows_by_source). */
+export async function lastSourceDay(db: Sql, query: { domain: string; ip: string; from: number; to: number }): Promise<number | undefined> {
+  const row = await db.first<{ day: number }>('SELECT day FROM dmarc_rows WHERE domain = ? AND source_ip = ? AND day >= ? AND day < ? ORDER BY day DESC LIMIT 1', [
+    query.domain,
+    query.ip,
+    query.from,
+    query.to,
+  ]);
+  return row?.day;
+}
+
+/** What enrichment knows of a source IP; undefined when it was never looked up. */
+export async function sourceInfo(db: Sql, ip: string): Promise<SourceInfo | undefined> {
+  const row = await db.first<{ status: 'ok' | 'error'; ptr: string | null; fcrdns: number | null; base_domain: string | null; label: string | null; error: string | null; checked_at: number }>(
+    'SELECT status, ptr, fcrdns, base_domain, label, error, checked_at FROM report_sources WHERE ip = ?',
+    [ip],
+  );
+  if (!row) return undefined;
+  return { ip, status: row.status, ptr: row.ptr, fcrdns: row.fcrdns === null ? null : row.fcrdns === 1, baseDomain: row.base_domain, label: row.label, error: row.error, checkedAt: row.checked_at };
 }
 
 /** When the last aggregate report for each policy domain arrived: "reports stopped" reads this. */

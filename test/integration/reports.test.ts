@@ -11,7 +11,7 @@ import { resolverForRun } from '../../src/node/run-resolver.js';
 import { silentLogger } from '../../src/log.js';
 import { createMailauthToolkit } from '../../src/node/mailauth-audit.js';
 import { importBytes } from '../../src/node/reports/report-files.js';
-import { dmarcFacts } from '../../src/reports/dmarc-facts.js';
+import { reportArrivals, reportDays, windowSources } from '../../src/reports/dmarc-facts.js';
 import { ingest, type IngestDeps } from '../../src/reports/ingest.js';
 import { listRejected, selectorsSeen, storeAggregate } from '../../src/reports/store.js';
 import { DEFAULT_LIMITS } from '../../src/config/report-limits.js';
@@ -194,7 +194,7 @@ describe('DMARC reports: stored once, enriched, viewed, audited', () => {
 });
 
 describe('facts for alert rules', () => {
-  it('gives per domain the last arrival, the newest day beside its baseline, and new failing sources', async () => {
+  it('gives per domain the last arrival, the days up to the newest reported one, and each source of the window with what came before', async () => {
     const db = await openStore(':memory:');
     const resolver = resolverForRun({ servers: [world().dns.server], timeoutMs: 1000, tries: 2, cacheMaxTtl: 0 });
     let clock = Date.UTC(2026, 0, 10);
@@ -203,19 +203,37 @@ describe('facts for alert rules', () => {
       for (let d = 0; d < 5; d++) {
         const begin = BEGIN + d * 86_400;
         const records: RecordSpec[] = [{ ...SES, count: 100 }];
-        // The last day: pass rate falls and a new source appears that fails DMARC.
-        if (d === 4) records.push({ ...FORGER, count: 100 });
+        // The last day: pass rate falls and a new source appears that fails DMARC; the own server came back after two days away.
+        // The forger tried once, three days before.
+        if (d === 4) records.push({ ...FORGER, count: 100 }, LIST);
+        if (d === 1) records.push({ ...FORGER, count: 5 });
+        if (d === 1 || d === 4) records.push({ ...OWN, count: 10 });
         clock = (begin + 86_400 + 3600) * 1000;
         await ingest(deps, { name: `d${d}.xml`, source: 'cli', bytes: encode(aggregateXml({ reportId: `day-${d}`, begin: String(begin), end: String(begin + 86_399), records })) });
       }
-      const [facts] = await dmarcFacts(db, { now: clock });
-      expect(facts).toMatchObject({
-        domain: 'reports.test',
-        lastReportAt: clock,
-        recent: { day: (BEGIN + 4 * 86_400) * 1000, messages: 200, passed: 100 },
-        baseline: { days: 4, messages: 400, passed: 400 },
-        newFailingSources: [{ ip: '203.0.113.9', firstDay: (BEGIN + 4 * 86_400) * 1000, failed: 100 }],
+      const lastDay = (BEGIN + 4 * 86_400) * 1000;
+      expect(await reportArrivals(db)).toEqual([{ domain: 'reports.test', lastReportAt: clock }]);
+      const [days] = await reportDays(db, 2 * DAY);
+      expect(days).toEqual({ domain: 'reports.test', newestDay: lastDay, days: [{ day: lastDay - DAY, messages: 100, passed: 100 }, { day: lastDay, messages: 215, passed: 110 }] });
+      const [window] = await windowSources(db, { window: DAY, lookback: 30 * DAY });
+      expect(window).toMatchObject({ windowStart: lastDay, oldestDay: BEGIN * 1000 });
+      const byIp = new Map(window?.sources.map((s) => [s.ip, s]));
+      expect(byIp.get('203.0.113.9')).toMatchObject({
+        firstDay: lastDay,
+        messages: 105,
+        failed: 105,
+        // The five the receiver let through as mailing-list mail.
+        forwarded: 5,
+        lastDayFailed: 105,
+        seenBefore: lastDay - 3 * DAY,
+        info: { ptr: null, status: 'ok' },
       });
+      // OWN passes SPF, so its mail passes DMARC: no lookback asked for it. SES passes too.
+      expect(byIp.get('203.0.113.8')).toMatchObject({ messages: 10, failed: 0, seenBefore: null, info: undefined });
+      expect(byIp.get('203.0.113.7')).toMatchObject({ messages: 100, failed: 0 });
+      // A lookback of two days ends before the forger's first try: it counts as new.
+      const [short] = await windowSources(db, { window: DAY, lookback: 2 * DAY });
+      expect(short?.sources.find((s) => s.ip === '203.0.113.9')).toMatchObject({ firstDay: lastDay, seenBefore: null });
     } finally {
       await db.close();
     }

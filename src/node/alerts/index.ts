@@ -10,6 +10,11 @@ export interface NodeAlerts {
   engine: AlertEngine;
   /** For the job runner: evaluate the facts the run stored, then send what that queued. */
   afterRun(): Promise<void>;
+  /**
+   * For facts stored outside a job run (a report upload, the report mailbox under IDLE): evaluate now,
+   * so the caller's answer comes after the incidents, and send in the background.
+   */
+  afterIntake(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -32,6 +37,10 @@ export function startAlerts(deps: { config: Config; db: Sql; log: Logger; retry:
     async afterRun() {
       await engine.evaluate();
       await deliver();
+    },
+    async afterIntake() {
+      await engine.evaluate();
+      void deliver();
     },
     async stop() {
       if (timer) clearInterval(timer);

@@ -25,7 +25,9 @@ export interface ReportMailbox {
  * The report mailbox: messages are read in UID order, each once (the last UID read is stored with the
  * mailbox's UIDVALIDITY, so a restart neither re-reads nor misses any), and left in place unflagged.
  */
-export function createReportMailbox(deps: IngestDeps & { config: ReportsConfig; resolver: Resolver; log: Logger }): ReportMailbox {
+export function createReportMailbox(
+  deps: IngestDeps & { config: ReportsConfig; resolver: Resolver; log: Logger; afterPass?: (outcomes: readonly IngestOutcome[]) => Promise<void> },
+): ReportMailbox {
   const imap = deps.config.imap as ImapConfig;
   const mailbox = deps.config.mailbox;
   const key = `${imap.user}@${imap.host}:${imap.port}/${mailbox}`;
@@ -117,7 +119,8 @@ export function createReportMailbox(deps: IngestDeps & { config: ReportsConfig; 
     let backoff = 1_000;
     while (!closed) {
       try {
-        await pass();
+        const outcomes = await pass();
+        await deps.afterPass?.(outcomes);
         backoff = 1_000;
         if (closed) break;
         await waitForNews(await connect());

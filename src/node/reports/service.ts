@@ -3,6 +3,7 @@ import type { Resolver } from '../../dns/types.js';
 import type { Job } from '../../jobs/types.js';
 import type { Logger } from '../../log.js';
 import { createReportsJob, type ReportSource } from '../../reports/job.js';
+import type { IngestOutcome } from '../../reports/ingest.js';
 import { limitsOf } from '../../reports/limits.js';
 import type { Sql } from '../../store/sql.js';
 import { importFolder } from './report-files.js';
@@ -19,9 +20,17 @@ export function createReportsRuntime(): ReportsRuntime {
 }
 
 /** For `serve`: the report mailbox watched with IDLE, so a report is stored moments after it is delivered. */
-export function startReportMailbox(deps: { config: Config; db: Sql; log: Logger; resolver: Resolver; runtime: ReportsRuntime }): { stop(): Promise<void> } | undefined {
+export function startReportMailbox(deps: {
+  config: Config;
+  db: Sql;
+  log: Logger;
+  resolver: Resolver;
+  runtime: ReportsRuntime;
+  /** After each pass the watch makes, with what it took in (alert evaluation). */
+  afterPass?: (outcomes: readonly IngestOutcome[]) => Promise<void>;
+}): { stop(): Promise<void> } | undefined {
   if (!deps.config.reports.imap) return undefined;
-  const mailbox = createReportMailbox({ config: deps.config.reports, db: deps.db, log: deps.log, resolver: deps.resolver, limits: limitsOf(deps.config.reports), now: Date.now });
+  const mailbox = createReportMailbox({ config: deps.config.reports, db: deps.db, log: deps.log, resolver: deps.resolver, limits: limitsOf(deps.config.reports), now: Date.now, afterPass: deps.afterPass });
   deps.runtime.shared = mailbox;
   mailbox.watch();
   return {

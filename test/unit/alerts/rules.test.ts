@@ -8,7 +8,8 @@ import { configSchema, type AlertRule } from '../../../src/config/schema.js';
 import { parseConfigText } from '../../../src/config/parse.js';
 
 const rule = (raw: Record<string, unknown>): AlertRule => configSchema.parse({ alerts: { rules: [raw] } }).alerts.rules[0] as AlertRule;
-const empty: Facts = { blocklistStatuses: [], blocklistHealth: [], latestRuns: [], seeds: [], sends: [], verdicts: [], audits: [], recordChanges: [] };
+const empty: Facts = { blocklistStatuses: [], blocklistHealth: [], latestRuns: [], seeds: [], sends: [], verdicts: [], audits: [], recordChanges: [],
+  dmarc: { now: 0, days: [], sources: new Map(), arrivals: [], reportAddress: undefined } };
 const status = (over: Partial<CurrentStatus>): CurrentStatus => ({
   target: '192.0.2.20',
   zone: 'zen.spamhaus.org',
@@ -66,6 +67,12 @@ describe('dns_regression', () => {
     const [o] = observe(r, { ...empty, audits: [audit('fail')] }, new Set());
     expect(o).toMatchObject({ state: 'bad', evidence: [{ label: 'before', value: 'pass: p=reject' }, { label: 'after', value: 'fail: now' }] });
     expect(observe(r, { ...empty, audits: [audit('error')] }, new Set())).toEqual([]);
+  });
+
+  it('leaves reports that stopped arriving to reports_stopped', () => {
+    const arrival = (status: 'pass' | 'warn') => ({ checkId: 'dmarc.reports_received', subject: null, status, message: status, remediation: null });
+    const audit = { id: 2, domain: 'example.com', finishedAt: 5, checks: [arrival('warn')], earlier: [{ id: 1, finishedAt: 1, checks: [arrival('pass')] }] };
+    expect(observe(rule({ type: 'dns_regression' }), { ...empty, audits: [audit] }, new Set())).toEqual([]);
   });
 });
 
