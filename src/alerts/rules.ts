@@ -50,7 +50,7 @@ function observeListings(rule: RuleOf<'blocklist_listed'>, facts: Facts): Observ
     const fact = String(s.checkedAt);
     const counts = s.status === 'listed' && !s.allowlisted && (s.severity === 'high' || rule.includePolicy);
     if (!counts) {
-      observations.push({ ...blank, key, fact, state: 'good', since: s.since, link: '/#blocklists' });
+      observations.push({ ...blank, key, fact, state: 'good', since: s.since, link: '/blocklists' });
       continue;
     }
     const code = s.meaning?.split(':')[0]?.trim();
@@ -73,7 +73,7 @@ function observeListings(rule: RuleOf<'blocklist_listed'>, facts: Facts): Observ
         'Find and stop what sent the mail that got it listed (a compromised account, a bad list, a form without confirmation).',
         s.delistUrl ? `Then request removal at ${s.delistUrl}` : `Then follow ${s.list}'s removal procedure.`,
       ],
-      link: '/#blocklists',
+      link: '/blocklists',
     });
   }
   return observations;
@@ -138,7 +138,7 @@ function observeRate(rule: RateRule, verdicts: readonly VerdictFact[]): Observat
         'Open the tests below and compare the spam indicators and authentication results of the messages that missed the inbox.',
         'Check recent content or list changes and the provider’s sending IPs on blocklists.',
       ],
-      link: '/#placement',
+      link: '/providers',
     });
   }
   return observations;
@@ -161,7 +161,7 @@ function observeAuth(rule: RuleOf<'auth_failing'>, verdicts: readonly VerdictFac
       since: Math.min(...failures.map((f) => f.v.testStartedAt), Date.UTC(9999, 0)),
       evidence: failures.slice(0, 10).map((f) => ({ label: `${f.method} fail`, value: `test #${f.v.testId}, seed ${f.v.seed} (${f.v.mailboxProvider})` })),
       actions: ['Run `inboxwatch audit` for the sending domain and check that the provider signs with a published DKIM key and is included in SPF.'],
-      link: '/#placement',
+      link: '/providers',
     });
   }
   return observations;
@@ -184,7 +184,7 @@ function observeDns(rule: RuleOf<'dns_regression'>, facts: Facts, openKeys: Read
     // A record incident resolves (quietly) once an audit sees the record without a further change.
     for (const key of openKeys) {
       if (key.startsWith(`record ${audit.domain} `) && !changed.has(key)) {
-        observations.push({ ...blank, key, fact: `audit ${audit.id}`, state: 'good', since: audit.finishedAt, link: `/#domains/${audit.domain}` });
+        observations.push({ ...blank, key, fact: `audit ${audit.id}`, state: 'good', since: audit.finishedAt, link: `/domains/${encodeURIComponent(audit.domain)}` });
       }
     }
     for (const change of facts.recordChanges.filter((c) => c.auditId === audit.id)) {
@@ -203,7 +203,7 @@ function observeDns(rule: RuleOf<'dns_regression'>, facts: Facts, openKeys: Read
           { label: 'after', value: change.after.join(' | ') || '(none)' },
         ],
         actions: ['If nobody meant to change it, restore the previous record at your DNS host; then run `inboxwatch audit ' + change.domain + '` to confirm.'],
-        link: `/#domains/${change.domain}`,
+        link: `/domains/${encodeURIComponent(change.domain)}`,
         event: true,
       });
     }
@@ -228,7 +228,7 @@ function checkRegressions(audit: AuditFact): Observation[] {
     // reports_stopped's to announce, with its own evidence, not a DNS regression.
     if (check.status === 'error' || check.status === 'info' || NOT_DNS_CHECKS.has(check.checkId)) continue;
     if (check.status === 'pass') {
-      observations.push({ ...blank, key, fact, state: 'good', since: audit.finishedAt, link: `/#domains/${audit.domain}` });
+      observations.push({ ...blank, key, fact, state: 'good', since: audit.finishedAt, link: `/domains/${encodeURIComponent(audit.domain)}` });
       continue;
     }
     const previous = before.get(key);
@@ -245,7 +245,7 @@ function checkRegressions(audit: AuditFact): Observation[] {
         { label: 'after', value: `${check.status}: ${check.message}` },
       ],
       actions: check.remediation ? [check.remediation] : [`Run \`inboxwatch audit ${audit.domain}\` for the details.`],
-      link: `/#domains/${audit.domain}`,
+      link: `/domains/${encodeURIComponent(audit.domain)}`,
     });
   }
   return observations;
@@ -268,7 +268,7 @@ function observeProbes(rule: RuleOf<'probe_failing'>, facts: Facts): Observation
         { label: 'failed runs in a row', value: String(run.failures) },
       ],
       actions: [...ours, `See \`inboxwatch jobs\` and the run log; run \`inboxwatch run ${run.job}\` to retry by hand.`],
-      link: '/#runs',
+      link: '/settings',
     });
   }
   if (rule.job !== undefined && rule.job !== 'blocklists' && rule.job !== 'placement') return observations;
@@ -283,7 +283,7 @@ function observeProbes(rule: RuleOf<'probe_failing'>, facts: Facts): Observation
       since: Math.min(...unhealthy.map((h) => h.since), Date.UTC(9999, 0)),
       evidence: unhealthy.map((h) => ({ label: h.list, value: h.cause ?? 'unhealthy' })),
       actions: [...ours, 'Check dns.servers: blocklists such as Spamhaus refuse public resolvers; use your own recursive resolver or a DQS key.'],
-      link: '/#blocklists',
+      link: '/blocklists',
     });
   }
   if (rule.job !== undefined && rule.job !== 'placement') return observations;
@@ -297,7 +297,7 @@ function observeProbes(rule: RuleOf<'probe_failing'>, facts: Facts): Observation
       since: seed.lastFailureAt ?? seed.updatedAt,
       evidence: [{ label: 'last error', value: seed.lastError ?? '' }],
       actions: [...ours, 'Check the seed’s IMAP password or OAuth2 grant in the configuration.'],
-      link: '/#placement',
+      link: '/providers',
     });
   }
   for (const send of facts.sends) {
@@ -310,7 +310,7 @@ function observeProbes(rule: RuleOf<'probe_failing'>, facts: Facts): Observation
       since: send.startedAt,
       evidence: [{ label: 'last error', value: send.lastError ?? '' }],
       actions: [...ours, `Check providers[${send.provider}].smtp: host, port, credentials and TLS settings.`],
-      link: '/#placement',
+      link: '/providers',
     });
   }
   return observations;

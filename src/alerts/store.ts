@@ -1,5 +1,6 @@
 import { currentHealth, currentStatuses } from '../blocklists/store.js';
 import type { Pruner } from '../jobs/housekeeping.js';
+import { allInChunks } from '../store/chunks.js';
 import type { Sql, SqlValue, Statement } from '../store/sql.js';
 import type { AuditFact, AuthResult, CheckFact, Facts, RecordChangeFact, RunFact, SendFact, SeedFact, VerdictFact } from './rule-facts.js';
 import type { IncidentDraft } from './incidents.js';
@@ -235,11 +236,16 @@ export async function openIncidents(db: Sql): Promise<Incident[]> {
   return rows.map(toIncident);
 }
 
-export async function listIncidents(db: Sql, options: { state?: IncidentState; limit: number; before?: number }): Promise<Incident[]> {
+/**
+ * Incidents newest first. With `resolvedSince`, resolved incidents are only those that were still open at
+ * or after it (a dashboard range): open ones are always current.
+ */
+export async function listIncidents(db: Sql, options: { state?: IncidentState; limit: number; before?: number; resolvedSince?: number }): Promise<Incident[]> {
   const rows = await db.all<IncidentRow>(
     `SELECT * FROM alert_incidents WHERE (? IS NULL OR state = ?) AND (? IS NULL OR started_at < ?) AND state != 'pending'
+        AND (? IS NULL OR state != 'resolved' OR resolved_at >= ?)
       ORDER BY started_at DESC, id DESC LIMIT ?`,
-    [options.state ?? null, options.state ?? null, options.before ?? null, options.before ?? null, options.limit],
+    [options.state ?? null, options.state ?? null, options.before ?? null, options.before ?? null, options.resolvedSince ?? null, options.resolvedSince ?? null, options.limit],
   );
   return rows.map(toIncident);
 }
@@ -428,6 +434,36 @@ export async function notificationsOfIncident(db: Sql, incidentId: number): Prom
     [incidentId],
   );
   return rows.map(toEntry);
+}
+
+export interface DeliverySummary {
+  delivered: number;
+  /** Queued or being retried. */
+  pending: number;
+  /** Given up on after the last retry. */
+  failed: number;
+  failedChannels: string[];
+}
+
+/** Per incident, how the notifications about it went, so a list can show which incidents nobody was told of. */
+export async function deliverySummaries(db: Sql, incidentIds: readonly number[]): Promise<Map<number, DeliverySummary>> {
+  const rows = await allInChunks(incidentIds, (placeholders, slice) =>
+    db.all<{ incident_id: number; channel: string; status: OutboxEntry['status'] }>(
+      `SELECT n.incident_id, o.channel, o.status FROM alert_incident_notifications n JOIN alert_outbox o ON o.id = n.outbox_id WHERE n.incident_id IN (${placeholders})`,
+      slice,
+    ),
+  );
+  const summaries = new Map<number, DeliverySummary>();
+  for (const row of rows) {
+    const summary = summaries.get(row.incident_id) ?? { delivered: 0, pending: 0, failed: 0, failedChannels: [] };
+    if (row.status === 'delivered') summary.delivered++;
+    else if (row.status === 'failed') {
+      summary.failed++;
+      if (!summary.failedChannels.includes(row.channel)) summary.failedChannels.push(row.channel);
+    } else summary.pending++;
+    summaries.set(row.incident_id, summary);
+  }
+  return summaries;
 }
 
 // Metrics.

@@ -1,6 +1,6 @@
 import type { Sql, SqlValue, Statement } from '../store/sql.js';
 import { splitByDay } from './days.js';
-import type { AggregateReport, FailureReport, ReportKind, TlsReport } from './types.js';
+import type { AggregateReport, FailureReport, ReportKind, TlsFailure, TlsReport } from './types.js';
 
 export type IntakeSource = 'imap' | 'folder' | 'upload' | 'cli';
 export type IntakeStatus = 'stored' | 'duplicate' | 'rejected';
@@ -237,7 +237,7 @@ export interface StoredTls {
   domain: string;
   begin: number;
   end: number;
-  policies: Array<{ policyType: string; policyDomain: string; mxHosts: string[]; successful: number; failed: number; failures: unknown[] }>;
+  policies: Array<{ policyType: string; policyDomain: string; mxHosts: string[]; successful: number; failed: number; failures: TlsFailure[] }>;
   successful: number;
   failed: number;
   receivedAt: number;
@@ -276,7 +276,7 @@ export async function listTls(db: Sql, query: { domain?: string; from: number; t
         mxHosts: JSON.parse(p.mx_hosts) as string[],
         successful: p.successful,
         failed: p.failed,
-        failures: JSON.parse(p.failures) as unknown[],
+        failures: JSON.parse(p.failures) as TlsFailure[],
       })),
     });
   }
@@ -437,6 +437,45 @@ export async function newestReportDay(db: Sql, domain: string): Promise<number |
 export async function oldestReportDay(db: Sql, domain: string): Promise<number | undefined> {
   const row = await db.first<{ day: number }>('SELECT day FROM dmarc_rows WHERE domain = ? ORDER BY day LIMIT 1', [domain]);
   return row?.day;
+}
+
+export interface ReportDomain {
+  domain: string;
+  /** Aggregate and TLS reports stored for the domain, ever. */
+  aggregateReports: number;
+  tlsReports: number;
+  /** When the last report of either kind arrived. */
+  lastReceivedAt: number;
+  /** Aggregate report messages on the report days in [from, to), and how many passed DMARC. */
+  messages: number;
+  passed: number;
+}
+
+/** Every domain reports arrived for, with its volume and DMARC passes in a period: the reports view's picker. */
+export async function reportDomains(db: Sql, query: { from: number; to: number }): Promise<ReportDomain[]> {
+  const [aggregate, tls] = await Promise.all([
+    db.all<{ domain: string; reports: number; last: number }>('SELECT domain, COUNT(*) AS reports, MAX(received_at) AS last FROM dmarc_reports GROUP BY domain'),
+    db.all<{ domain: string; reports: number; last: number }>('SELECT domain, COUNT(*) AS reports, MAX(received_at) AS last FROM tls_reports GROUP BY domain'),
+  ]);
+  const byDomain = new Map<string, ReportDomain>();
+  const entry = (domain: string) => byDomain.get(domain) ?? { domain, aggregateReports: 0, tlsReports: 0, lastReceivedAt: 0, messages: 0, passed: 0 };
+  for (const r of aggregate) byDomain.set(r.domain, { ...entry(r.domain), aggregateReports: r.reports, lastReceivedAt: r.last });
+  for (const r of tls) {
+    const e = entry(r.domain);
+    byDomain.set(r.domain, { ...e, tlsReports: r.reports, lastReceivedAt: Math.max(e.lastReceivedAt, r.last) });
+  }
+  // One indexed read per domain (domain, day) rather than a scan of every row in the period.
+  const domains = [...byDomain.values()].sort((a, b) => a.domain.localeCompare(b.domain));
+  return Promise.all(
+    domains.map(async (d) => {
+      if (d.aggregateReports === 0) return d;
+      const totals = await db.first<{ messages: number | null; passed: number | null }>(
+        `SELECT SUM(count) AS messages, SUM(CASE WHEN ${PASSED} THEN count ELSE 0 END) AS passed FROM dmarc_rows WHERE domain = ? AND day >= ? AND day < ?`,
+        [d.domain, query.from, query.to],
+      );
+      return { ...d, messages: totals?.messages ?? 0, passed: totals?.passed ?? 0 };
+    }),
+  );
 }
 
 /**

@@ -125,6 +125,8 @@ describe('the dashboard against a server with a known history', () => {
     await poll(() => page.locator('iw-overview [data-listings]').getAttribute('data-listings')).toBe('1');
     await poll(() => page.locator('iw-overview tr[data-domain="example.com"]').textContent()).toContain('SPF does not authorise postbox');
     await poll(() => page.locator('iw-overview li[data-incident="1"]').textContent()).toMatch(/critical\s*LISTED: 198\.51\.100\.7 on SpamCop/);
+    await poll(() => page.locator('iw-overview tr[data-dmarc="example.com"]').textContent()).toMatch(/example\.com[\s\S]*270\s*✕84\.4%/);
+    expect(await page.locator('iw-overview tr[data-dmarc="example.com"] a').getAttribute('href')).toBe('/reports/example.com');
     await page.locator('iw-overview iw-chart').first().locator('canvas').waitFor();
     await screenshot(page, '01-overview');
 
@@ -151,6 +153,16 @@ describe('the dashboard against a server with a known history', () => {
     await poll(() => events.textContent()).toContain('example.com: spf record changed');
     await poll(() => events.textContent()).toContain('example.com: audit regressed warn → fail');
     await poll(() => events.textContent()).toContain('198.51.100.7 listed on bl.spamcop.net');
+    // The alerts on the same axis (the range is still 30 days): every incident's firing and resolving.
+    expect(await page.locator('iw-timeline tr[data-event="incident"]').allTextContents()).toEqual([
+      expect.stringContaining('incident fired: FAILING: the audit job'),
+      expect.stringContaining('incident resolved: FAILING: the audit job'),
+      expect.stringContaining('incident fired: LISTED: 198.51.100.7 on SpamCop'),
+      expect.stringContaining('incident resolved: LISTED: 198.51.100.7 on SpamCop'),
+      expect.stringContaining('incident fired: DNS: example.com spf.authorizes pass → fail'),
+      expect.stringContaining('incident fired: INBOX RATE: postbox at outlook 43% (below 80%)'),
+      expect.stringContaining('incident fired: LISTED: 198.51.100.7 on SpamCop'),
+    ]);
     await screenshot(page, '04-timeline');
 
     // Tests: ten tests; the newest shows postbox at Outlook in spam with the receiver's softfail.
@@ -217,6 +229,141 @@ describe('the dashboard against a server with a known history', () => {
     await context.close();
   });
 
+  it('shows incidents with their state, notifications and filters, follows the range, and lets an admin acknowledge and silence', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await newPage(context);
+    await signIn(page, url, ADMIN);
+
+    // From the overview's open incident straight to its page.
+    await page.locator('iw-overview li[data-incident="1"] a').click();
+    await poll(() => page.locator('iw-alert [data-head]').textContent()).toMatch(/firing[\s\S]*critical[\s\S]*blocklist_listed/);
+    expect(new URL(page.url()).pathname).toBe('/alerts/1');
+    // The webhook answered 503 once and took the second attempt; the email went at once; a repeat a day later.
+    const hook = page.locator('iw-alert tr[data-channel="hook"]');
+    await poll(() => hook.textContent()).toMatch(/firing\s*✓?delivered\s*2/);
+    expect(await hook.locator('ol.attempts').textContent()).toMatch(/failed: HTTP 503 Service Unavailable from hooks\.example\.test[\s\S]*delivered/);
+    expect(await page.locator('iw-alert tr[data-channel="oncall"]').allTextContents()).toEqual([expect.stringMatching(/oncall\s*firing/), expect.stringMatching(/oncall\s*repeat/)]);
+    expect(await page.locator('iw-alert tr[data-evidence]').first().textContent()).toMatch(/return code\s*127\.0\.0\.2/);
+    await screenshot(page, '13-alert-firing');
+
+    // The list over 7 days: two firing, one silenced, one resolved (the earlier listing); 30 days adds the failed job.
+    await page.getByRole('link', { name: 'Alerts', exact: true }).click();
+    const count = (state: string) => page.locator(`iw-alerts [data-count="${state}"]`).textContent();
+    await poll(() => count('firing')).toBe('2');
+    expect([await count('silenced'), await count('acknowledged'), await count('resolved')]).toEqual(['1', '0', '1']);
+    expect(await page.locator('iw-alerts tr[data-incident="3"] [data-state]').textContent()).toContain('silenced');
+    // Which incidents a channel failed to tell anyone about: the inbox-rate drop's webhook gave up.
+    expect(await page.locator('iw-alerts tr[data-incident="2"] [data-delivery]').textContent()).toContain('1 notification failed: hook');
+    expect(await page.locator('iw-alerts tr[data-incident="1"] [data-delivery]').textContent()).toBe('3 notifications delivered');
+    expect(await page.locator('iw-alerts tr[data-incident="4"]').textContent()).toMatch(/resolved[\s\S]*lasted 2\.0 d/);
+    await page.getByRole('link', { name: '30d', exact: true }).click();
+    await poll(() => count('resolved')).toBe('2');
+    await page.getByRole('link', { name: '24h', exact: true }).click();
+    await poll(() => count('resolved')).toBe('0');
+    await poll(() => page.locator('iw-alerts tr[data-incident]').count()).toBe(3);
+    await page.getByRole('link', { name: '7d', exact: true }).click();
+    await poll(() => count('resolved')).toBe('1');
+    await page.locator('iw-alerts [aria-label="Filter by state"] a', { hasText: 'silenced' }).click();
+    await poll(() => page.locator('iw-alerts tr[data-incident]').count()).toBe(1);
+    expect(new URL(page.url()).searchParams.get('state')).toBe('silenced');
+    await page.locator('iw-alerts [aria-label="Filter by state"] a', { hasText: 'all' }).click();
+    await poll(() => page.locator('iw-alerts tr[data-incident]').count()).toBe(4);
+    await screenshot(page, '14-alerts-7d');
+
+    // Acknowledge the inbox-rate incident: its state and the list change, and the server recorded who.
+    await page.locator('iw-alerts tr[data-incident="2"] a').click();
+    await poll(() => page.locator('iw-alert tr[data-channel="hook"]').textContent()).toMatch(/failed[\s\S]*HTTP 410 Gone from hooks\.example\.test/);
+    await page.getByRole('button', { name: 'Acknowledge' }).click();
+    await poll(() => page.locator('iw-alert [data-head] [data-state]').textContent()).toContain('acknowledged');
+    expect(await page.locator('iw-alert [data-acked]').textContent()).toContain('by ops');
+    expect(await page.getByRole('button', { name: 'Acknowledge' }).isDisabled()).toBe(true);
+    await page.locator('iw-alert select[name="for"]').selectOption('7d');
+    await page.getByRole('button', { name: 'Silence', exact: true }).click();
+    await poll(() => page.locator('iw-alert [data-head] [data-state]').textContent()).toContain('silenced');
+    await poll(() => page.locator('iw-alert [data-notice]').textContent()).toContain('Silenced for 1 week');
+    const stored = await page.evaluate(async () => (await (await fetch('/api/alerts/2')).json()) as { incident: { ackedBy: string; silencedUntil: number } });
+    expect(stored.incident.ackedBy).toBe('ops');
+    expect(stored.incident.silencedUntil).toBeGreaterThan(Date.now() + 6 * 86_400_000);
+    await screenshot(page, '15-alert-acknowledged-silenced');
+    await page.getByRole('link', { name: '← All alerts' }).click();
+    await poll(() => count('silenced')).toBe('2');
+
+    // A deep link to a resolved incident with its range.
+    const deep = await newPage(context);
+    await deep.goto(`${url}/alerts/5?range=30d`);
+    await poll(() => deep.locator('iw-alert [data-head]').textContent()).toMatch(/resolved[\s\S]*probe_failing/);
+    expect(await deep.locator('iw-alert section[aria-labelledby="act"]').textContent()).toContain('Resolved: nothing to silence or acknowledge.');
+    await deep.close();
+    await context.close();
+  });
+
+  it('shows a domain’s DMARC sources, pass rate, alignment, overrides, TLS reports and the file that failed', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await newPage(context);
+    await signIn(page, url, ADMIN);
+    // By keyboard alone: Tab along the navigation to Reports and follow it with Enter.
+    const focused = () => page.evaluate<string>("document.querySelector('iw-app')?.shadowRoot?.activeElement?.textContent ?? ''");
+    for (let presses = 0; presses < 20 && (await focused()) !== 'Reports'; presses++) await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Reports');
+    await page.keyboard.press('Enter');
+
+    // The picker: 270 messages over the last 7 days, 228 passing DMARC.
+    const domain = page.locator('iw-reports tr[data-domain="example.com"]');
+    await poll(() => domain.textContent()).toMatch(/example\.com\s*270\s*✕84\.4%\s*6\s*1/);
+    const rejected = page.locator('iw-reports tr[data-rejected]');
+    expect(await rejected.textContent()).toMatch(/truncated\.xml[\s\S]*not well-formed XML: unclosed tag: org_name/);
+    const href = (await rejected.locator('a').getAttribute('href')) ?? '';
+    expect(href).toMatch(/^\/api\/reports\/rejected\/\d+$/);
+    expect(await page.evaluate(async (path) => (await fetch(path)).text(), href)).toContain('<org_name>broken.example');
+    await screenshot(page, '16-reports');
+
+    await domain.locator('a').click();
+    expect(new URL(page.url()).pathname).toBe('/reports/example.com');
+    const total = (name: string) => page.locator(`iw-report [data-total="${name}"]`).textContent();
+    await poll(() => total('messages')).toBe('270');
+    expect([await total('pass'), await total('would-reject')]).toEqual(['84.4%', '42']);
+    // Per source: PTR and forward confirmation in words, alignment and DMARC pass, what p=reject would drop.
+    const partly = page.locator('iw-report tr[data-source="192.0.2.99"]');
+    expect(await partly.textContent()).toMatch(/mail\.unknown-sender\.test[\s\S]*not forward-confirmed/);
+    expect(await partly.locator('[data-col="spf"]').textContent()).toBe('75%');
+    expect(await partly.locator('[data-col="dkim"]').textContent()).toBe('0%');
+    expect(await partly.locator('[data-col="dmarc"]').textContent()).toContain('75.0%');
+    expect(await partly.locator('[data-col="would-reject"]').textContent()).toBe('6');
+    const spoof = page.locator('iw-report tr[data-source="203.0.113.66"]');
+    expect(await spoof.textContent()).toMatch(/unauthenticated[\s\S]*no PTR/);
+    expect(await spoof.locator('[data-col="would-reject"]').textContent()).toBe('36');
+    expect(await page.locator('iw-report tr[data-source="209.85.220.41"]').textContent()).toMatch(/FCrDNS[\s\S]*Google/);
+    expect(await page.locator('iw-report tr[data-source="198.51.100.7"] [data-col="spf"]').textContent()).toBe('50%');
+    // Alignment: 150 both, 60 DKIM only (postbox's SPF change, Google's forwarding), 18 SPF only, 42 neither.
+    const alignment = (key: string) => page.locator(`iw-report tr[data-alignment="${key}"] td.num`).allTextContents();
+    expect(await alignment('both')).toEqual(['150', '55.6%']);
+    expect(await alignment('dkim-only')).toEqual(['60', '22.2%']);
+    expect(await alignment('spf-only')).toEqual(['18', '6.7%']);
+    expect(await alignment('neither')).toEqual(['42', '15.6%']);
+    expect(await page.locator('iw-report tr[data-override="forwarded"]').textContent()).toMatch(/forwarded[\s\S]*30/);
+    expect(await page.locator('iw-report tr[data-would-reject]').allTextContents()).toEqual([expect.stringMatching(/203\.0\.113\.66.*36/), expect.stringMatching(/192\.0\.2\.99.*6/)]);
+    expect(await page.locator('iw-report [data-tls-summary]').textContent()).toMatch(/1 report: 120 sessions succeeded, 3 failed \(2\.4%\)/);
+    expect(await page.locator('iw-report tr[data-tls-failure="certificate-expired"]').textContent()).toContain('3');
+    expect(await page.locator('iw-report tr[data-failure]').textContent()).toMatch(/203\.0\.113\.66[\s\S]*dmarc[\s\S]*reject[\s\S]*d=example\.com s=forged[\s\S]*Your invoice is overdue/);
+    // The chart: one bar and one point per day of the range with reports; the pass rate falls from 97.4% to 74.5%.
+    await page.locator('iw-report iw-chart canvas').waitFor();
+    await screenshot(page, '17-report-domain-7d');
+
+    // The range: reports lag a day, so the last 24 hours hold none; 30 days hold the same six.
+    await page.getByRole('link', { name: '24h', exact: true }).click();
+    await poll(() => page.locator('iw-report .empty h3').textContent()).toBe('No reports for example.com in this range');
+    await page.getByRole('link', { name: '30d', exact: true }).click();
+    await poll(() => total('messages')).toBe('270');
+    expect(new URL(page.url()).search).toBe('?range=30d');
+
+    // A deep link in a new tab opens the same page with its range.
+    const deep = await newPage(context);
+    await deep.goto(`${url}/reports/example.com?range=30d`);
+    await poll(() => deep.locator('iw-report [data-total="pass"]').textContent()).toBe('84.4%');
+    await deep.close();
+    await context.close();
+  });
+
   it('lets a viewer see everything but not start a run', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await newPage(context);
@@ -229,6 +376,19 @@ describe('the dashboard against a server with a known history', () => {
       return (await fetch('/api/jobs/housekeeping/run', { method: 'POST', headers: { 'x-csrf-token': session.csrf } })).status;
     });
     expect(status).toBe(403);
+
+    // Alerts: a viewer sees the incident and its notifications, and why there are no buttons.
+    await page.getByRole('link', { name: 'Alerts', exact: true }).click();
+    await page.locator('iw-alerts tr[data-incident="1"] a').click();
+    await poll(() => page.locator('iw-alert [data-viewer]').textContent()).toContain('only admin tokens can silence or acknowledge');
+    expect(await page.getByRole('button', { name: /Acknowledge|Silence/ }).count()).toBe(0);
+    expect(await page.locator('iw-alert tr[data-notification]').count()).toBe(3);
+    const ack = await page.evaluate(async () => {
+      const session = (await (await fetch('/api/session')).json()) as { csrf: string };
+      return (await fetch('/api/alerts/1/ack', { method: 'POST', headers: { 'x-csrf-token': session.csrf } })).status;
+    });
+    expect(ack).toBe(403);
+    await screenshot(page, '18-alert-viewer');
     await context.close();
   });
 
@@ -245,6 +405,20 @@ describe('the dashboard against a server with a known history', () => {
     await page.goto(`${url}/providers?range=30d`);
     await poll(() => page.locator('iw-providers tr[data-cell]').count()).toBe(6);
     await screenshot(page, '12-providers-phone-dark');
+    const fits = () => page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    await page.goto(`${url}/alerts?range=30d`);
+    await poll(() => page.locator('iw-alerts tr[data-incident]').count()).toBe(5);
+    expect(await fits()).toBeLessThanOrEqual(0);
+    await screenshot(page, '19-alerts-phone-dark');
+    await page.goto(`${url}/alerts/1`);
+    await poll(() => page.locator('iw-alert tr[data-notification]').count()).toBe(3);
+    expect(await fits()).toBeLessThanOrEqual(0);
+    await screenshot(page, '19-alert-phone-dark');
+    await page.goto(`${url}/reports/example.com?range=30d`);
+    await poll(() => page.locator('iw-report tr[data-source]').count()).toBe(5);
+    await page.locator('iw-report iw-chart canvas').waitFor();
+    expect(await fits()).toBeLessThanOrEqual(0);
+    await screenshot(page, '19-report-phone-dark');
     await context.close();
   });
 
@@ -274,11 +448,18 @@ describe('the dashboard on a fresh install', () => {
       ['Tests', 'No placement tests yet'],
       ['Domains', 'No domains audited yet'],
       ['Blocklists', 'No blocklist checks yet'],
+      ['Alerts', 'No alert rules configured'],
+      ['Reports', 'No DMARC or TLS reports yet'],
     ] as const) {
       await page.getByRole('link', { name: link, exact: true }).click();
       await poll(() => page.locator('main .empty h3').first().textContent()).toBe(text);
     }
-    await screenshot(page, '21-empty-blocklists');
+    expect(await page.locator('main pre').first().textContent()).toContain('reports:\n  imap:');
+    expect(await page.locator('main pre').nth(1).textContent()).toContain('v=DMARC1; p=none; rua=mailto:dmarc@example.com');
+    await screenshot(page, '22-empty-reports');
+    await page.getByRole('link', { name: 'Alerts', exact: true }).click();
+    await poll(() => page.locator('main pre').first().textContent()).toContain('rules:\n    - { type: blocklist_listed');
+    await screenshot(page, '23-empty-alerts');
     await context.close();
   });
 });

@@ -40,7 +40,7 @@ function routes(): string[] {
 describe('API query parameters', () => {
   it('knows the routes it checks', () => {
     expect(routes()).toEqual(
-      expect.arrayContaining(['/api/config', '/api/config/versions', '/healthz', '/api/runs', '/api/jobs', '/api/domains', '/api/domains/example.com/audits', '/api/domains/example.com/changes', '/api/blocklists', '/api/blocklists/events', '/api/tests', '/api/tests/1', '/api/placement', '/api/seeds']),
+      expect.arrayContaining(['/api/config', '/api/config/versions', '/healthz', '/api/runs', '/api/jobs', '/api/domains', '/api/domains/example.com/audits', '/api/domains/example.com/changes', '/api/blocklists', '/api/blocklists/events', '/api/tests', '/api/tests/1', '/api/placement', '/api/seeds', '/api/alerts', '/api/alerts/1', '/api/reports/domains', '/api/reports/daily', '/api/reports/sources']),
     );
   });
 

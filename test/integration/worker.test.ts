@@ -125,6 +125,9 @@ describe('the Workers runtime in workerd (wrangler dev --local, local D1)', () =
     expect((await api('/api/reports', { method: 'POST', body: zipBomb(16) })).status).toBe(422);
     const view = (await (await api('/api/reports/sources?domain=reports.test&from=0')).json()) as { sources: Array<{ ip: string; provider: string; fcrdns: boolean }> };
     expect(view.sources).toEqual([expect.objectContaining({ ip: '203.0.113.7', provider: 'Amazon SES', fcrdns: true })]);
+    // The reports view's other calls, on D1: the domain picker and the daily pass rate.
+    expect(await (await api('/api/reports/domains?from=0')).json()).toMatchObject({ domains: [{ domain: 'reports.test', aggregateReports: 1, tlsReports: 0, messages: 9, passed: 9 }] });
+    expect(await (await api('/api/reports/daily?domain=reports.test&from=0')).json()).toMatchObject({ days: [{ day: Date.UTC(2026, 0, 1), messages: 9, passed: 9 }] });
   }, 60_000);
 
   it('sweeps the blocklists on its Cron Trigger and keeps everything across a restart', async () => {

@@ -82,11 +82,11 @@ export function billionLaughs(): string {
   return `<?xml version="1.0"?>\n<!DOCTYPE feedback [\n${entities.join('\n')}\n]>\n<feedback><report_metadata><org_name>&lol9;</org_name></report_metadata></feedback>\n`;
 }
 
-export function tlsReportJson(options: { reportId?: string; domain?: string; failures?: number } = {}): string {
+export function tlsReportJson(options: { reportId?: string; domain?: string; failures?: number; start?: string; end?: string } = {}): string {
   const domain = options.domain ?? 'reports.test';
   return JSON.stringify({
     'organization-name': 'Example TLS Reporter',
-    'date-range': { 'start-datetime': '2026-01-01T00:00:00Z', 'end-datetime': '2026-01-01T23:59:59Z' },
+    'date-range': { 'start-datetime': options.start ?? '2026-01-01T00:00:00Z', 'end-datetime': options.end ?? '2026-01-01T23:59:59Z' },
     'contact-info': 'smtp-tls-reporting@example.net',
     'report-id': options.reportId ?? '2026-01-01T00:00:00Z_reports.test',
     policies: [

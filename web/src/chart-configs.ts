@@ -1,7 +1,7 @@
 import type { ChartConfiguration, TooltipItem } from 'chart.js';
-import type { Overview, Providers } from './api.js';
+import type { Overview, Providers, ReportDaily } from './api.js';
 import { axisColours, seriesStyle, type BarInterval, type Marker } from './chart.js';
-import { pct, tick } from './format.js';
+import { pct, tick, utcDay } from './format.js';
 
 type Series = Overview['series'];
 type Window = Overview['window'];
@@ -161,6 +161,69 @@ export function compareBars(matrix: readonly Cell[], providers: readonly string[
           },
         },
         iwIntervals: intervals,
+      },
+    },
+  };
+}
+
+const DAY = 86_400_000;
+
+/** Every UTC day the range touches, so days without reports show as gaps rather than vanishing. */
+function daysOf(from: number, to: number): number[] {
+  const days: number[] = [];
+  for (let day = Math.floor(from / DAY) * DAY; day < to; day += DAY) days.push(day);
+  return days;
+}
+
+/** DMARC report volume per day (bars, left axis) with the share passing DMARC (line, right axis). */
+export function dmarcDaily(daily: ReportDaily['days'], window: { from: number; to: number }): ChartConfiguration<'bar' | 'line'> {
+  const { text, grid } = axisColours();
+  const byDay = new Map(daily.map((d) => [d.day, d]));
+  const days = daysOf(window.from, window.to);
+  const volume = seriesStyle(0);
+  const rate = seriesStyle(2);
+  return {
+    type: 'bar',
+    data: {
+      labels: days.map(utcDay),
+      datasets: [
+        { type: 'bar', label: 'Messages reported', data: days.map((d) => byDay.get(d)?.messages ?? 0), backgroundColor: `${volume.backgroundColor}88`, borderColor: volume.borderColor, borderWidth: 1, yAxisID: 'y', order: 2 },
+        {
+          type: 'line',
+          label: 'DMARC pass rate',
+          data: days.map((d) => {
+            const day = byDay.get(d);
+            return day && day.messages > 0 ? (day.passed / day.messages) * 100 : null;
+          }),
+          ...rate,
+          pointStyle: 'triangle',
+          pointRadius: 4,
+          spanGaps: false,
+          yAxisID: 'rate',
+          order: 1,
+        },
+      ],
+    },
+    options: {
+      maintainAspectRatio: false,
+      animation: false,
+      interaction: { mode: 'index', intersect: false },
+      scales: {
+        x: { ticks: { color: text, maxTicksLimit: 10 }, grid: { color: grid }, title: { display: true, text: 'Report day (UTC)', color: text } },
+        y: { beginAtZero: true, position: 'left', ticks: { color: text, precision: 0 }, grid: { color: grid }, title: { display: true, text: 'Messages', color: text } },
+        rate: { ...percentAxis(text, grid, 'DMARC pass rate'), position: 'right', grid: { drawOnChartArea: false } },
+      },
+      plugins: {
+        legend: { labels: { color: text, usePointStyle: true } },
+        tooltip: {
+          callbacks: {
+            label: (item: TooltipItem<'bar' | 'line'>) => {
+              const day = byDay.get(days[item.dataIndex] ?? 0);
+              if (item.datasetIndex === 0) return `${item.parsed.y ?? 0} messages`;
+              return day && day.messages > 0 ? `${pct(day.passed / day.messages, 1)} passed DMARC (${day.passed} of ${day.messages})` : 'no reports';
+            },
+          },
+        },
       },
     },
   };

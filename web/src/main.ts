@@ -3,10 +3,12 @@ import { api, setCsrf, type SessionInfo } from './api.js';
 import './style.css';
 import { isoDay, PRESETS, rangeOf, type Range } from './range.js';
 import { navigate, parseRoute, withParams, type Route, type View } from './route.js';
+import './views/alerts.js';
 import './views/blocklists.js';
 import './views/domains.js';
 import './views/overview.js';
 import './views/providers.js';
+import './views/reports.js';
 import './views/settings.js';
 import './views/test-detail.js';
 import './views/tests.js';
@@ -19,11 +21,13 @@ const NAV: Array<[href: string, label: string, views: View[]]> = [
   ['/tests', 'Tests', ['tests', 'test']],
   ['/domains', 'Domains', ['domains', 'domain']],
   ['/blocklists', 'Blocklists', ['blocklists']],
+  ['/alerts', 'Alerts', ['alerts', 'alert']],
+  ['/reports', 'Reports', ['reports', 'report']],
   ['/settings', 'Settings', ['settings']],
 ];
 
 /** Views whose content depends on the time range; the picker is shown only for them. */
-const RANGED: View[] = ['overview', 'providers', 'timeline', 'domain', 'blocklists'];
+const RANGED: View[] = ['overview', 'providers', 'timeline', 'domain', 'blocklists', 'alerts', 'reports', 'report'];
 
 /** The dashboard shell: sign-in, navigation, the time-range picker and the current view. */
 class InboxwatchApp extends LitElement {
@@ -84,7 +88,8 @@ class InboxwatchApp extends LitElement {
   private readonly onClick = (event: MouseEvent) => {
     if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     const anchor = event.composedPath().find((node): node is HTMLAnchorElement => node instanceof HTMLAnchorElement);
-    if (!anchor || anchor.target === '_blank' || anchor.origin !== location.origin) return;
+    // Downloads (a rejected report's content) are files from the API, not views.
+    if (!anchor || anchor.target === '_blank' || anchor.hasAttribute('download') || anchor.origin !== location.origin) return;
     event.preventDefault();
     navigate(anchor.pathname + anchor.search);
   };
@@ -210,6 +215,14 @@ class InboxwatchApp extends LitElement {
         return html`<iw-domain .route=${route} .range=${range}></iw-domain>`;
       case 'blocklists':
         return html`<iw-blocklists .route=${route} .range=${range}></iw-blocklists>`;
+      case 'alerts':
+        return html`<iw-alerts .route=${route} .range=${range}></iw-alerts>`;
+      case 'alert':
+        return html`<iw-alert .route=${route} .range=${range}></iw-alert>`;
+      case 'reports':
+        return html`<iw-reports .route=${route} .range=${range}></iw-reports>`;
+      case 'report':
+        return html`<iw-report .route=${route} .range=${range}></iw-report>`;
       case 'settings':
         return html`<iw-settings .route=${route} .range=${range}></iw-settings>`;
     }

@@ -31,3 +31,11 @@ export function isoDay(ms: number): string {
 export function rangeQuery(range: Range): { from: string; to: string } {
   return { from: String(Math.round(range.from)), to: String(Math.round(range.to)) };
 }
+
+/**
+ * The same, as numbers: for routes whose optional parameters the typed client infers from the parsed
+ * (numeric) values rather than the query string; hono's client turns them into strings.
+ */
+export function rangeMs(range: Range): { from: number; to: number } {
+  return { from: Math.round(range.from), to: Math.round(range.to) };
+}

@@ -1,9 +1,9 @@
 /** Views and their URLs: every view (with its range and selection) is a link that can be shared. */
-export type View = 'overview' | 'providers' | 'timeline' | 'tests' | 'test' | 'domains' | 'domain' | 'blocklists' | 'settings';
+export type View = 'overview' | 'providers' | 'timeline' | 'tests' | 'test' | 'domains' | 'domain' | 'blocklists' | 'alerts' | 'alert' | 'reports' | 'report' | 'settings';
 
 export interface Route {
   view: View;
-  /** The test id or domain name of a detail page. */
+  /** The test id, incident id or domain name of a detail page. */
   id?: string;
   params: URLSearchParams;
 }
@@ -17,6 +17,10 @@ const PATHS: Array<[RegExp, View]> = [
   [/^\/domains\/?$/, 'domains'],
   [/^\/domains\/([^/]+)\/?$/, 'domain'],
   [/^\/blocklists\/?$/, 'blocklists'],
+  [/^\/alerts\/?$/, 'alerts'],
+  [/^\/alerts\/(\d+)\/?$/, 'alert'],
+  [/^\/reports\/?$/, 'reports'],
+  [/^\/reports\/([^/]+)\/?$/, 'report'],
   [/^\/settings\/?$/, 'settings'],
 ];
 

@@ -1,5 +1,6 @@
 import { css, html, LitElement, type CSSResultGroup, type PropertyValues, type TemplateResult } from 'lit';
 import { Unauthorized } from './api.js';
+import { pct } from './format.js';
 import type { Range } from './range.js';
 import type { Route } from './route.js';
 
@@ -29,6 +30,7 @@ export const shared = css`
   .info, .running, .pending { color: var(--info); }
   .empty { border: 1px dashed var(--line); border-radius: 8px; padding: 16px; }
   .empty h3 { margin-top: 0; }
+  .empty + .empty { margin-top: 12px; }
   pre { background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: 10px; overflow-x: auto; font-size: 12px; line-height: 1.5; }
   code { font-size: 12.5px; }
   button { font: inherit; padding: 6px 12px; border-radius: 6px; border: 1px solid var(--line); background: var(--bg); color: var(--fg); cursor: pointer; }
@@ -37,6 +39,22 @@ export const shared = css`
   .cards { display: flex; flex-wrap: wrap; gap: 8px; }
   .stat { font-size: 24px; font-weight: 700; }
   .error-box { border: 1px solid var(--bad); color: var(--bad); border-radius: 8px; padding: 10px 12px; }
+  select { font: inherit; padding: 5px 8px; border-radius: 6px; border: 1px solid var(--line); background: var(--bg); color: var(--fg); }
+  .filters { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin: 0 0 8px; }
+  .chip { padding: 3px 10px; border: 1px solid var(--line); border-radius: 14px; color: var(--fg); text-decoration: none; }
+  .chip[aria-current='true'] { background: var(--fg); color: var(--bg); border-color: var(--fg); font-weight: 600; }
+  .actions { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
+  .tally { margin-right: 10px; white-space: nowrap; }
+  .grid, .cards { margin-bottom: 16px; }
+  /* Wide tables keep their columns readable and scroll sideways on a phone instead of squeezing. */
+  table.wide { min-width: 720px; }
+  td.nowrap { white-space: nowrap; }
+  td.title-cell, td.notes { min-width: 200px; }
+  ol.attempts { margin: 4px 0 0; padding-left: 18px; }
+  .title { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: baseline; justify-content: space-between; }
+  .cards > .panel { flex: 1 1 120px; }
+  section.panel { margin: 16px 0; }
+  .grid > section.panel { margin: 0; }
 `;
 
 /** A view that loads its data from the API whenever its route or range changes. */
@@ -124,6 +142,26 @@ const STATUS_LABEL: Record<string, [symbol: string, text: string]> = {
 export function statusBadge(status: string): TemplateResult {
   const [symbol, text] = STATUS_LABEL[status] ?? ['?', status];
   return html`<span class="badge ${status}"><span aria-hidden="true">${symbol}</span>${text}</span>`;
+}
+
+const URL_PATTERN = /(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)])/;
+
+/** Text with its web addresses made into links that open outside the dashboard (delisting pages, fixes). */
+export function linkified(text: string): TemplateResult {
+  const parts = text.split(URL_PATTERN);
+  return html`${parts.map((part, i) => (i % 2 === 1 ? html`<a href=${part} target="_blank" rel="noreferrer noopener">${part}</a>` : part))}`;
+}
+
+/** A DMARC pass rate with a word, not colour alone: under 90% fails, under 98% warns. */
+export function passRateBadge(rate: number): TemplateResult {
+  const [style, symbol] = rate >= 0.98 ? ['ok', '✓'] : rate >= 0.9 ? ['warn', '▲'] : ['fail', '✕'];
+  return html`<span class="badge ${style}"><span aria-hidden="true">${symbol}</span>${pct(rate, 1)}</span>`;
+}
+
+/** An incident's severity in the status badges' colours, named by its own word. */
+export function severityBadge(severity: string): TemplateResult {
+  const [style, symbol] = severity === 'critical' ? ['fail', '✕'] : severity === 'warning' ? ['warn', '▲'] : ['info', 'i'];
+  return html`<span class="badge ${style}"><span aria-hidden="true">${symbol}</span>${severity}</span>`;
 }
 
 export const PROVIDERS_YAML = `providers:

@@ -1,18 +1,24 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { validator } from 'hono/validator';
 import { z } from 'zod';
-import { acknowledgeIncident, getIncident, listIncidents, notificationsOfIncident, silenceIncident } from '../../alerts/store.js';
-import type { Incident } from '../../alerts/types.js';
+import { acknowledgeIncident, attemptsOf, deliverySummaries, getIncident, listIncidents, notificationsOfIncident, silenceIncident } from '../../alerts/store.js';
+import type { Incident, Notification, NotificationKind } from '../../alerts/types.js';
 import { parseDuration } from '../../config/duration.js';
 import type { AppDeps } from '../app.js';
 import { requireRole, type AuthVariables } from '../bearer-tokens.js';
-import { noQuery, query } from '../params.js';
+import { instant, noQuery, query } from '../params.js';
 
-const listQuery = z.object({
-  state: z.enum(['firing', 'resolved']).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  before: z.coerce.number().int().min(0).optional(),
-});
+/** `before` pages; a dashboard range (`from`, `to`) keeps resolved incidents still open at or after `from` that started before `to`. */
+const listQuery = z
+  .object({
+    state: z.enum(['firing', 'resolved']).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    before: z.coerce.number().int().min(0).optional(),
+    from: instant.optional(),
+    to: instant.optional(),
+  })
+  .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, { path: ['from'], message: 'must be before to' });
 
 /** Silence until a time (ISO 8601 or epoch ms), or for a duration from now ("2h"). */
 const silenceBody = z.union([
@@ -20,12 +26,26 @@ const silenceBody = z.union([
   z.strictObject({ for: z.string().refine((v) => parseDuration(v) !== undefined, 'expected a duration such as 30m, 2h or 1d') }),
 ]);
 
+// Typed for the dashboard's client; a body that is not JSON reaches the check as nothing and is refused by it.
+const silenceValidator = validator('json', (value: unknown) => {
+  const parsed = silenceBody.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue?.path.map(String).join('.') || 'body';
+  throw new HTTPException(400, { message: `${field}: ${issue?.code === 'invalid_union' ? 'expected {"until": time} or {"for": duration}' : (issue?.message ?? 'invalid')}` });
+});
+
 const incidentId = z.coerce.number().int().min(1);
 
 /** What the API shows of an incident: its state and evidence, without the bookkeeping of flap counters. */
 function present(incident: Incident) {
   const { badCount: _bad, goodCount: _good, lastFact: _fact, observation, ...rest } = incident;
   return { ...rest, summary: observation.summary, evidence: observation.evidence, actions: observation.actions, link: observation.link };
+}
+
+/** What a notification said about this incident: that it fired, repeated or resolved. */
+function eventOf(notification: Notification, incidentId: number): NotificationKind | null {
+  return notification.kind === 'alert' ? (notification.items.find((item) => item.incidentId === incidentId)?.kind ?? null) : null;
 }
 
 export function alertsRoutes(deps: AppDeps) {
@@ -40,42 +60,40 @@ export function alertsRoutes(deps: AppDeps) {
     if (!incident || incident.state === 'pending') throw new HTTPException(404, { message: `no incident ${id}` });
     return incident;
   };
-  const body = async (request: Request): Promise<unknown> => {
-    try {
-      return await request.json();
-    } catch {
-      throw new HTTPException(400, { message: 'body: expected a JSON object' });
-    }
-  };
 
   return new Hono<{ Variables: AuthVariables }>()
     .get('/', query(listQuery), async (c) => {
-      const { state, limit, before } = c.req.valid('query');
-      return c.json({ incidents: (await listIncidents(deps.db, { state, limit, before })).map(present) });
+      const { state, limit, before, from, to } = c.req.valid('query');
+      const startedBefore = before === undefined ? to : to === undefined ? before : Math.min(before, to);
+      const incidents = await listIncidents(deps.db, { state, limit, before: startedBefore, resolvedSince: from });
+      const deliveries = await deliverySummaries(deps.db, incidents.map((i) => i.id));
+      const none = { delivered: 0, pending: 0, failed: 0, failedChannels: [] };
+      return c.json({ incidents: incidents.map((i) => ({ ...present(i), notifications: deliveries.get(i.id) ?? none })) });
     })
     .get('/:id', noQuery(), async (c) => {
       const incident = await found(idOf(c.req.param('id')));
-      const notifications = (await notificationsOfIncident(deps.db, incident.id)).map((n) => ({
-        id: n.id,
-        channel: n.channel,
-        status: n.status,
-        attempts: n.attempts,
-        createdAt: n.createdAt,
-        deliveredAt: n.deliveredAt,
-        lastError: n.lastError,
-      }));
+      const entries = await notificationsOfIncident(deps.db, incident.id);
+      const notifications = await Promise.all(
+        entries.map(async (n) => ({
+          id: n.id,
+          channel: n.channel,
+          event: eventOf(n.notification, incident.id),
+          status: n.status,
+          attempts: n.attempts,
+          createdAt: n.createdAt,
+          deliveredAt: n.deliveredAt,
+          nextAttemptAt: n.status === 'pending' ? n.nextAttemptAt : null,
+          lastError: n.lastError,
+          history: await attemptsOf(deps.db, n.id),
+        })),
+      );
       return c.json({ incident: present(incident), notifications });
     })
-    .post('/:id/silence', requireRole('admin'), noQuery(), async (c) => {
+    .post('/:id/silence', requireRole('admin'), noQuery(), silenceValidator, async (c) => {
       const id = idOf(c.req.param('id'));
-      const parsed = silenceBody.safeParse(await body(c.req.raw));
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const field = issue?.path.map(String).join('.') || 'body';
-        throw new HTTPException(400, { message: `${field}: ${issue?.code === 'invalid_union' ? 'expected {"until": time} or {"for": duration}' : (issue?.message ?? 'invalid')}` });
-      }
+      const silence = c.req.valid('json');
       const at = now();
-      const until = 'for' in parsed.data ? at + (parseDuration(parsed.data.for) as number) : typeof parsed.data.until === 'number' ? parsed.data.until : Date.parse(parsed.data.until);
+      const until = 'for' in silence ? at + (parseDuration(silence.for) as number) : typeof silence.until === 'number' ? silence.until : Date.parse(silence.until);
       if (until <= at) throw new HTTPException(400, { message: 'until: must be in the future' });
       await found(id);
       await silenceIncident(deps.db, id, until);

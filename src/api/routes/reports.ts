@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
-import { rejectedContent } from '../../reports/store.js';
+import { passRateByDay, rejectedContent, reportDomains } from '../../reports/store.js';
 import { reportsView, sourcesView } from '../../reports/views.js';
 import type { AppDeps } from '../app.js';
 import { requireRole, type AuthVariables } from '../bearer-tokens.js';
@@ -22,6 +22,7 @@ const ordered = (q: { from?: number; to?: number }) => q.from === undefined || q
 
 const listQuery = z.object({ domain: domain.optional(), ...period }).refine(ordered, { path: ['from'], message: 'must not be after to' });
 const sourcesQuery = z.object({ domain, ...period }).refine(ordered, { path: ['from'], message: 'must not be after to' });
+const periodQuery = z.object(period).refine(ordered, { path: ['from'], message: 'must not be after to' });
 const uploadQuery = z.object({ name: z.string().min(1).max(255).optional() });
 
 /** DMARC, TLS and failure reports; sources by provider and IP; uploads of report files (admin). */
@@ -30,6 +31,14 @@ export function reportsRoutes(deps: AppDeps) {
   return new Hono<{ Variables: AuthVariables }>()
     .get('/', query(listQuery), async (c) => c.json(await reportsView(deps.db, withDefaults(c.req.valid('query'), now()))))
     .get('/sources', query(sourcesQuery), async (c) => c.json(await sourcesView(deps.db, withDefaults(c.req.valid('query'), now()))))
+    .get('/domains', query(periodQuery), async (c) => {
+      const period = withDefaults(c.req.valid('query'), now());
+      return c.json({ ...period, domains: await reportDomains(deps.db, period) });
+    })
+    .get('/daily', query(sourcesQuery), async (c) => {
+      const q = withDefaults(c.req.valid('query'), now());
+      return c.json({ ...q, days: await passRateByDay(deps.db, q) });
+    })
     .get('/rejected/:id', noQuery(), async (c) => {
       const { id } = parseQuery(z.strictObject({ id: z.coerce.number().int().min(1) }), { id: c.req.param('id') });
       const kept = await rejectedContent(deps.db, id);

@@ -78,13 +78,13 @@ describe('dns_regression', () => {
 
 describe('rendering', () => {
   it('puts the first title in the subject and counts the rest', () => {
-    const item = { kind: 'firing' as const, incidentId: 1, rule: 'r', ruleType: 'blocklist_listed' as const, severity: 'critical' as const, key: 'k', title: 'LISTED: 192.0.2.20 on Spamhaus ZEN (SBL)', summary: 'x <b>', since: 0, resolvedAt: null, evidence: [{ label: 'reason', value: '<script>' }], actions: [], link: '/#blocklists' };
+    const item = { kind: 'firing' as const, incidentId: 1, rule: 'r', ruleType: 'blocklist_listed' as const, severity: 'critical' as const, key: 'k', title: 'LISTED: 192.0.2.20 on Spamhaus ZEN (SBL)', summary: 'x <b>', since: 0, resolvedAt: null, evidence: [{ label: 'reason', value: '<script>' }], actions: [], link: '/blocklists' };
     const n = { kind: 'alert' as const, createdAt: 60_000, dashboardUrl: 'https://iw.example/', items: [item, { ...item, kind: 'resolved' as const, resolvedAt: 60_000 }] };
     expect(subjectOf(n)).toBe('[inboxwatch] LISTED: 192.0.2.20 on Spamhaus ZEN (SBL) (+1 more)');
     const email = renderEmail(n);
     expect(email.html).not.toContain('<script>');
     expect(email.html).toContain('&lt;script&gt;');
-    expect(email.text).toContain('Dashboard: https://iw.example/#blocklists');
+    expect(email.text).toContain('Dashboard: https://iw.example/blocklists');
   });
 });
 
@@ -124,12 +124,12 @@ describe('outbound URLs and configuration', () => {
 describe('webhook bodies', () => {
   it('carry machine-readable times in JSON and a mrkdwn section per incident for Slack', async () => {
     const { webhookBody, slackBody } = await import('../../../src/alerts/render-notification.js');
-    const item = { kind: 'resolved' as const, incidentId: 7, rule: 'r', ruleType: 'probe_failing' as const, severity: 'warning' as const, key: 'job audit', title: 'PROBE FAILING: job audit', summary: '', since: 0, resolvedAt: 60_000, evidence: [{ label: 'last error', value: 'a<b' }], actions: [], link: '/#runs' };
+    const item = { kind: 'resolved' as const, incidentId: 7, rule: 'r', ruleType: 'probe_failing' as const, severity: 'warning' as const, key: 'job audit', title: 'PROBE FAILING: job audit', summary: '', since: 0, resolvedAt: 60_000, evidence: [{ label: 'last error', value: 'a<b' }], actions: [], link: '/settings' };
     const n = { kind: 'alert' as const, createdAt: 60_000, dashboardUrl: 'https://iw.example', items: [item] };
-    expect(webhookBody(n)).toMatchObject({ kind: 'alert', createdAt: '1970-01-01T00:01:00.000Z', alerts: [{ status: 'resolved', incident: 7, resolvedAt: '1970-01-01T00:01:00.000Z', url: 'https://iw.example/#runs' }] });
+    expect(webhookBody(n)).toMatchObject({ kind: 'alert', createdAt: '1970-01-01T00:01:00.000Z', alerts: [{ status: 'resolved', incident: 7, resolvedAt: '1970-01-01T00:01:00.000Z', url: 'https://iw.example/settings' }] });
     const slack = slackBody(n) as { text: string; blocks: Array<{ text: { text: string } }> };
     expect(slack.text).toBe('[inboxwatch] RESOLVED: PROBE FAILING: job audit');
     expect(slack.blocks[0]?.text.text).toContain('• last error: `a&lt;b`');
-    expect(slack.blocks[0]?.text.text).toContain('<https://iw.example/#runs|Open in the dashboard>');
+    expect(slack.blocks[0]?.text.text).toContain('<https://iw.example/settings|Open in the dashboard>');
   });
 });

@@ -41,7 +41,8 @@ class DomainView extends DataView<DomainDetail> {
     return html`
       <p><a href="/domains">← All domains</a></p>
       <h2>${data.domain} ${statusBadge(data.audit.worst)}</h2>
-      <p class="muted">Last audited ${when(data.audit.startedAt)}: ${data.audit.counts.fail} fail, ${data.audit.counts.error} error, ${data.audit.counts.warn} warn, ${data.audit.counts.pass} pass.</p>
+      <p class="muted">Last audited ${when(data.audit.startedAt)}: ${data.audit.counts.fail} fail, ${data.audit.counts.error} error, ${data.audit.counts.warn} warn, ${data.audit.counts.pass} pass.
+        <a href="/reports/${encodeURIComponent(data.domain)}${location.search}">Who sends as ${data.domain}: DMARC reports</a></p>
       ${data.areas.map(
         (area) => html`<section class="panel" aria-labelledby="area-${area.area}" data-area=${area.area}>
           <h3 id="area-${area.area}">${area.title}</h3>

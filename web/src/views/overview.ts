@@ -1,17 +1,20 @@
 import { html } from 'lit';
-import { api, read, type Overview } from '../api.js';
+import { api, read, type Overview, type ReportDomains } from '../api.js';
 import { inboxLines, splitBars } from '../chart-configs.js';
 import { ago, pct, when } from '../format.js';
-import { rangeQuery } from '../range.js';
-import { BLOCKLISTS_YAML, DataView, DOMAINS_YAML, emptyState, placementBadge, PROVIDERS_YAML, statusBadge } from '../view.js';
+import { rangeMs, rangeQuery } from '../range.js';
+import { BLOCKLISTS_YAML, DataView, DOMAINS_YAML, emptyState, passRateBadge, placementBadge, PROVIDERS_YAML, severityBadge, statusBadge } from '../view.js';
 
-/** The first page: placement trend and split, listings now, domain grades, the last run of every job. */
-class OverviewView extends DataView<Overview> {
-  protected load() {
-    return api.overview.$get({ query: rangeQuery(this.range) }).then(read);
+type Data = Overview & { dmarc: ReportDomains['domains'] };
+
+/** The first page: placement trend and split, listings now, domain grades and DMARC pass rates, incidents, the last run of every job. */
+class OverviewView extends DataView<Data> {
+  protected async load(): Promise<Data> {
+    const [overview, reports] = await Promise.all([api.overview.$get({ query: rangeQuery(this.range) }).then(read), api.reports.domains.$get({ query: rangeMs(this.range) }).then(read)]);
+    return { ...overview, dmarc: reports.domains };
   }
 
-  protected renderData(data: Overview) {
+  protected renderData(data: Data) {
     const noPlacement = data.series.length === 0;
     return html`
       <h2>Overview</h2>
@@ -56,14 +59,30 @@ class OverviewView extends DataView<Overview> {
                 )}</tbody>
               </table>`}
         </section>
+        <section class="panel" aria-labelledby="dmarc">
+          <h3 id="dmarc">Who sends as your domains (DMARC reports)</h3>
+          ${data.dmarc.length === 0
+            ? html`<p class="muted">No DMARC reports yet. <a href="/reports">Reports</a> shows how to have receivers send them to inboxwatch.</p>`
+            : html`<table>
+                <thead><tr><th>Domain</th><th class="num">Messages</th><th class="num">DMARC pass</th></tr></thead>
+                <tbody>${data.dmarc.map(
+                  (d) => html`<tr data-dmarc=${d.domain}>
+                    <td><a href="/reports/${encodeURIComponent(d.domain)}">${d.domain}</a><div class="muted">last report ${ago(d.lastReceivedAt)}</div></td>
+                    <td class="num">${d.messages.toLocaleString()}</td>
+                    <td class="num">${d.messages === 0 ? html`<span class="muted">none in range</span>` : passRateBadge(d.passed / d.messages)}</td>
+                  </tr>`,
+                )}</tbody>
+              </table>`}
+        </section>
         <section class="panel" aria-labelledby="incidents">
           <h3 id="incidents">Open incidents</h3>
           ${data.incidents.length === 0
-            ? html`<p class="muted">No incident is firing. Rules under <code>alerts.rules</code> raise one when a listing, an inbox-rate drop or a DNS regression happens.</p>`
+            ? html`<p class="muted">No incident is firing. Rules under <code>alerts.rules</code> raise one when a listing, an inbox-rate drop or a DNS regression happens; <a href="/alerts">Alerts</a> has the resolved ones and the rules to paste.</p>`
             : html`<ul class="incidents">${data.incidents.map(
-                (i) => html`<li data-incident=${i.id}>${severityBadge(i.severity)} <strong>${i.title}</strong>
+                (i) => html`<li data-incident=${i.id}>${severityBadge(i.severity)} <a href="/alerts/${i.id}"><strong>${i.title}</strong></a>
                   <span class="muted">${i.firedAt === null ? '' : `since ${when(i.firedAt)}`}${i.ackedBy ? ` · acknowledged by ${i.ackedBy}` : ''}${i.silencedUntil !== null && i.silencedUntil > Date.now() ? ` · silenced until ${when(i.silencedUntil)}` : ''}</span></li>`,
-              )}</ul>`}
+              )}</ul>
+              <p><a href="/alerts">All alerts</a></p>`}
         </section>
         <section class="panel" aria-labelledby="jobs">
           <h3 id="jobs">Jobs</h3>
@@ -85,8 +104,3 @@ class OverviewView extends DataView<Overview> {
 
 customElements.define('iw-overview', OverviewView);
 
-/** An incident's severity in the status badges' colours, named by its own word. */
-function severityBadge(severity: string) {
-  const [style, symbol] = severity === 'critical' ? ['fail', '✕'] : severity === 'warning' ? ['warn', '▲'] : ['info', 'i'];
-  return html`<span class="badge ${style}"><span aria-hidden="true">${symbol}</span>${severity}</span>`;
-}

@@ -1,14 +1,14 @@
 import { html } from 'lit';
-import { api, read, type Timeline } from '../api.js';
+import { api, read, type Incident, type Timeline } from '../api.js';
 import { inboxLines } from '../chart-configs.js';
 import { themeColour, type Marker } from '../chart.js';
 import { when } from '../format.js';
-import { rangeQuery } from '../range.js';
+import { rangeMs, rangeQuery } from '../range.js';
 import { DataView, emptyState, PROVIDERS_YAML } from '../view.js';
 
 interface Event {
   at: number;
-  kind: 'dns' | 'audit' | 'listing';
+  kind: 'dns' | 'audit' | 'listing' | 'incident';
   symbol: string;
   title: string;
   detail: string;
@@ -16,7 +16,18 @@ interface Event {
   bad: boolean;
 }
 
-function events(data: Timeline): Event[] {
+type Data = Timeline & { incidents: Incident[] };
+
+/** Incidents firing and resolving within the window: when the alerts told someone, and when it cleared. */
+function incidentEvents(incidents: readonly Incident[], window: { from: number; to: number }): Event[] {
+  const within = (at: number | null): at is number => at !== null && at >= window.from && at < window.to;
+  return incidents.flatMap((i) => [
+    ...(within(i.firedAt) ? [{ at: i.firedAt, kind: 'incident' as const, symbol: '⚑', title: `incident fired: ${i.title}`, detail: i.summary, href: `/alerts/${i.id}`, bad: true }] : []),
+    ...(within(i.resolvedAt) ? [{ at: i.resolvedAt, kind: 'incident' as const, symbol: '⚐', title: `incident resolved: ${i.title}`, detail: '', href: `/alerts/${i.id}`, bad: false }] : []),
+  ]);
+}
+
+function events(data: Data): Event[] {
   const dns: Event[] = data.changes.map((c) => ({
     at: c.observedAt,
     kind: 'dns',
@@ -44,16 +55,20 @@ function events(data: Timeline): Event[] {
     href: `/blocklists?target=${encodeURIComponent(l.target)}`,
     bad: l.event === 'listed',
   }));
-  return [...dns, ...audits, ...listings].sort((x, y) => x.at - y.at);
+  return [...dns, ...audits, ...listings, ...incidentEvents(data.incidents, data.window)].sort((x, y) => x.at - y.at);
 }
 
-/** Placement rates on one time axis with the DNS changes, audit regressions and listings that explain them. */
-class TimelineView extends DataView<Timeline> {
-  protected load() {
-    return api.timeline.$get({ query: rangeQuery(this.range) }).then(read);
+/** Placement rates on one time axis with the DNS changes, audit regressions, listings and incidents that explain them. */
+class TimelineView extends DataView<Data> {
+  protected async load(): Promise<Data> {
+    const [timeline, alerts] = await Promise.all([
+      api.timeline.$get({ query: rangeQuery(this.range) }).then(read),
+      api.alerts.$get({ query: { ...rangeMs(this.range), limit: '500' } }).then(read),
+    ]);
+    return { ...timeline, incidents: alerts.incidents };
   }
 
-  protected renderData(data: Timeline) {
+  protected renderData(data: Data) {
     const list = events(data);
     const markers: Marker[] = list.map((e) => ({ x: e.at, colour: e.bad ? themeColour('--bad') : themeColour('--ok') }));
     return html`
@@ -61,20 +76,20 @@ class TimelineView extends DataView<Timeline> {
       <section class="panel" aria-labelledby="rates">
         <h3 id="rates">Inbox rate with the events that explain it</h3>
         ${data.series.length === 0
-          ? emptyState('No placement tests in this range', 'The timeline overlays inbox rates with DNS changes, audit regressions and listings. Configure providers and seeds:', PROVIDERS_YAML)
+          ? emptyState('No placement tests in this range', 'The timeline overlays inbox rates with DNS changes, audit regressions, listings and incidents. Configure providers and seeds:', PROVIDERS_YAML)
           : html`<iw-chart label="Inbox rate per provider with dashed lines at events" .config=${inboxLines(data.series, data.window, markers)}></iw-chart>
               <p class="muted">Dashed lines mark the events listed below (red: worse, green: better).</p>`}
       </section>
       <section class="panel" aria-labelledby="events">
         <h3 id="events">Events (${list.length})</h3>
         ${list.length === 0
-          ? html`<p class="muted">No DNS record changes, audit status changes or listings in this range.</p>`
+          ? html`<p class="muted">No DNS record changes, audit status changes, listings or incidents in this range.</p>`
           : html`<div class="scroll"><table>
               <thead><tr><th>When</th><th>Kind</th><th>What</th></tr></thead>
               <tbody>${list.map(
                 (e) => html`<tr data-event=${e.kind}>
                   <td>${when(e.at)}</td>
-                  <td><span class="badge ${e.bad ? 'bad' : 'ok'}"><span aria-hidden="true">${e.symbol}</span>${{ dns: 'DNS change', audit: 'Audit', listing: 'Blocklist' }[e.kind]}</span></td>
+                  <td><span class="badge ${e.bad ? 'bad' : 'ok'}"><span aria-hidden="true">${e.symbol}</span>${{ dns: 'DNS change', audit: 'Audit', listing: 'Blocklist', incident: 'Incident' }[e.kind]}</span></td>
                   <td><a href=${e.href}>${e.title}</a>${e.detail ? html`<pre>${e.detail}</pre>` : ''}</td>
                 </tr>`,
               )}</tbody>
