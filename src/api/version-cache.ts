@@ -7,14 +7,15 @@ import type { Context, MiddlewareHandler, Next } from 'hono';
  */
 export type DataVersion = () => Promise<string>;
 
-/** Answers kept for as long as the data they were computed from has not changed. */
+/** What else an answer depends on besides its URL and the stored data (e.g. the scheduler's job states). */
+export type ExtraKey = () => Promise<string>;
+
+/** Read-only answers kept for as long as the data they were computed from has not changed. */
 export interface VersionCache {
-  /** The value for `key` at the current data version: computed once per version, shared by concurrent callers. */
-  value<T>(key: string, compute: () => Promise<T>): Promise<T>;
-  /** For a GET whose answer depends only on its URL and the stored data. */
-  byUrl: MiddlewareHandler;
-  /** For a GET that defaults its range to now: cached only when the URL names both `from` and `to`. */
-  byRange: MiddlewareHandler;
+  /** For a GET whose answer depends only on its URL, the stored data and `extra`. */
+  byUrl(extra?: ExtraKey): MiddlewareHandler;
+  /** For a GET that defaults its range to now: kept only when the URL names both `from` and `to`. */
+  byRange(extra?: ExtraKey): MiddlewareHandler;
 }
 
 /** Bounds the memory a burst of distinct URLs can take; the oldest answer goes first. */
@@ -22,37 +23,44 @@ const CAPACITY = 200;
 
 class NotCacheable extends Error {}
 
+interface Answer {
+  body: ArrayBuffer;
+  type: string;
+}
+
 export function versionCache(version: DataVersion | undefined): VersionCache {
-  if (!version) return { value: (_key, compute) => compute(), byUrl: (_c, next) => next(), byRange: (_c, next) => next() };
-  const entries = new Map<string, { version: string; value: Promise<unknown> }>();
+  if (!version) return { byUrl: () => (_c, next) => next(), byRange: () => (_c, next) => next() };
+  const dataVersion = version;
+  const entries = new Map<string, { version: string; answer: Promise<Answer> }>();
 
   // Kept under the version read before computing: a write while it computes moves the version, so an answer
-  // that may have missed that write is never found again.
-  async function value<T>(key: string, compute: () => Promise<T>): Promise<T> {
-    const at = await version!();
+  // that may have missed that write is never found again. Concurrent requests for the same key share one
+  // computation.
+  async function kept(key: string, compute: () => Promise<Answer>): Promise<Answer> {
+    const at = await dataVersion();
     const hit = entries.get(key);
-    if (hit?.version === at) return hit.value as Promise<T>;
-    const pending = compute();
+    if (hit?.version === at) return hit.answer;
+    const answer = compute();
     entries.delete(key);
-    entries.set(key, { version: at, value: pending });
+    entries.set(key, { version: at, answer });
     if (entries.size > CAPACITY) entries.delete(entries.keys().next().value as string);
-    pending.catch(() => {
-      if (entries.get(key)?.value === pending) entries.delete(key);
+    answer.catch(() => {
+      if (entries.get(key)?.answer === answer) entries.delete(key);
     });
-    return pending;
+    return answer;
   }
 
-  async function respond(c: Context, next: Next): Promise<Response | void> {
+  async function respond(c: Context, next: Next, extra: ExtraKey | undefined): Promise<Response | void> {
     let ran = false;
-    const run = async () => {
+    const run = async (): Promise<Answer> => {
       ran = true;
       await next();
       if (c.res.status !== 200) throw new NotCacheable();
       // Kept as bytes, so serving it again encodes nothing.
-      return { body: new Uint8Array(await c.res.clone().arrayBuffer()), type: c.res.headers.get('content-type') ?? 'application/json' };
+      return { body: await c.res.clone().arrayBuffer(), type: c.res.headers.get('content-type') ?? 'application/json' };
     };
     try {
-      const answer = await value(`${c.req.method} ${c.req.url}`, run);
+      const answer = await kept(`${c.req.url}\u0000${extra ? await extra() : ''}`, run);
       if (!ran) return c.body(answer.body, 200, { 'content-type': answer.type });
     } catch (error) {
       if (!(error instanceof NotCacheable)) throw error;
@@ -60,9 +68,9 @@ export function versionCache(version: DataVersion | undefined): VersionCache {
     }
   }
 
+  const ranged = (c: Context) => c.req.query('from') !== undefined && c.req.query('to') !== undefined;
   return {
-    value,
-    byUrl: (c, next) => (c.req.method === 'GET' ? respond(c, next) : next()),
-    byRange: (c, next) => (c.req.method === 'GET' && c.req.query('from') !== undefined && c.req.query('to') !== undefined ? respond(c, next) : next()),
+    byUrl: (extra) => (c, next) => (c.req.method === 'GET' ? respond(c, next, extra) : next()),
+    byRange: (extra) => (c, next) => (c.req.method === 'GET' && ranged(c) ? respond(c, next, extra) : next()),
   };
 }

@@ -30,15 +30,15 @@ export function blocklistsRoutes(deps: AppDeps) {
       return { ...q, from, to };
     });
   return new Hono<{ Variables: AuthVariables }>()
-    .get('/', deps.cache.byUrl, noQuery(), async (c) => {
+    .get('/', deps.cache.byUrl(), noQuery(), async (c) => {
       const [matrix, health] = await Promise.all([blocklistMatrix(deps.db), listHealth(deps.db)]);
       return c.json({ ...matrix, health });
     })
-    .get('/events', deps.cache.byUrl, query(eventsQuery), async (c) => {
+    .get('/events', deps.cache.byUrl(), query(eventsQuery), async (c) => {
       const { from, to, limit } = c.req.valid('query');
       return c.json({ events: await listEvents(deps.db, { from, to, limit }) });
     })
-    .get('/history', deps.cache.byRange, queryOf(historyQuery), async (c) => {
+    .get('/history', deps.cache.byRange(), queryOf(historyQuery), async (c) => {
       const { target, zone, from, to, limit } = c.req.valid('query');
       return c.json({ target, zone: zone ?? null, from, to, events: await listEvents(deps.db, { target, zone, from, to, limit }) });
     });

@@ -11,21 +11,18 @@ import { jobStates } from './jobs.js';
 /** Everything the overview shows in one call: placement trend and split, listings, domain grades, jobs, open incidents. */
 export function overviewRoutes(deps: AppDeps) {
   const range = rangeQuery(deps.now);
-  return new Hono<{ Variables: AuthVariables }>().get('/', queryOf(range), async (c) => {
+  // Job states come from the scheduler as well as the store (running, next run), so they are part of the key.
+  const kept = deps.cache.byRange(async () => JSON.stringify(await jobStates(deps)));
+  return new Hono<{ Variables: AuthVariables }>().get('/', kept, queryOf(range), async (c) => {
     const { from, to } = c.req.valid('query');
     const window = countWindow(from, to);
-    // Job states come from the scheduler as well as the store, so they are read fresh; the rest only changes with the data.
-    const [[series, split, blocklists, domains, firing], jobs] = await Promise.all([
-      deps.cache.value(`overview ${window.from} ${window.to}`, () =>
-        Promise.all([
-          inboxSeries(deps.db, window),
-          placementSplit(deps.db, window, 'mailboxProvider'),
-          listingsNow(deps.db),
-          domainCards(deps.db, 3),
-          listIncidents(deps.db, { state: 'firing', limit: 20 }),
-        ]),
-      ),
+    const [series, split, blocklists, domains, jobs, firing] = await Promise.all([
+      inboxSeries(deps.db, window),
+      placementSplit(deps.db, window, 'mailboxProvider'),
+      listingsNow(deps.db),
+      domainCards(deps.db, 3),
       jobStates(deps),
+      listIncidents(deps.db, { state: 'firing', limit: 20 }),
     ]);
     const incidents = firing.map((i) => ({ id: i.id, title: i.title, severity: i.severity, firedAt: i.firedAt, ackedBy: i.ackedBy, silencedUntil: i.silencedUntil }));
     const { listings, ...totals } = blocklists;

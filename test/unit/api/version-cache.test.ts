@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/api/app.js';
+import type { ScheduledJob } from '../../../src/jobs/table.js';
 import { silentLogger } from '../../../src/log.js';
 import { openSqlite, openStore, type SqliteStore } from '../../../src/node/sqlite-store.js';
 import type { Sql } from '../../../src/store/sql.js';
@@ -41,12 +42,28 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
+/** One job whose running state lives in the scheduler, not in the store. */
+const running: string[] = [];
+const audit: ScheduledJob = {
+  job: { name: 'audit', description: 'audits the domains', run: async () => ({ status: 'ok', summary: 'nothing' }) },
+  schedule: '15 * * * *',
+  idleReason: undefined,
+};
+
 async function setup(file = ':memory:') {
   const store = await openStore(file);
   stores.push(store);
   await seedDashboard(store, NOW);
   const { db, counter } = counting(store);
-  const app = createApp({ db, dataVersion: store.dataVersion, tokens: [{ name: 't', token: TOKEN, role: 'viewer' }], jobs: [], log: silentLogger, now: () => NOW });
+  const app = createApp({
+    db,
+    dataVersion: store.dataVersion,
+    tokens: [{ name: 't', token: TOKEN, role: 'viewer' }],
+    jobs: [audit],
+    running: () => [...running],
+    log: silentLogger,
+    now: () => NOW,
+  });
   const get = async (path: string) => {
     const before = counter.reads;
     const response = await app.request(path, { headers: { authorization: `Bearer ${TOKEN}` } });
@@ -92,6 +109,23 @@ describe('answers kept per data version', () => {
     const listings = (body: Record<string, unknown>) => (body.listings as Array<{ target: string; zone: string }>).map((l) => `${l.target} ${l.zone}`);
     expect(listings(after.body)).toContain('198.51.100.7 zen.spamhaus.org');
     expect(listings(before.body)).not.toContain('198.51.100.7 zen.spamhaus.org');
+  });
+
+  it('follow the scheduler: the overview is kept per data version and job states', async () => {
+    const { get } = await setup();
+    const jobs = (body: Record<string, unknown>) => (body.jobs as Array<{ name: string; running: boolean }>).map((j) => `${j.name} ${j.running}`);
+    const first = await get(`/api/overview?${RANGE}`);
+    expect(jobs(first.body)).toEqual(['audit false']);
+    // Kept: only the job states' own read (the audit job's last run) happens again.
+    expect((await get(`/api/overview?${RANGE}`)).reads).toBe(1);
+    running.push('audit');
+    try {
+      const started = await get(`/api/overview?${RANGE}`);
+      expect(jobs(started.body)).toEqual(['audit true']);
+      expect(started.reads).toBeGreaterThan(1);
+    } finally {
+      running.length = 0;
+    }
   });
 
   it('do not keep an answer computed while a write landed, and leave ranges that default to now alone', async () => {
