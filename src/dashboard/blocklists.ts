@@ -44,29 +44,26 @@ export interface BlocklistMatrix {
  * clean, so 200 targets on 20 lists are a few kilobytes of grid instead of four thousand full records.
  */
 export async function blocklistMatrix(db: Sql): Promise<BlocklistMatrix> {
-  // One row per target with its cells joined into a string (zone, list, status apart by control characters
-  // no name contains), read from an index holding all four: 200 rows to decode instead of 4,000.
-  const [rows, notClean] = await Promise.all([
-    db.all<{ target: string; cells: string }>(
-      `SELECT target, group_concat(zone || char(31) || list || char(31) || status, char(30)) AS cells FROM blocklist_status GROUP BY target ORDER BY target`,
-    ),
+  // One row per target with its cells joined as "zone status zone status …" (a zone is a DNS name, a status
+  // one word), read from an index holding every column it needs: 200 short rows instead of 4,000.
+  const [lists, rows, notClean] = await Promise.all([
+    db.all<{ zone: string; list: string }>('SELECT zone, MIN(list) AS list FROM blocklist_status GROUP BY zone ORDER BY zone'),
+    db.all<{ target: string; cells: string }>("SELECT target, group_concat(zone || ' ' || status, ' ') AS cells FROM blocklist_status GROUP BY target ORDER BY target"),
     listStatuses(db, ['listed', 'error', 'suspect']),
   ]);
-  const lists = new Map<string, string>();
-  const targets = rows.map(({ target, cells }) => {
-    const statuses = new Map<string, StoredStatus>();
-    for (const cell of cells.split('\u001e')) {
-      const [zone = '', list = '', status] = cell.split('\u001f');
-      lists.set(zone, list);
-      statuses.set(zone, status as StoredStatus);
-    }
-    return { target, statuses };
-  });
-  const zones = [...lists.keys()].sort();
+  const column = new Map(lists.map(({ zone }, i) => [zone, i]));
   return {
-    targets: targets.map((t) => t.target),
-    lists: zones.map((zone) => ({ zone, list: lists.get(zone) ?? zone })),
-    cells: targets.map(({ statuses }) => zones.map((zone) => statuses.get(zone) ?? null)),
+    targets: rows.map((r) => r.target),
+    lists,
+    cells: rows.map(({ cells }) => {
+      const row: Array<StoredStatus | null> = lists.map(() => null);
+      const parts = cells.split(' ');
+      for (let i = 0; i < parts.length; i += 2) {
+        const at = column.get(parts[i] ?? '');
+        if (at !== undefined) row[at] = parts[i + 1] as StoredStatus;
+      }
+      return row;
+    }),
     // lastKnown/lastKnownCodes only serve transition bookkeeping.
     notClean: notClean.map(({ lastKnown: _known, lastKnownCodes: _codes, ...status }) => status),
   };
