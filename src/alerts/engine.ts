@@ -21,7 +21,7 @@ import {
   releaseLease,
   saveIncidentStatement,
 } from './store.js';
-import type { Notification, NotificationItem, Notifier } from './types.js';
+import { UndeliverableError, type Notification, type NotificationItem, type Notifier } from './types.js';
 
 export interface AlertEngineDeps {
   config: Config;
@@ -210,7 +210,8 @@ export function createAlertEngine(deps: AlertEngineDeps): AlertEngine {
         const message = error instanceof Error ? error.message : String(error);
         const attempts = entry.attempts + 1;
         // A test notification answers the person who asked, now; trying it again tomorrow would answer nobody.
-        const retryAt = notifier && entry.kind !== 'test' && attempts < MAX_ATTEMPTS ? now() + backoff(attempts) : undefined;
+        const retryable = notifier && !(error instanceof UndeliverableError) && entry.kind !== 'test' && attempts < MAX_ATTEMPTS;
+        const retryAt = retryable ? now() + backoff(attempts) : undefined;
         await recordFailure(deps.db, entry.id, deps.holder, now(), message, retryAt);
         deps.log.warn('alert notification not delivered', { channel: entry.channel, outbox: entry.id, attempts, error: message, retry: retryAt !== undefined });
         outcome.failed++;

@@ -36,7 +36,8 @@ export function subjectOf(notification: Notification): string {
   }
 }
 
-export const itemLink = (dashboardUrl: string, item: NotificationItem): string => `${dashboardUrl.replace(/\/$/, '')}${item.link}`;
+/** The incident's own page: its state, evidence and notifications, with a link on to the facts behind it. */
+export const itemLink = (dashboardUrl: string, item: NotificationItem): string => `${dashboardUrl.replace(/\/$/, '')}/alerts/${item.incidentId}`;
 
 function itemText(item: NotificationItem, dashboardUrl: string, now: number): string {
   const lines = [`${VERB[item.kind]} [${item.severity}] ${item.title}`];

@@ -91,3 +91,9 @@ export type Notification =
 export interface Notifier {
   send(notification: Notification): Promise<void>;
 }
+
+/**
+ * A channel this runtime cannot send through at all (an email channel on a Worker without an email binding):
+ * the notification is recorded as failed at once, with the reason, rather than retried for a day.
+ */
+export class UndeliverableError extends Error {}

@@ -4,6 +4,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { Json } from '../audit/types.js';
 import type { ScheduledJob } from '../jobs/table.js';
 import type { Logger } from '../log.js';
+import type { IngestRun } from '../ingest/batch.js';
 import type { IngestOutcome } from '../reports/ingest.js';
 import type { Sql } from '../store/sql.js';
 import { authenticate, type ApiToken, type AuthVariables } from './bearer-tokens.js';
@@ -11,6 +12,7 @@ import { alertsRoutes } from './routes/alerts.js';
 import { noQuery } from './params.js';
 import { blocklistsRoutes } from './routes/blocklists.js';
 import { domainsRoutes } from './routes/domains.js';
+import { ingestRoutes } from './routes/ingest.js';
 import { jobsRoutes } from './routes/jobs.js';
 import { overviewRoutes } from './routes/overview.js';
 import { metricsHandler } from './routes/metrics.js';
@@ -46,6 +48,8 @@ export interface AppOptions {
    * until the data changes.
    */
   dataVersion?: DataVersion;
+  /** Runs after an agent's batch was stored, e.g. alert evaluation over the new facts. */
+  onIngested?: (runs: readonly IngestRun[]) => Promise<void>;
   /** Routes only one runtime serves (e.g. the pushed configuration on Workers), mounted under /api. */
   runtimeRoutes?: ReadonlyArray<{ path: string; routes: Hono<{ Variables: AuthVariables }> }>;
 }
@@ -99,6 +103,7 @@ export function createApp(options: AppOptions) {
     .route('/api/blocklists', blocklistsRoutes(deps))
     .route('/api/alerts', alertsRoutes(deps))
     .route('/api/reports', reportsRoutes(deps))
+    .route('/api/ingest', ingestRoutes(deps))
     .route('/api', placementRoutes(deps));
   const auth = authenticate({ tokens: deps.tokens, db: deps.db, now: deps.now });
   if (deps.metrics === false) app.get('/metrics', (c) => c.json({ error: 'metrics are served on alerts.metrics.bind' }, 404));

@@ -1,7 +1,7 @@
 import type { Json } from '../audit/types.js';
 
 /** Keys whose values are secrets wherever they appear in the configuration. */
-const SECRET_KEYS = new Set(['pass', 'token', 'clientSecret', 'refreshToken', 'dqsKey', 'abusixKey']);
+const SECRET_KEYS = new Set(['pass', 'secret', 'token', 'clientSecret', 'refreshToken', 'dqsKey', 'abusixKey']);
 
 export const REDACTED = '[redacted]';
 
@@ -9,12 +9,25 @@ export const REDACTED = '[redacted]';
 export function redactConfig(value: unknown): Json {
   if (Array.isArray(value)) return value.map(redactConfig);
   if (value !== null && typeof value === 'object') {
+    const webhook = (value as Record<string, unknown>).type === 'webhook';
     return Object.fromEntries(
       Object.entries(value as Record<string, unknown>)
         .filter(([, v]) => v !== undefined)
-        .map(([key, v]) => [key, SECRET_KEYS.has(key) && v !== null ? REDACTED : redactConfig(v)]),
+        .map(([key, v]) => [key, SECRET_KEYS.has(key) && v !== null ? REDACTED : webhook && key === 'url' && typeof v === 'string' ? webhookOrigin(v) : redactConfig(v)]),
     );
   }
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value === null) return value;
   return String(value);
+}
+
+/**
+ * A webhook URL's scheme and host only: Slack, Teams and many other receivers take the URL's path or query as
+ * the credential, so whoever can read the URL can post to the channel.
+ */
+function webhookOrigin(url: string): string {
+  try {
+    return `${new URL(url).origin}/${REDACTED}`;
+  } catch {
+    return REDACTED;
+  }
 }

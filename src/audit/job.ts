@@ -21,7 +21,7 @@ export function createAuditJob(deps: AuditJobDeps): Job {
     name: 'audit',
     description: 'audit the DNS authentication of every configured domain and record record-set changes',
     idleReason: (config) => (config.domains.length === 0 ? 'no domains configured' : undefined),
-    async run({ config, db, resolver, log, signal, now }) {
+    async run({ config, db, resolver, log, signal, now, runId }) {
       // Selectors receivers saw in DMARC reports are audited too, so keys nobody configured are checked.
       const targets = await Promise.all(config.domains.map(async (d) => targetFor(config, d.name, { selectors: await selectorsSeen(db, d.name.toLowerCase().replace(/\.$/, '')) })));
       if (targets.length === 0) return { summary: 'no domains configured', details: { domains: [] } };
@@ -40,7 +40,7 @@ export function createAuditJob(deps: AuditJobDeps): Job {
       let undetermined = 0;
       let changes = 0;
       for (const audit of audits) {
-        const saved = await saveAudit(db, audit);
+        const saved = await saveAudit(db, audit, runId);
         const counts = countStatuses(audit.checks);
         findings += counts.fail + counts.warn;
         changes += saved.changes.length;

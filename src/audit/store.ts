@@ -91,25 +91,25 @@ function toChange(row: ChangeRow): StoredChange {
 }
 
 /** The latest snapshot of every record kind for a domain. */
-export async function latestSnapshots(db: Sql, domain: string): Promise<Map<string, KnownSet & { id: number }>> {
-  const rows = await db.all<{ id: number; kind: string; name: string; records: string }>(
-    `SELECT s.id, s.kind, s.name, s.records FROM dns_snapshots s
+export async function latestSnapshots(db: Sql, domain: string): Promise<Map<string, KnownSet & { id: number; lastSeenAt: number }>> {
+  const rows = await db.all<{ id: number; kind: string; name: string; records: string; last_seen_at: number }>(
+    `SELECT s.id, s.kind, s.name, s.records, s.last_seen_at FROM dns_snapshots s
      WHERE s.domain = ? AND s.id = (SELECT id FROM dns_snapshots WHERE domain = s.domain AND kind = s.kind ORDER BY first_seen_at DESC, id DESC LIMIT 1)`,
     [domain],
   );
-  return new Map(rows.map((r) => [r.kind, { id: r.id, name: r.name, records: JSON.parse(r.records) as string[] }]));
+  return new Map(rows.map((r) => [r.kind, { id: r.id, name: r.name, records: JSON.parse(r.records) as string[], lastSeenAt: r.last_seen_at }]));
 }
 
 /**
  * Stores an audit with its checks, updates the record snapshots and records a change event for every
  * record set that differs from its last snapshot, all in one transaction. Returns the changes found.
  */
-export async function saveAudit(db: Sql, audit: DomainAudit): Promise<{ auditId: number; changes: RecordChange[] }> {
+export async function saveAudit(db: Sql, audit: DomainAudit, runId?: number): Promise<{ auditId: number; changes: RecordChange[] }> {
   const counts = countStatuses(audit.checks);
   const worst = worstStatus(audit.checks.map((c) => c.status));
   const inserted = await db.run(
-    'INSERT INTO audits (domain, started_at, finished_at, worst, pass, warn, fail, error, info) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    [audit.domain, audit.startedAt, audit.finishedAt, worst, counts.pass, counts.warn, counts.fail, counts.error, counts.info],
+    'INSERT INTO audits (domain, started_at, finished_at, worst, pass, warn, fail, error, info, run_id, records) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    [audit.domain, audit.startedAt, audit.finishedAt, worst, counts.pass, counts.warn, counts.fail, counts.error, counts.info, runId ?? null, JSON.stringify(audit.records)],
   );
   const auditId = inserted.lastRowId;
   const previous = await latestSnapshots(db, audit.domain);
@@ -146,6 +146,23 @@ export async function saveAudit(db: Sql, audit: DomainAudit): Promise<{ auditId:
     throw error;
   }
   return { auditId, changes };
+}
+
+/** The audits a run stored, with their checks and the record sets they saw, oldest first. */
+export async function auditsOfRun(db: Sql, runId: number): Promise<DomainAudit[]> {
+  const rows = await db.all<AuditRow & { records: string | null }>('SELECT * FROM audits WHERE run_id = ? ORDER BY started_at, id', [runId]);
+  if (rows.length === 0) return [];
+  const checks = await allInChunks(
+    rows.map((r) => r.id),
+    (marks, slice) => db.all<CheckRow>(`SELECT * FROM audit_checks WHERE audit_id IN (${marks}) ORDER BY audit_id, seq`, slice),
+  );
+  return rows.map((row) => ({
+    domain: row.domain,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    checks: checks.filter((c) => c.audit_id === row.id).map(toCheck),
+    records: row.records === null ? {} : (JSON.parse(row.records) as DomainAudit['records']),
+  }));
 }
 
 export interface DomainSummary {

@@ -15,7 +15,7 @@ export function createBlocklistsJob(): Job {
     name: 'blocklists',
     description: 'check sending IPs and domains on DNS blocklists and record changes',
     idleReason: (config) => (configuredTargets(config).length === 0 ? 'no IPs or domains to check' : undefined),
-    async run({ config, db, resolver, signal, now, log }) {
+    async run({ config, db, resolver, signal, now, log, runId }) {
       const targets = configuredTargets(config);
       if (targets.length === 0) return { summary: 'no targets configured (providers[].ips, blocklists.ips, blocklists.domains, domains)', details: { results: [] } };
       const swept = await checkBlocklists({ config: config.blocklists, resolver, targets, signal });
@@ -37,7 +37,7 @@ export function createBlocklistsJob(): Job {
         events.push(...step.events);
         if (!listHealth.healthy) log.warn('blocklist unhealthy this sweep', { zone: listHealth.zone, cause: listHealth.cause });
       }
-      await recordSweep(db, { at, statuses, health, events, complete: !signal.aborted });
+      await recordSweep(db, { at, statuses, health, events, complete: !signal.aborted, runId });
 
       const results: SweptResult[] = swept.results.map((r) => ({ ...r, suspect: held.has(statusKey(r.target, r.zone)) }));
       const listed = results.filter((r) => r.status === 'listed' && !r.suspect).length;

@@ -1,4 +1,4 @@
-import type { Sql, Statement } from '../store/sql.js';
+import type { Sql, SqlValue, Statement } from '../store/sql.js';
 import { statusKey, type BlocklistEvent, type CurrentHealth, type CurrentStatus, type EventKind, type StoredStatus } from './history.js';
 import type { Severity } from './types.js';
 
@@ -140,10 +140,17 @@ export interface SweepRecord {
   events: BlocklistEvent[];
   /** A complete sweep replaces the matrix: pairs it did not check (targets or lists removed) go. */
   complete: boolean;
+  /** The run that took the sweep; recorded with it so the run's observations can be read back (agent ingest). */
+  runId?: number;
 }
 
 /** Writes one sweep's outcome in a single transaction. */
 export async function recordSweep(db: Sql, record: SweepRecord): Promise<void> {
+  await db.batch(sweepStatements(record));
+}
+
+/** The statements that write one sweep's outcome, for a caller that writes it with more in one transaction. */
+export function sweepStatements(record: SweepRecord, runIdSql?: { sql: string; params: SqlValue[] }): Statement[] {
   const statements: Statement[] = [];
   for (const s of record.statuses) {
     statements.push({
@@ -188,9 +195,47 @@ export async function recordSweep(db: Sql, record: SweepRecord): Promise<void> {
       params: [e.at, e.target, e.zone, e.event, e.fromStatus, e.toStatus, e.severity, e.codes.join(','), e.meaning, e.reason, e.error],
     });
   }
+  if (runIdSql) {
+    statements.push({
+      sql: `INSERT INTO blocklist_sweeps (run_id, at, complete, results) SELECT (${runIdSql.sql}), ?, ?, ?`,
+      params: [...runIdSql.params, record.at, record.complete ? 1 : 0, record.statuses.length],
+    });
+  } else if (record.runId !== undefined) {
+    statements.push({
+      sql: 'INSERT INTO blocklist_sweeps (run_id, at, complete, results) VALUES (?, ?, ?, ?)',
+      params: [record.runId, record.at, record.complete ? 1 : 0, record.statuses.length],
+    });
+  }
   if (record.complete) {
     statements.push({ sql: 'DELETE FROM blocklist_status WHERE checked_at < ?', params: [record.at] });
     statements.push({ sql: 'DELETE FROM blocklist_health WHERE checked_at < ?', params: [record.at] });
   }
-  await db.batch(statements);
+  return statements;
+}
+
+export interface RunSweep {
+  at: number;
+  complete: boolean;
+  statuses: CurrentStatus[];
+  health: CurrentHealth[];
+}
+
+export class SweepReplacedError extends Error {
+  constructor(runId: number) {
+    super(`run ${runId}: a later blocklist sweep has replaced this one's results; read a run back before the next sweep runs`);
+    this.name = 'SweepReplacedError';
+  }
+}
+
+/**
+ * The sweep a run took, as its rows still stand (they carry the sweep's time until the next sweep replaces
+ * them); undefined when the run recorded none (it failed before checking anything).
+ */
+export async function sweepOfRun(db: Sql, runId: number): Promise<RunSweep | undefined> {
+  const sweep = await db.first<{ at: number; complete: number; results: number }>('SELECT at, complete, results FROM blocklist_sweeps WHERE run_id = ?', [runId]);
+  if (!sweep) return undefined;
+  const statuses = await db.all<StatusRow>('SELECT * FROM blocklist_status WHERE checked_at = ? ORDER BY target, zone', [sweep.at]);
+  if (statuses.length !== sweep.results) throw new SweepReplacedError(runId);
+  const health = await db.all<HealthRow>('SELECT * FROM blocklist_health WHERE checked_at = ? ORDER BY zone', [sweep.at]);
+  return { at: sweep.at, complete: sweep.complete === 1, statuses: statuses.map(toStatus), health: health.map(toHealth) };
 }

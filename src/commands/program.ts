@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../config/errors.js';
 import { JOB_NAMES } from '../node/job-names.js';
+import type { AgentOptions, AgentStatusOptions } from './agent.js';
 import type { AuditOptions } from './audit.js';
 import type { AlertsListOptions } from './alerts.js';
 import type { BlocklistsOptions } from './blocklists.js';
@@ -35,6 +36,23 @@ function buildProgram(): Command {
       return Number(value);
     })
     .action(async (options: ServeOptions, command: Command) => (await import('./serve.js')).serveCommand(options, command));
+
+  const agent = program
+    .command('agent')
+    .description('run the probe jobs on their schedules as serve does and send their results to a server (e.g. a Workers deployment), buffering them on disk while it is away')
+    .option('--server <url>', "the server's base URL, e.g. https://inboxwatch.example.workers.dev")
+    .option('--token <token>', 'an agent token (default: $INBOXWATCH_AGENT_TOKEN)')
+    .option('--buffer <file>', 'the local SQLite buffer: results and what the server has not confirmed (default: inboxwatch-agent.db beside the config file, else in the working directory)')
+    .option('--name <name>', "the agent's name in what it sends (default: the host name)")
+    .option('--max-backoff <duration>', 'the longest wait between tries while the server is away (default: 5m)')
+    .option('--once', 'run every scheduled job once, ship, and exit (1 if anything is left unshipped or was rejected)')
+    .action(async (options: AgentOptions, command: Command) => (await import('./agent.js')).agentCommand(options, command));
+  agent
+    .command('status')
+    .description("show the agent's buffer: runs waiting to be sent, the last failed try, runs the server rejected (exit 1 if any)")
+    .option('--buffer <file>', 'the buffer to read (default: as for agent)')
+    .option('--json', 'print JSON')
+    .action(async (options: AgentStatusOptions, command: Command) => (await import('./agent.js')).agentStatusCommand(options, command));
 
   program
     .command('test')

@@ -86,6 +86,7 @@ export function createJobRunner(deps: RunnerDeps): JobRunner {
         log,
         signal: controller.signal,
         now,
+        runId,
       });
       const status = controller.signal.aborted ? 'interrupted' : 'ok';
       await finishRun(deps.db, runId, { status, at: now(), summary: result.summary });

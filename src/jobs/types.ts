@@ -15,6 +15,11 @@ export interface JobContext {
   now: () => number;
   /** The process doing the run; work it starts is recorded as its own. */
   owner: ProcessOwner;
+  /**
+   * The run being recorded; facts the job stores link to it so an agent can read one run's facts back and
+   * ship them. Absent when a job is called outside the runner.
+   */
+  runId?: number;
 }
 
 export interface JobResult {

@@ -18,13 +18,23 @@ export interface PlacementService {
  * start-up the tests the last process left sending or collecting finished — what was sent is collected
  * until its deadline (and searched once more past it), nothing is sent twice.
  */
-export function startPlacementService(deps: { config: Config; db: Sql; log: Logger; runtime: PlacementRuntime; resolver: Resolver; owner: ProcessOwner }): PlacementService {
+export function startPlacementService(deps: {
+  config: Config;
+  db: Sql;
+  log: Logger;
+  runtime: PlacementRuntime;
+  resolver: Resolver;
+  owner: ProcessOwner;
+  /** False leaves unfinished tests to the next placement run, which claims them (the agent ships a run's facts). */
+  resume?: boolean;
+}): PlacementService {
   const controller = new AbortController();
   const { runtime } = deps;
   const collector = runtime.openCollector(deps);
   // The scheduled placement job reuses these connections while the server runs.
   runtime.shared = collector;
   const resumed = (async () => {
+    if (deps.resume === false) return;
     const tests = (await claimOrphanedTests(deps.db, deps.owner)).filter((test) => !runtime.active.has(test.id));
     if (tests.length === 0) return;
     deps.log.info('resuming placement tests left unfinished by a process that is gone', { tests: tests.map((t) => t.id) });

@@ -1,5 +1,6 @@
 import { digestJob } from '../alerts/job.js';
 import { notificationPruner } from '../alerts/store.js';
+import { ingestPruner } from '../ingest/prune.js';
 import { createAuditJob } from '../audit/job.js';
 import { createBlocklistsJob } from '../blocklists/job.js';
 import type { Config } from '../config/schema.js';
@@ -38,7 +39,7 @@ export function createNodeRuntime(config: Config): NodeRuntime {
 /** Every job inboxwatch runs on Node, in the order `inboxwatch jobs` lists them (and JOB_NAMES names them). */
 export function nodeJobs(placement: PlacementRuntime, reports: ReportsRuntime): Job[] {
   return [
-    createHousekeepingJob({ pruners: [notificationPruner], maintain: checkpointWal }),
+    createHousekeepingJob({ pruners: [notificationPruner, ingestPruner], maintain: checkpointWal }),
     createAuditJob({ policyFetcher: createHttpsPolicyFetcher, toolkit: createMailauthToolkit() }),
     createBlocklistsJob(),
     createPlacementJob(placement),

@@ -70,6 +70,8 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
       },
       maxUploadBytes: config.reports.limits.maxCompressed,
     },
+    // An agent's batch is answered once evaluated; delivery follows in the background, as for uploads.
+    onIngested: () => alerts.afterIntake(),
   });
   if (existsSync(WEB_ROOT)) {
     app.use('/*', serveStatic({ root: WEB_ROOT }));

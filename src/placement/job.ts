@@ -2,7 +2,7 @@ import type { Job } from '../jobs/types.js';
 import { completePlacementTest, createPlacementTest, type PlacementContext } from './lifecycle.js';
 import { testReport, type TestReport } from './report.js';
 import type { PlacementRuntime } from './runtime.js';
-import { claimOrphanedTests } from './store.js';
+import { claimOrphanedTests, linkTestsToRun } from './store.js';
 import type { Placement } from './types.js';
 
 export function summariseReport(report: TestReport): string {
@@ -39,6 +39,8 @@ export function createPlacementJob(runtime: PlacementRuntime): Job {
           ...resumed.map((test) => completePlacementTest(ctx, test)),
           completePlacementTest(ctx, fresh, { alsoLookFor: true }),
         ]);
+        const completed = outcomes.filter((o) => !o.interrupted).map((o) => o.test.id);
+        if (jobContext.runId !== undefined) await linkTestsToRun(ctx.db, jobContext.runId, completed);
         const reports = await Promise.all(outcomes.map((o) => testReport(ctx.db, o.test.id)));
         const done = reports.filter((r): r is TestReport => r !== undefined);
         const summary = done.map(summariseReport).join('; ');

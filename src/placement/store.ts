@@ -244,6 +244,30 @@ export async function setTestStatus(db: Sql, id: number, status: TestStatus, at:
   await db.run('UPDATE tests SET status = ?, finished_at = ? WHERE id = ?', [status, status === 'complete' ? at : null, id]);
 }
 
+/** Notes the run that completed these tests, so the run's facts can be read back (agent ingest). */
+export async function linkTestsToRun(db: Sql, runId: number, testIds: readonly number[]): Promise<void> {
+  for (const id of testIds) await db.run('UPDATE tests SET run_id = ? WHERE id = ?', [runId, id]);
+}
+
+/** The tests a run completed, oldest first. */
+export async function testsOfRun(db: Sql, runId: number): Promise<TestRow[]> {
+  const rows = await db.all<TestRecord>("SELECT * FROM tests WHERE run_id = ? AND status = 'complete' ORDER BY started_at, id", [runId]);
+  return rows.map(toTest);
+}
+
+/**
+ * Late arrivals decided in [from, to] on messages of tests other than `except`: what a run found of
+ * messages earlier tests had reported missing.
+ */
+export async function lateVerdictsBetween(db: Sql, from: number, to: number, except: readonly number[]): Promise<Array<{ messageId: string; verdict: VerdictRow }>> {
+  const rows = await db.all<VerdictRecord & { m_message_id: string }>(
+    `SELECT v.*, m.message_id AS m_message_id FROM verdicts v JOIN messages m ON m.id = v.message_id
+      WHERE v.late = 1 AND v.decided_at >= ? AND v.decided_at <= ? ORDER BY v.decided_at`,
+    [from, to],
+  );
+  return rows.filter((r) => !except.includes(r.test_id)).map((r) => ({ messageId: r.m_message_id, verdict: toVerdict(r, true) }));
+}
+
 export async function messagesOf(db: Sql, testId: number): Promise<MessageRow[]> {
   const rows = await db.all<MessageRecord>('SELECT * FROM messages WHERE test_id = ? ORDER BY position', [testId]);
   return rows.map(toMessage);

@@ -115,7 +115,7 @@ describe('reputation alerts in the test world', () => {
     expect(mail!.text).toContain('Listed by SBL, see https://check.spamhaus.org/sbl/query/SBLTEST');
     expect(mail!.text).toContain('127.0.0.2');
     expect(mail!.text).toContain('request removal at https://check.spamhaus.org/');
-    expect(mail!.text).toContain('Dashboard: http://127.0.0.1:8080/blocklists');
+    expect(mail!.text).toMatch(/Dashboard: http:\/\/127\.0\.0\.1:8080\/alerts\/\d+\n/);
     expect(mail!.text).toMatch(/Since: \d{4}-\d\d-\d\d \d\d:\d\d UTC \(/);
     expect(mail!.html).toContain('<h2 style="font-size:18px;margin:4px 0 8px">LISTED: 192.0.2.4 on Spamhaus ZEN (XBL)</h2>');
     writeFileSync(join(tmpdir(), 'inboxwatch-alert-email.html'), mail!.html);

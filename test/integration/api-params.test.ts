@@ -26,7 +26,7 @@ beforeAll(async () => {
 afterAll(() => db.close());
 
 async function get(path: string, method = 'GET'): Promise<{ status: number; error?: string }> {
-  const response = await app.request(path, { method, headers: { authorization: `Bearer ${TOKEN}` }, body: method === 'PUT' ? 'server: {}\n' : undefined });
+  const response = await app.request(path, { method, headers: { authorization: `Bearer ${TOKEN}` }, body: method === 'PUT' ? 'server: {}\n' : method === 'POST' ? '{}' : undefined });
   const body = (await response.json()) as { error?: string };
   return { status: response.status, error: body.error };
 }
@@ -54,6 +54,8 @@ describe('API query parameters', () => {
 
   it('refuses unknown parameters on writes too, and changes nothing', async () => {
     expect(await get('/api/config?dryRun=1', 'PUT')).toEqual({ status: 400, error: 'unknown parameter dryRun' });
+    expect(await get('/api/ingest?dryRun=1', 'POST')).toEqual({ status: 400, error: 'unknown parameter dryRun' });
+    expect(await db.all('SELECT * FROM ingest_batches')).toEqual([]);
     expect((await get('/api/config')).status).toBe(404);
   });
 

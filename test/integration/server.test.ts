@@ -65,7 +65,7 @@ describe('inboxwatch serve on a fresh directory', () => {
     const dir = freshDir();
     const result = await runCli(['run', 'housekeeping'], { cwd: dir });
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^housekeeping #1: ok in \d+\.\ds — pruned 0 runs, 0 notifications past retention\n$/);
+    expect(result.stdout).toMatch(/^housekeeping #1: ok in \d+\.\ds — pruned 0 runs, 0 notifications, 0 ingest records past retention\n$/);
 
     const server = await serve(dir);
     const token = readFileSync(join(dir, 'data', 'api-token'), 'utf8').trim();

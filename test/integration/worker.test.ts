@@ -90,6 +90,7 @@ describe('the Workers runtime in workerd (wrangler dev --local, local D1)', () =
     expect(((await secrets.json()) as { error: string }).error).toContain('blocklists.dqsKey');
 
     expect((await api('/api/config', { method: 'PUT', body: 'domains: []\n' }, VIEWER)).status).toBe(403);
+    expect((await api('/api/config', {}, VIEWER)).status).toBe(403);
     const versions = (await (await api('/api/config/versions')).json()) as { versions: Array<{ id: number }> };
     expect(versions.versions.map((v) => v.id)).toEqual([1]);
   });

@@ -15,17 +15,20 @@ export interface HookReceiver {
   received: ReceivedHook[];
   /** The status answered; 503 plays a receiver that is briefly down. */
   status: number;
+  /** Every POST seen, whatever was answered. */
+  attempts: number;
   stop(): Promise<void>;
 }
 
 /** A loopback HTTP server standing in for a webhook receiver: records every POST and answers `status`. */
 export async function startHookReceiver(): Promise<HookReceiver> {
-  const receiver: HookReceiver = { url: '', received: [], status: 200, stop: async () => {} };
+  const receiver: HookReceiver = { url: '', received: [], status: 200, attempts: 0, stop: async () => {} };
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
+      receiver.attempts++;
       if (receiver.status === 200) receiver.received.push({ headers: request.headers, body, json: JSON.parse(body) as ReceivedHook['json'] });
       response.writeHead(receiver.status).end();
     });

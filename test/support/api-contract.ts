@@ -39,6 +39,17 @@ export async function checkApiContract(target: ApiTarget): Promise<void> {
     expect(response.headers.get('content-type'), path).toContain('application/json');
   }
 
+  // Agents' ingest: the same refusals on every runtime, none of which stores anything.
+  const ingest = (body: string, token: string) =>
+    fetch(`${target.url}/api/ingest`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+  expect((await ingest('{}', target.viewerToken)).status).toBe(403);
+  const notJson = await ingest('{"version":', target.adminToken);
+  expect(notJson.status).toBe(400);
+  expect(((await notJson.json()) as { error: string }).error).toMatch(/^body: not JSON/);
+  const empty = await ingest(JSON.stringify({ version: 1, id: 'contract-empty', runs: [] }), target.adminToken);
+  expect(empty.status).toBe(422);
+  expect(await empty.json()).toMatchObject({ path: 'runs', error: expect.stringMatching(/^runs: /) });
+
   const missing = await get('/api/no-such-thing', target.viewerToken);
   expect(missing.status).toBe(404);
   expect(((await missing.json()) as { error: string }).error).toContain('no such endpoint');

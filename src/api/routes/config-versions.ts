@@ -16,7 +16,8 @@ const MAX_CONFIG_BYTES = 256 * 1024;
  */
 export function configVersionRoutes(deps: { db: Sql; now: () => number }) {
   return new Hono<{ Variables: AuthVariables }>()
-    .get('/', noQuery(), async (c) => {
+    // Admins only: the YAML holds webhook URLs, which are credentials at many receivers.
+    .get('/', requireRole('admin'), noQuery(), async (c) => {
       const latest = await latestConfigVersion(deps.db);
       if (!latest) return c.json({ error: 'no configuration has been pushed yet; run `inboxwatch config push --server URL`' }, 404);
       return c.json({ version: latest.id, pushedAt: latest.pushedAt, pushedBy: latest.pushedBy, yaml: latest.yaml });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backoff, createAlertEngine } from '../../../src/alerts/engine.js';
 import { listOutbox } from '../../../src/alerts/store.js';
-import type { Notification, Notifier } from '../../../src/alerts/types.js';
+import { UndeliverableError, type Notification, type Notifier } from '../../../src/alerts/types.js';
 import type { CurrentStatus } from '../../../src/blocklists/history.js';
 import { saveAudit } from '../../../src/audit/store.js';
 import type { CheckStatus } from '../../../src/audit/types.js';
@@ -45,8 +45,10 @@ describe('alert engine over a real SQLite store', () => {
   let clock: number;
   let sent: Notification[];
   let down: boolean;
+  let unsendable: boolean;
   const notifier: Notifier = {
     async send(notification) {
+      if (unsendable) throw new UndeliverableError('this runtime has no way to send it');
       if (down) throw new Error('HTTP 503');
       sent.push(notification);
     },
@@ -66,6 +68,7 @@ describe('alert engine over a real SQLite store', () => {
     clock = Date.UTC(2026, 0, 1);
     sent = [];
     down = false;
+    unsendable = false;
   });
   afterEach(async () => {
     await db.close();
@@ -98,6 +101,14 @@ describe('alert engine over a real SQLite store', () => {
     expect(await engine().deliver()).toEqual({ delivered: 1, failed: 0 });
     expect((await listOutbox(db, { limit: 5 })).map((o) => `${o.status} ${o.attempts}`)).toEqual(['delivered 2']);
     expect(titles()).toEqual(['firing LISTED: 192.0.2.1']);
+  });
+
+  it('records a notification the runtime cannot send as failed at once, with the reason, instead of retrying it', async () => {
+    unsendable = true;
+    expect(await sweep([['192.0.2.1', 'listed']])).toEqual({ delivered: 0, failed: 1 });
+    clock += backoff(1);
+    expect(await engine().deliver()).toEqual({ delivered: 0, failed: 0 });
+    expect((await listOutbox(db, { limit: 5 })).map((o) => `${o.status} ${o.attempts} ${o.lastError}`)).toEqual(['failed 1 this runtime has no way to send it']);
   });
 
   it('reports a DMARC record that vanished and a check gone from pass to fail, with before and after, once', async () => {

@@ -262,7 +262,7 @@ describe('rendered notifications', () => {
     };
     expect(subjectOf(notification)).toBe('[inboxwatch] NEW UNAUTHENTICATED SOURCE: 198.51.100.23 (host23.cheap-vps.example) sending as example.com');
     const email = renderEmail(notification);
-    expect(email.text).toContain('Dashboard: https://inboxwatch.example.net/domains/example.com');
+    expect(email.text).toContain('Dashboard: https://inboxwatch.example.net/alerts/7');
     expect(email.text).toContain('FCrDNS: not confirmed');
     const slack = JSON.stringify(slackBody(notification));
     expect(slack).toContain('198.51.100.23');
