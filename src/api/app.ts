@@ -23,6 +23,7 @@ import { runsRoutes } from './routes/runs.js';
 import { sessionRoutes, signInRoutes } from './routes/session.js';
 import { settingsRoutes } from './routes/settings.js';
 import { timelineRoutes } from './routes/timeline.js';
+import { versionCache, type DataVersion, type VersionCache } from './version-cache.js';
 
 /** What the API needs from its runtime; the Node server and the Worker each supply it. */
 export interface AppOptions {
@@ -42,13 +43,18 @@ export interface AppOptions {
   reports?: { import(name: string, bytes: Uint8Array): Promise<IngestOutcome[]>; maxUploadBytes: number };
   /** `GET /metrics` on this app, behind an API token; off when the runtime serves metrics on their own bind. */
   metrics?: boolean;
+  /**
+   * Changes on every write to the store (see DataVersion); given, the dashboard's read-only answers are kept
+   * until the data changes.
+   */
+  dataVersion?: DataVersion;
   /** Runs after an agent's batch was stored, e.g. alert evaluation over the new facts. */
   onIngested?: (runs: readonly IngestRun[]) => Promise<void>;
   /** Routes only one runtime serves (e.g. the pushed configuration on Workers), mounted under /api. */
   runtimeRoutes?: ReadonlyArray<{ path: string; routes: Hono<{ Variables: AuthVariables }> }>;
 }
 
-export type AppDeps = Omit<AppOptions, 'now' | 'settings'> & { now: () => number; settings: Json };
+export type AppDeps = Omit<AppOptions, 'now' | 'settings' | 'dataVersion'> & { now: () => number; settings: Json; cache: VersionCache };
 
 /**
  * The dashboard may run only its own scripts and styles and may not be framed. Lit's styles are
@@ -72,7 +78,7 @@ const securityHeaders = secureHeaders({
 
 /** The HTTP API, free of Node- and Workers-only imports so both runtimes serve the same app. */
 export function createApp(options: AppOptions) {
-  const deps: AppDeps = { ...options, now: options.now ?? Date.now, settings: options.settings ?? null };
+  const deps: AppDeps = { ...options, now: options.now ?? Date.now, settings: options.settings ?? null, cache: versionCache(options.dataVersion) };
   const app = new Hono<{ Variables: AuthVariables }>()
     .use('*', securityHeaders)
     .get('/healthz', noQuery(), async (c) => {

@@ -100,8 +100,12 @@ export async function currentHealth(db: Sql): Promise<Map<string, CurrentHealth>
   return new Map(rows.map((row) => [row.zone, toHealth(row)]));
 }
 
-export async function listStatuses(db: Sql): Promise<CurrentStatus[]> {
-  const rows = await db.all<StatusRow>('SELECT * FROM blocklist_status ORDER BY target, zone');
+/** Every (target, list) cell, or only those whose status is one of the given ones. */
+export async function listStatuses(db: Sql, only?: readonly StoredStatus[]): Promise<CurrentStatus[]> {
+  const rows = await db.all<StatusRow>(
+    `SELECT * FROM blocklist_status ${only ? `WHERE status IN (${only.map(() => '?').join(', ')})` : ''} ORDER BY target, zone`,
+    only ? [...only] : [],
+  );
   return rows.map(toStatus);
 }
 

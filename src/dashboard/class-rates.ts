@@ -45,7 +45,7 @@ export function observed(c: PlacementCounts): number {
   return c.inbox + c.promotions + c.social + c.updates + c.forums + c.spam + c.other_folder + c.missing;
 }
 
-export function rateOf(count: number, samples: number): Rate {
+function rateOf(count: number, samples: number): Rate {
   return { count, rate: samples > 0 ? count / samples : null, ci95: wilson(count, samples) };
 }
 

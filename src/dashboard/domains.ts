@@ -1,4 +1,4 @@
-import { listAudits, type StoredAudit } from '../audit/store.js';
+import { latestAudits, listAudits, type StoredAudit } from '../audit/store.js';
 import { AREAS } from '../audit/render.js';
 import type { Check, CheckStatus } from '../audit/types.js';
 import type { Sql } from '../store/sql.js';
@@ -15,20 +15,14 @@ export interface DomainCard {
 
 /** Each audited domain with its latest audit's grade and its worst findings. */
 export async function domainCards(db: Sql, worstFindings: number): Promise<DomainCard[]> {
-  // Every audited domain has a first status change, so the small changes table names them all; each latest
-  // audit is then one indexed lookup rather than a scan of a year of hourly audits.
-  const names = await db.all<{ domain: string }>('SELECT DISTINCT domain FROM audit_status_changes ORDER BY domain');
-  const latest = await Promise.all(names.map(({ domain }) => listAudits(db, domain, { limit: 1 })));
-  return latest.flatMap((audits) =>
-    audits.slice(0, 1).map(({ checks, ...audit }) => ({
-      domain: audit.domain,
-      lastAudit: audit,
-      findings: checks
-        .filter((c) => c.status === 'fail' || c.status === 'error' || c.status === 'warn')
-        .sort(bySeverity)
-        .slice(0, worstFindings),
-    })),
-  );
+  return (await latestAudits(db)).map(({ checks, ...audit }) => ({
+    domain: audit.domain,
+    lastAudit: audit,
+    findings: checks
+      .filter((c) => c.status === 'fail' || c.status === 'error' || c.status === 'warn')
+      .sort(bySeverity)
+      .slice(0, worstFindings),
+  }));
 }
 
 export interface AreaFindings {

@@ -1,11 +1,8 @@
 import type { Sql } from '../store/sql.js';
 import { bucketFor, bucketSize, DAY, type Bucket } from './range.js';
-import { classRates, COUNT_COLUMNS, latencySummary, observed, rateOf, type ClassRates, type LatencySummary, type PlacementCounts } from './class-rates.js';
-import { histogramSummary } from './latency-histogram.js';
-
-export type CountKey = 'provider' | 'mailboxProvider' | 'at';
-
-type CountRow = PlacementCounts & { provider?: string; mailboxProvider?: string; at?: number };
+import { wilson } from '../placement/rates.js';
+import { classRates, COUNT_COLUMNS, latencySummary, observed, type ClassRates, type LatencySummary, type PlacementCounts } from './class-rates.js';
+import { histogramSummary, LATENCY_EDGES_MS } from './latency-histogram.js';
 
 export interface CountWindow {
   /** The window the counts really cover: whole UTC days when read from the daily aggregates. */
@@ -21,59 +18,126 @@ export function countWindow(from: number, to: number): CountWindow {
   return { from: from - (from % DAY), to: to % DAY === 0 ? to : to - (to % DAY) + DAY, bucket };
 }
 
-/** Placement counts over a window grouped by the given keys, read from the daily aggregates or the verdicts. */
-function placementCounts(db: Sql, window: CountWindow, keys: readonly CountKey[]): Promise<CountRow[]> {
-  const daily = window.bucket === 'day';
-  const columns: Record<CountKey, string> = {
-    provider: 'provider',
-    mailboxProvider: 'mailbox_provider',
-    at: daily ? 'day' : `test_started_at - test_started_at % ${bucketSize('hour')}`,
-  };
-  const sums = Object.entries(COUNT_COLUMNS).map(([name, expression]) => `SUM(${daily ? name : expression}) AS ${name}`);
-  const select = [...keys.map((key) => `${columns[key]} AS ${key}`), ...sums].join(', ');
-  const groups = keys.map((_, i) => String(i + 1)).join(', ');
-  const sql = daily
-    ? `SELECT ${select} FROM placement_daily WHERE day >= ? AND day < ? GROUP BY ${groups}`
-    : `SELECT ${select} FROM verdicts WHERE test_started_at >= ? AND test_started_at < ? GROUP BY ${groups}`;
-  return db.all<CountRow>(sql, [window.from, window.to]);
+const COUNT_NAMES = Object.keys(COUNT_COLUMNS) as Array<keyof PlacementCounts>;
+const LATENCY_BUCKETS = LATENCY_EDGES_MS.length + 1;
+const LATENCY_COLUMNS = Array.from({ length: LATENCY_BUCKETS }, (_, i) => `latency_${i}`);
+
+/** One sending provider × mailbox provider over a window: its placement counts and its latency histogram (bucket → messages). */
+interface PairCounts extends PlacementCounts {
+  provider: string;
+  mailboxProvider: string;
+  latency: Map<number, number>;
 }
 
-export interface SeriesPoint {
-  at: number;
-  samples: number;
-  inbox: ClassRates['rates']['inbox'];
-  spam: ClassRates['rates']['spam'];
+type RunningRow = PlacementCounts & { provider: string; mailboxProvider: string } & Record<string, number | string>;
+
+/** Each pair's running totals (migration 0017) up to the end of the last day before `before`. */
+function runningBefore(db: Sql, before: number): Promise<RunningRow[]> {
+  return db.all<RunningRow>(
+    `SELECT r.provider, r.mailbox_provider AS mailboxProvider, ${[...COUNT_NAMES, ...LATENCY_COLUMNS].map((c) => `r.${c}`).join(', ')}
+       FROM placement_pairs p JOIN placement_running r ON r.provider = p.provider AND r.mailbox_provider = p.mailbox_provider
+        AND r.day = (SELECT MAX(day) FROM placement_running WHERE provider = p.provider AND mailbox_provider = p.mailbox_provider AND day < ?)`,
+    [before],
+  );
 }
 
+/** Counts over whole days: the running totals at the window's end minus those at its start, a fixed number of rows for any length. */
+async function pairCountsOfDays(db: Sql, window: CountWindow): Promise<PairCounts[]> {
+  const [end, start] = await Promise.all([runningBefore(db, window.to), runningBefore(db, window.from)]);
+  const before = new Map(start.map((row) => [`${row.provider}\u0000${row.mailboxProvider}`, row]));
+  const pairs: PairCounts[] = [];
+  for (const row of end) {
+    const earlier = before.get(`${row.provider}\u0000${row.mailboxProvider}`);
+    const less = (column: string) => Number(row[column]) - Number(earlier?.[column] ?? 0);
+    const counts = Object.fromEntries(COUNT_NAMES.map((name) => [name, less(name)])) as unknown as PlacementCounts;
+    const latency = new Map<number, number>();
+    LATENCY_COLUMNS.forEach((column, bucket) => {
+      const n = less(column);
+      if (n !== 0) latency.set(bucket, n);
+    });
+    if (latency.size > 0 || COUNT_NAMES.some((name) => counts[name] !== 0)) pairs.push({ provider: row.provider, mailboxProvider: row.mailboxProvider, ...counts, latency });
+  }
+  return pairs;
+}
+
+/** Counts over a few days, per pair, exact to the millisecond from the verdicts (through their covering index). */
+function pairCountsOfHours(db: Sql, window: CountWindow): Promise<Array<PlacementCounts & { provider: string; mailboxProvider: string }>> {
+  return db.all(
+    `SELECT provider, mailbox_provider AS mailboxProvider, ${Object.entries(COUNT_COLUMNS).map(([name, expression]) => `SUM(${expression}) AS ${name}`).join(', ')}
+       FROM verdicts WHERE test_started_at >= ? AND test_started_at < ? GROUP BY provider, mailbox_provider`,
+    [window.from, window.to],
+  );
+}
+
+/**
+ * One sending provider's inbox rate over time, as columns (index i of each array is one hour or day): a
+ * year of ten providers is a few number arrays rather than thousands of objects to encode and send.
+ */
 export interface ProviderSeries {
   provider: string;
-  points: SeriesPoint[];
+  /** Start of each hour or UTC day, epoch ms, ascending. */
+  at: number[];
+  /** Messages whose fate was observed: the denominator of the rate. */
+  samples: number[];
+  /** Of those, in the inbox; the rate is inbox / samples. */
+  inbox: number[];
+  /** The rate's 95% Wilson interval, null where there are no samples. */
+  low: Array<number | null>;
+  high: Array<number | null>;
 }
 
-/** The inbox (and spam) rate of each sending provider per hour or day over the window. */
+/** The inbox rate of each sending provider per hour (from the verdicts) or per day (from the per-provider daily counts). */
 export async function inboxSeries(db: Sql, window: CountWindow): Promise<ProviderSeries[]> {
-  const rows = await placementCounts(db, window, ['provider', 'at']);
-  const byProvider = new Map<string, SeriesPoint[]>();
-  for (const row of rows) {
-    const samples = observed(row);
-    const point = { at: row.at as number, samples, inbox: rateOf(row.inbox, samples), spam: rateOf(row.spam, samples) };
-    const list = byProvider.get(row.provider as string);
-    if (list) list.push(point);
-    else byProvider.set(row.provider as string, [point]);
+  const rows =
+    window.bucket === 'day'
+      ? await db.all<{ provider: string; at: number; samples: number; inbox: number }>(
+          'SELECT provider, day AS at, samples, inbox FROM placement_provider_daily WHERE day >= ? AND day < ?',
+          [window.from, window.to],
+        )
+      : (
+          await db.all<PlacementCounts & { provider: string; at: number }>(
+            `SELECT provider, test_started_at - test_started_at % ${bucketSize('hour')} AS at, ${Object.entries(COUNT_COLUMNS)
+              .map(([name, expression]) => `SUM(${expression}) AS ${name}`)
+              .join(', ')}
+               FROM verdicts WHERE test_started_at >= ? AND test_started_at < ? GROUP BY 1, 2`,
+            [window.from, window.to],
+          )
+        ).map((row) => ({ provider: row.provider, at: row.at, samples: observed(row), inbox: row.inbox }));
+  const byProvider = new Map<string, ProviderSeries>();
+  for (const row of rows.sort((a, b) => a.at - b.at)) {
+    let series = byProvider.get(row.provider);
+    if (!series) {
+      series = { provider: row.provider, at: [], samples: [], inbox: [], low: [], high: [] };
+      byProvider.set(row.provider, series);
+    }
+    const interval = wilson(row.inbox, row.samples);
+    series.at.push(row.at);
+    series.samples.push(row.samples);
+    series.inbox.push(row.inbox);
+    series.low.push(interval?.low ?? null);
+    series.high.push(interval?.high ?? null);
   }
-  return [...byProvider.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([provider, points]) => ({ provider, points: points.sort((a, b) => a.at - b.at) }));
+  return [...byProvider.values()].sort((a, b) => a.provider.localeCompare(b.provider));
 }
 
 export interface SplitRow extends ClassRates {
   key: string;
 }
 
+function addCounts(into: PlacementCounts, from: PlacementCounts): void {
+  for (const name of COUNT_NAMES) into[name] += from[name];
+}
+
 /** Placement rates per mailbox provider (or per sending provider) over the window. */
 export async function placementSplit(db: Sql, window: CountWindow, by: 'provider' | 'mailboxProvider'): Promise<SplitRow[]> {
-  const rows = await placementCounts(db, window, [by]);
-  return rows.map((row) => ({ key: row[by] as string, ...classRates(row) })).sort((a, b) => a.key.localeCompare(b.key));
+  const pairs = window.bucket === 'day' ? await pairCountsOfDays(db, window) : await pairCountsOfHours(db, window);
+  const totals = new Map<string, PlacementCounts>();
+  for (const pair of pairs) {
+    const total = totals.get(pair[by]) ?? (Object.fromEntries(COUNT_NAMES.map((name) => [name, 0])) as unknown as PlacementCounts);
+    addCounts(total, pair);
+    totals.set(pair[by], total);
+  }
+  return [...totals.entries()].map(([key, counts]) => ({ key, ...classRates(counts) })).sort((a, b) => a.key.localeCompare(b.key));
 }
 
 export interface MatrixCell extends ClassRates {
@@ -82,45 +146,41 @@ export interface MatrixCell extends ClassRates {
   latency: LatencySummary;
 }
 
-/** Latency p50/p95 per provider × mailbox provider: exact from the verdicts per hour, from the daily histograms per day. */
-async function latencies(db: Sql, window: CountWindow): Promise<Map<string, LatencySummary>> {
-  if (window.bucket === 'hour') {
-    const rows = await db.all<{ provider: string; mailbox_provider: string; latency_ms: number }>(
-      'SELECT provider, mailbox_provider, latency_ms FROM verdicts WHERE test_started_at >= ? AND test_started_at < ? AND latency_ms IS NOT NULL',
-      [window.from, window.to],
-    );
-    const values = new Map<string, number[]>();
-    for (const r of rows) {
-      const key = `${r.provider}\u0000${r.mailbox_provider}`;
-      const list = values.get(key);
-      if (list) list.push(r.latency_ms);
-      else values.set(key, [r.latency_ms]);
-    }
-    return new Map([...values.entries()].map(([key, list]) => [key, latencySummary(list)]));
-  }
-  const rows = await db.all<{ provider: string; mailbox_provider: string; bucket: number; n: number }>(
-    `SELECT provider, mailbox_provider, bucket, SUM(n) AS n FROM placement_latency_daily WHERE day >= ? AND day < ?
-      GROUP BY provider, mailbox_provider, bucket`,
+/** Exact latency p50/p95 per pair from the verdicts of a window of hours. */
+async function latenciesOfHours(db: Sql, window: CountWindow): Promise<Map<string, LatencySummary>> {
+  const rows = await db.all<{ provider: string; mailbox_provider: string; latency_ms: number }>(
+    'SELECT provider, mailbox_provider, latency_ms FROM verdicts WHERE test_started_at >= ? AND test_started_at < ? AND latency_ms IS NOT NULL',
     [window.from, window.to],
   );
-  const histograms = new Map<string, Map<number, number>>();
+  const values = new Map<string, number[]>();
   for (const r of rows) {
     const key = `${r.provider}\u0000${r.mailbox_provider}`;
-    const histogram = histograms.get(key) ?? new Map<number, number>();
-    histogram.set(r.bucket, r.n);
-    histograms.set(key, histogram);
+    const list = values.get(key);
+    if (list) list.push(r.latency_ms);
+    else values.set(key, [r.latency_ms]);
   }
-  return new Map([...histograms.entries()].map(([key, histogram]) => [key, histogramSummary(histogram)]));
+  return new Map([...values.entries()].map(([key, list]) => [key, latencySummary(list)]));
 }
 
 /** Every sending provider × mailbox provider pair: rates with intervals, sample counts and latency p50/p95. */
 export async function providerMatrix(db: Sql, window: CountWindow): Promise<MatrixCell[]> {
-  const [rows, latency] = await Promise.all([placementCounts(db, window, ['provider', 'mailboxProvider']), latencies(db, window)]);
-  return rows
-    .map((row) => {
-      const provider = row.provider as string;
-      const mailboxProvider = row.mailboxProvider as string;
-      return { provider, mailboxProvider, ...classRates(row), latency: latency.get(`${provider}\u0000${mailboxProvider}`) ?? latencySummary([]) };
-    })
-    .sort((a, b) => a.provider.localeCompare(b.provider) || a.mailboxProvider.localeCompare(b.mailboxProvider));
+  let cells: MatrixCell[];
+  if (window.bucket === 'day') {
+    // Latency over days comes from the daily histograms: each percentile within its bucket of the exact one.
+    cells = (await pairCountsOfDays(db, window)).map(({ provider, mailboxProvider, latency, ...counts }) => ({
+      provider,
+      mailboxProvider,
+      ...classRates(counts),
+      latency: histogramSummary(latency),
+    }));
+  } else {
+    const [pairs, latency] = await Promise.all([pairCountsOfHours(db, window), latenciesOfHours(db, window)]);
+    cells = pairs.map(({ provider, mailboxProvider, ...counts }) => ({
+      provider,
+      mailboxProvider,
+      ...classRates(counts),
+      latency: latency.get(`${provider}\u0000${mailboxProvider}`) ?? latencySummary([]),
+    }));
+  }
+  return cells.sort((a, b) => a.provider.localeCompare(b.provider) || a.mailboxProvider.localeCompare(b.mailboxProvider));
 }

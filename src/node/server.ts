@@ -53,6 +53,7 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
   let scheduler: Scheduler | undefined;
   const app = createApp({
     db,
+    dataVersion: db.dataVersion,
     tokens: resolveTokens(config, log),
     jobs: table,
     log,

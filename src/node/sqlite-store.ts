@@ -5,12 +5,21 @@ import type { RunResult, Sql, SqlValue, Statement } from '../store/sql.js';
 import { ensurePrivateDir, ensurePrivateFile } from './files.js';
 import { migrate } from './sqlite-migrate.js';
 
+/** The embedded store, with a token that changes whenever its data may have (what the API's cache is keyed by). */
+export interface SqliteStore extends Sql {
+  dataVersion(): Promise<string>;
+}
+
 /**
  * The embedded store: one file, WAL so the dashboard can read while a job writes. The file and its `-wal`
  * and `-shm` are created 0600 in a 0700 directory: they hold message headers.
  */
-export function openSqlite(file: string): Sql {
+export function openSqlite(file: string): SqliteStore {
   const db = openDatabase(file);
+  // Writes through this connection are counted here; SQLite's data_version moves on every commit by another
+  // connection (a CLI command on the same file). Together they change on every write anyone makes.
+  let writes = 0;
+  const otherCommits = db.prepare('PRAGMA data_version').pluck();
 
   const statements = new Map<string, Database.Statement>();
   const prepare = (sql: string): Database.Statement => {
@@ -23,22 +32,33 @@ export function openSqlite(file: string): Sql {
   };
   const toResult = (info: Database.RunResult): RunResult => ({ changes: info.changes, lastRowId: Number(info.lastInsertRowid) });
   const transaction = db.transaction((list: Statement[]) => list.map((s) => toResult(prepare(s.sql).run(...(s.params ?? [])))));
+  /** A statement that may write moves the version before it runs (nothing can read it in between: the driver is synchronous). */
+  const counted = (sql: string): Database.Statement => {
+    const statement = prepare(sql);
+    if (!statement.readonly) writes++;
+    return statement;
+  };
 
   return {
     async all<T>(sql: string, params: SqlValue[] = []) {
-      return prepare(sql).all(...params) as T[];
+      return counted(sql).all(...params) as T[];
     },
     async first<T>(sql: string, params: SqlValue[] = []) {
-      return prepare(sql).get(...params) as T | undefined;
+      return counted(sql).get(...params) as T | undefined;
     },
     async run(sql: string, params: SqlValue[] = []) {
-      return toResult(prepare(sql).run(...params));
+      return toResult(counted(sql).run(...params));
     },
     async batch(list: Statement[]) {
+      writes++;
       return transaction(list);
     },
     async exec(script: string) {
+      writes++;
       db.exec(script);
+    },
+    async dataVersion() {
+      return `${writes}.${otherCommits.get() as number}`;
     },
     async close() {
       if (db.open) db.close();
@@ -47,7 +67,7 @@ export function openSqlite(file: string): Sql {
 }
 
 /** Opens the embedded database and brings its schema up to date. */
-export async function openStore(file: string): Promise<Sql> {
+export async function openStore(file: string): Promise<SqliteStore> {
   const db = openSqlite(file);
   try {
     await migrate(db);

@@ -383,18 +383,30 @@ export async function listTests(db: Sql, options: { limit: number; before?: numb
   ]);
   if (tests.length === 0) return [];
   const ids = tests.map((t) => t.id);
-  const counts = await allInChunks(ids, (marks, slice) =>
-    db.all<{ test_id: number; placement: Placement | null; n: number }>(
-      `SELECT m.test_id, v.placement, COUNT(*) AS n FROM messages m LEFT JOIN verdicts v ON v.message_id = m.id
-        WHERE m.test_id IN (${marks}) GROUP BY m.test_id, v.placement`,
-      slice,
+  // Messages and verdicts are counted apart, each through an index holding all it needs; a message
+  // without a verdict yet is pending.
+  const [messages, verdicts] = await Promise.all([
+    allInChunks(ids, (marks, slice) =>
+      db.all<{ test_id: number; n: number }>(`SELECT test_id, COUNT(*) AS n FROM messages WHERE test_id IN (${marks}) GROUP BY test_id`, slice),
     ),
-  );
+    allInChunks(ids, (marks, slice) =>
+      db.all<{ test_id: number; placement: Placement; n: number }>(
+        `SELECT test_id, placement, COUNT(*) AS n FROM verdicts WHERE test_id IN (${marks}) GROUP BY test_id, placement`,
+        slice,
+      ),
+    ),
+  ]);
+  const sent = new Map(messages.map((m) => [m.test_id, m.n]));
   return tests.map((t) => {
-    const mine = counts.filter((c) => c.test_id === t.id);
     const tally: TestSummary['counts'] = {};
-    for (const c of mine) tally[c.placement ?? 'pending'] = c.n;
-    return { ...toTest(t), messages: mine.reduce((sum, c) => sum + c.n, 0), counts: tally };
+    let decided = 0;
+    for (const v of verdicts.filter((c) => c.test_id === t.id)) {
+      tally[v.placement] = v.n;
+      decided += v.n;
+    }
+    const total = sent.get(t.id) ?? 0;
+    if (total > decided) tally.pending = total - decided;
+    return { ...toTest(t), messages: total, counts: tally };
   });
 }
 

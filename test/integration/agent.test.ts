@@ -84,10 +84,10 @@ describe('inboxwatch agent against the worker in workerd', () => {
     const report = await api<{ providers: Array<{ provider: string; seeds: Array<{ seed: string; placement: string }> }> }>(`/api/tests/${tests[0]?.id}`);
     expect(report.providers).toEqual([expect.objectContaining({ provider: 'good', seeds: [expect.objectContaining({ seed: world().seeds[25]?.address, placement: 'inbox' })] })]);
 
-    const { statuses } = await api<{ statuses: Array<{ target: string; status: string }> }>('/api/blocklists');
+    const { targets, cells } = await api<{ targets: string[]; cells: string[][] }>('/api/blocklists');
     // The relay's sending address (127.0.0.2, the list's test point) is a target too, as providers[].ips.
     expect(relay('good').sourceAddress).toBe('127.0.0.2');
-    expect(statuses.map((s) => `${s.target} ${s.status}`)).toEqual(['127.0.0.2 suspect', '192.0.2.2 suspect', '192.0.2.3 suspect', '192.0.2.4 suspect', '192.0.2.5 clean']);
+    expect(targets.map((t, i) => `${t} ${cells[i]?.join()}`)).toEqual(['127.0.0.2 suspect', '192.0.2.2 suspect', '192.0.2.3 suspect', '192.0.2.4 suspect', '192.0.2.5 clean']);
     expect((await blocklistEvents()).map((e) => `${e.event} ${e.target}`).sort()).toEqual(['suspect 127.0.0.2', 'suspect 192.0.2.2', 'suspect 192.0.2.3', 'suspect 192.0.2.4']);
   }, 120_000);
 

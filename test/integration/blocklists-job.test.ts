@@ -78,10 +78,19 @@ describe('the blocklists job', () => {
     const config = configFor(world().dns.server);
     const app = createApp({ db, tokens: [{ name: 'test', token, role: 'viewer' }], jobs: jobTable(config, createNodeRuntime(config).jobs), log: silentLogger });
     const get = (path: string) => app.request(path, { headers: { authorization: `Bearer ${token}` } });
-    const matrix = (await (await get('/api/blocklists')).json()) as { statuses: Array<{ target: string; status: string }>; health: Array<{ zone: string; healthy: boolean }> };
-    expect(matrix.statuses.map((s) => `${s.target} ${s.status}`)).toEqual(['192.0.2.2 listed', '192.0.2.3 listed', '192.0.2.4 listed', '192.0.2.5 clean']);
+    const matrix = (await (await get('/api/blocklists')).json()) as {
+      targets: string[];
+      lists: Array<{ zone: string }>;
+      cells: string[][];
+      notClean: Array<{ target: string; status: string; codes: string[] }>;
+      health: Array<{ zone: string; healthy: boolean }>;
+    };
+    expect(matrix.lists).toEqual([{ zone: 'zen.spamhaus.org', list: expect.any(String) }]);
+    expect(matrix.targets.map((t, i) => `${t} ${matrix.cells[i]?.join()}`)).toEqual(['192.0.2.2 listed', '192.0.2.3 listed', '192.0.2.4 listed', '192.0.2.5 clean']);
+    expect(matrix.notClean.map((s) => `${s.target} ${s.status}`)).toEqual(['192.0.2.2 listed', '192.0.2.3 listed', '192.0.2.4 listed']);
+    expect(matrix.notClean[0]?.codes).toEqual(['127.0.0.2']);
     expect(matrix.health).toMatchObject([{ zone: 'zen.spamhaus.org', healthy: true }]);
-    expect(matrix.statuses[0]).not.toHaveProperty('lastKnown');
+    expect(matrix.notClean[0]).not.toHaveProperty('lastKnown');
     const events = (await (await get(`/api/blocklists/events?from=${clock}`)).json()) as { events: Array<{ event: string }> };
     expect(events.events).toHaveLength(5);
     const bad = await get('/api/blocklists/events?from=soon');

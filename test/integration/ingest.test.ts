@@ -111,6 +111,8 @@ function withoutIds(value: unknown): unknown {
 
 // A fixed range, so two asks of the same view are the same question.
 const range = () => `from=${started - 60_000}&to=${started + 3_600_000}`;
+/** A range over whole days, answered from the placement roll-ups (migration 0017) that triggers keep on each engine. */
+const days = () => `from=${started - 10 * 86_400_000}&to=${started + 86_400_000}`;
 const views = () => [
   '/api/blocklists',
   '/api/blocklists/events?limit=1000',
@@ -118,6 +120,8 @@ const views = () => [
   '/api/seeds',
   `/api/placement?${range()}&groupBy=mailboxProvider`,
   `/api/placement?${range()}`,
+  `/api/providers?${range()}`,
+  `/api/providers?${days()}`,
   '/api/tests',
   '/api/domains',
   ...AUDITED.flatMap((domain) => [`/api/domains/${domain}/audits?${range()}`, `/api/domains/${domain}/changes?${range()}`]),
@@ -163,7 +167,7 @@ function ingestContract(name: string, server: () => Server) {
 
       const runs = (await answer(server(), '/api/runs')) as { runs: unknown[] };
       expect(runs.runs).toEqual([]);
-      expect(((await answer(server(), '/api/blocklists')) as { statuses: unknown[] }).statuses).toEqual([]);
+      expect(((await answer(server(), '/api/blocklists')) as { targets: unknown[] }).targets).toEqual([]);
     });
 
     it('stores the agent’s runs so the API answers as the agent’s own store does', async () => {
@@ -173,6 +177,8 @@ function ingestContract(name: string, server: () => Server) {
       // 2 sweeps of 4 targets on 1 list (4 results and 1 list health each) and 1 placement message, besides audits and reports.
       expect(factsOf(exported.filter((r) => r.job === 'blocklists' || r.job === 'placement'))).toBe(11);
       for (const path of views()) expect(await answer(server(), path), path).toEqual(await answer(local, path));
+      // The roll-ups hold the ingested verdicts, on D1 as on SQLite: not an empty answer on both sides.
+      expect(((await answer(server(), `/api/providers?${days()}`)) as { matrix: Array<{ samples: number }> }).matrix.map((c) => c.samples)).toEqual([1]);
       expect(await testDetail(server())).toEqual(await testDetail(local));
       const detail = (await testDetail(server())) as { providers: Array<{ seeds: Array<{ placement: string; evidence: { headers: string } }> }> };
       expect(detail.providers[0]?.seeds[0]).toMatchObject({ placement: 'inbox', evidence: { headers: expect.stringContaining('Authentication-Results') } });

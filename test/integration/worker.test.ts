@@ -138,9 +138,9 @@ describe('the Workers runtime in workerd (wrangler dev --local, local D1)', () =
       return runs.find((r) => r.status !== 'running');
     }, worker.log);
     expect(sweep).toMatchObject({ status: 'ok' });
-    const { statuses } = (await (await api('/api/blocklists')).json()) as { statuses: Array<{ target: string; status: string }> };
+    const { targets, cells } = (await (await api('/api/blocklists')).json()) as { targets: string[]; cells: string[][] };
     // Three of four newly listed at once: held as suspect for a sweep, as on Node.
-    expect(statuses.map((s) => `${s.target} ${s.status}`)).toEqual(['192.0.2.2 suspect', '192.0.2.3 suspect', '192.0.2.4 suspect', '192.0.2.5 clean']);
+    expect(targets.map((t, i) => `${t} ${cells[i]?.join()}`)).toEqual(['192.0.2.2 suspect', '192.0.2.3 suspect', '192.0.2.4 suspect', '192.0.2.5 clean']);
 
     const before = (await (await api('/api/runs')).json()) as { runs: Array<{ id: number; job: string; status: string }> };
     await worker.stop();

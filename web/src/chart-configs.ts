@@ -46,7 +46,10 @@ export function inboxLines(series: Series, window: Window, markers: Marker[] = [
     data: {
       datasets: series.map((s, i) => ({
         label: s.provider,
-        data: s.points.map((p) => ({ x: p.at, y: p.inbox.rate === null ? null : p.inbox.rate * 100, n: p.samples, low: p.inbox.ci95?.low ?? null, high: p.inbox.ci95?.high ?? null })),
+        data: s.at.map((x, j) => {
+          const n = s.samples[j] ?? 0;
+          return { x, y: n > 0 ? ((s.inbox[j] ?? 0) / n) * 100 : null, n, low: s.low[j] ?? null, high: s.high[j] ?? null };
+        }),
         parsing: { xAxisKey: 'x', yAxisKey: 'y' },
         spanGaps: false,
         ...seriesStyle(i),

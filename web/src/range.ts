@@ -1,4 +1,5 @@
-const HOUR = 3_600_000;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 export const PRESETS = { '24h': DAY, '7d': 7 * DAY, '30d': 30 * DAY, '90d': 90 * DAY } as const;
@@ -20,7 +21,10 @@ export function rangeOf(params: URLSearchParams, now: number): Range {
   if (from !== undefined && to !== undefined && from <= to) return { preset: 'custom', from, to: to + DAY };
   const preset = params.get('range');
   const span = PRESETS[isPreset(preset) ? preset : '7d'];
-  return { preset: isPreset(preset) ? preset : '7d', from: now - span, to: now };
+  // Ends at the next whole minute, so everyone looking at the same view within a minute asks the same
+  // question and the server can answer them all from one computation.
+  const end = Math.ceil(now / MINUTE) * MINUTE;
+  return { preset: isPreset(preset) ? preset : '7d', from: end - span, to: end };
 }
 
 export function isoDay(ms: number): string {

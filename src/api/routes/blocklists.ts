@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { listEvents, listHealth, listStatuses } from '../../blocklists/store.js';
+import { listEvents, listHealth } from '../../blocklists/store.js';
+import { blocklistMatrix } from '../../dashboard/blocklists.js';
 import type { AppDeps } from '../app.js';
 import type { AuthVariables } from '../bearer-tokens.js';
 import { count, instant, MAX_RANGE_MS, noQuery, parseQuery, query, queryOf } from '../params.js';
@@ -29,16 +30,15 @@ export function blocklistsRoutes(deps: AppDeps) {
       return { ...q, from, to };
     });
   return new Hono<{ Variables: AuthVariables }>()
-    .get('/', noQuery(), async (c) => {
-      const [statuses, health] = await Promise.all([listStatuses(deps.db), listHealth(deps.db)]);
-      // lastKnown/lastKnownCodes only serve transition bookkeeping.
-      return c.json({ statuses: statuses.map(({ lastKnown: _known, lastKnownCodes: _codes, ...status }) => status), health });
+    .get('/', deps.cache.byUrl(), noQuery(), async (c) => {
+      const [matrix, health] = await Promise.all([blocklistMatrix(deps.db), listHealth(deps.db)]);
+      return c.json({ ...matrix, health });
     })
-    .get('/events', query(eventsQuery), async (c) => {
+    .get('/events', deps.cache.byUrl(), query(eventsQuery), async (c) => {
       const { from, to, limit } = c.req.valid('query');
       return c.json({ events: await listEvents(deps.db, { from, to, limit }) });
     })
-    .get('/history', queryOf(historyQuery), async (c) => {
+    .get('/history', deps.cache.byRange(), queryOf(historyQuery), async (c) => {
       const { target, zone, from, to, limit } = c.req.valid('query');
       return c.json({ target, zone: zone ?? null, from, to, events: await listEvents(deps.db, { target, zone, from, to, limit }) });
     });

@@ -25,9 +25,9 @@ const HISTORY_LIMIT = 500;
 export function domainsRoutes(deps: AppDeps) {
   const charted = rangeQuery(deps.now);
   return new Hono<{ Variables: AuthVariables }>()
-    .get('/', noQuery(), async (c) => c.json({ domains: await listAuditedDomains(deps.db) }))
-    .get('/cards', noQuery(), async (c) => c.json({ domains: await domainCards(deps.db, 3) }))
-    .get('/:domain', queryOf(charted), async (c) => {
+    .get('/', deps.cache.byUrl(), noQuery(), async (c) => c.json({ domains: await listAuditedDomains(deps.db) }))
+    .get('/cards', deps.cache.byUrl(), noQuery(), async (c) => c.json({ domains: await domainCards(deps.db, 3) }))
+    .get('/:domain', deps.cache.byRange(), queryOf(charted), async (c) => {
       const domain = parseDomain(c.req.param('domain'));
       const { from, to } = c.req.valid('query');
       const [latest, history, changes] = await Promise.all([
@@ -38,12 +38,12 @@ export function domainsRoutes(deps: AppDeps) {
       if (!latest) throw new HTTPException(404, { message: `${domain} has not been audited` });
       return c.json({ domain, from, to, ...latest, history, changes });
     })
-    .get('/:domain/audits', range, async (c) => {
+    .get('/:domain/audits', deps.cache.byUrl(), range, async (c) => {
       const domain = parseDomain(c.req.param('domain'));
       const { from, to, limit } = c.req.valid('query');
       return c.json({ domain, audits: await listAudits(deps.db, domain, { from, to, limit }) });
     })
-    .get('/:domain/changes', range, async (c) => {
+    .get('/:domain/changes', deps.cache.byUrl(), range, async (c) => {
       const domain = parseDomain(c.req.param('domain'));
       const { from, to, limit } = c.req.valid('query');
       return c.json({ domain, changes: await listChanges(deps.db, { domain, from, to, limit }) });

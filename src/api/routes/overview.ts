@@ -11,7 +11,9 @@ import { jobStates } from './jobs.js';
 /** Everything the overview shows in one call: placement trend and split, listings, domain grades, jobs, open incidents. */
 export function overviewRoutes(deps: AppDeps) {
   const range = rangeQuery(deps.now);
-  return new Hono<{ Variables: AuthVariables }>().get('/', queryOf(range), async (c) => {
+  // Job states come from the scheduler as well as the store (running, next run), so they are part of the key.
+  const kept = deps.cache.byRange(async () => JSON.stringify(await jobStates(deps)));
+  return new Hono<{ Variables: AuthVariables }>().get('/', kept, queryOf(range), async (c) => {
     const { from, to } = c.req.valid('query');
     const window = countWindow(from, to);
     const [series, split, blocklists, domains, jobs, firing] = await Promise.all([

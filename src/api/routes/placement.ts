@@ -19,11 +19,11 @@ const placementQuery = query(z.object({ from: instant.optional(), to: instant.op
 /** Placement tests, their verdicts with evidence, rates with Wilson intervals, and seed health. */
 export function placementRoutes(deps: AppDeps) {
   return new Hono<{ Variables: AuthVariables }>()
-    .get('/tests', testsQuery, async (c) => {
+    .get('/tests', deps.cache.byUrl(), testsQuery, async (c) => {
       const { limit, before } = c.req.valid('query');
       return c.json({ tests: await listTests(deps.db, { limit, before }) });
     })
-    .get('/tests/:id', noQuery(), async (c) => {
+    .get('/tests/:id', deps.cache.byUrl(), noQuery(), async (c) => {
       const { id } = parseQuery(idParam, { id: c.req.param('id') });
       const report = await testReport(deps.db, id, { headers: true });
       if (!report) throw new HTTPException(404, { message: `no test ${id}` });

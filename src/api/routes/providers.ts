@@ -7,7 +7,7 @@ import { queryOf, rangeQuery } from '../params.js';
 /** Sending providers side by side: per mailbox provider rates with intervals and samples, latency, trend. */
 export function providersRoutes(deps: AppDeps) {
   const range = rangeQuery(deps.now);
-  return new Hono<{ Variables: AuthVariables }>().get('/', queryOf(range), async (c) => {
+  return new Hono<{ Variables: AuthVariables }>().get('/', deps.cache.byRange(), queryOf(range), async (c) => {
     const { from, to } = c.req.valid('query');
     const window = countWindow(from, to);
     const [matrix, series] = await Promise.all([providerMatrix(deps.db, window), inboxSeries(deps.db, window)]);

@@ -12,7 +12,7 @@ const EVENT_LIMIT = 500;
 /** Placement rates on one time axis with the events that explain them. */
 export function timelineRoutes(deps: AppDeps) {
   const range = rangeQuery(deps.now);
-  return new Hono<{ Variables: AuthVariables }>().get('/', queryOf(range), async (c) => {
+  return new Hono<{ Variables: AuthVariables }>().get('/', deps.cache.byRange(), queryOf(range), async (c) => {
     const { from, to } = c.req.valid('query');
     const window = countWindow(from, to);
     const [series, changes, audits, listings] = await Promise.all([

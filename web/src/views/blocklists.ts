@@ -5,7 +5,7 @@ import { rangeQuery } from '../range.js';
 import { withParams } from '../route.js';
 import { BLOCKLISTS_YAML, DataView, emptyState } from '../view.js';
 
-type Status = Blocklists['statuses'][number];
+type Status = Blocklists['notClean'][number];
 
 interface Data {
   matrix: Blocklists;
@@ -31,34 +31,33 @@ class BlocklistsView extends DataView<Data> {
   }
 
   protected renderData({ matrix, history }: Data) {
-    if (matrix.statuses.length === 0) {
+    if (matrix.targets.length === 0) {
       return html`<h2>Blocklists</h2>${emptyState('No blocklist checks yet', 'List your sending IPs and domains; the blocklists job checks them against the DNS blocklists every 30 minutes:', BLOCKLISTS_YAML)}`;
     }
-    const targets = [...new Set(matrix.statuses.map((s) => s.target))];
-    const zones = [...new Set(matrix.statuses.map((s) => s.zone))].sort();
+    const { targets, lists, cells } = matrix;
     const health = new Map(matrix.health.map((h) => [h.zone, h]));
-    const cell = (target: string, zone: string) => matrix.statuses.find((s) => s.target === target && s.zone === zone);
     const selected = this.route.params.get('target');
-    const listed = matrix.statuses.filter((s) => s.status === 'listed');
+    const listed = matrix.notClean.filter((s) => s.status === 'listed');
+    const errors = cells.reduce((sum, row) => sum + row.filter((status) => status === 'error').length, 0);
     return html`
       <h2>Blocklists</h2>
-      <p>${listed.length} listed · ${matrix.statuses.filter((s) => s.status === 'error').length} lookup errors · ${matrix.health.filter((h) => !h.healthy).length} unhealthy lists · ${targets.length} targets × ${zones.length} lists</p>
+      <p>${listed.length} listed · ${errors} lookup errors · ${matrix.health.filter((h) => !h.healthy).length} unhealthy lists · ${targets.length} targets × ${lists.length} lists</p>
       <div class="scroll"><table class="matrix">
-        <thead><tr><th>Target</th>${zones.map((z) => {
+        <thead><tr><th>Target</th>${lists.map(({ zone: z, list }) => {
           const h = health.get(z);
-          return html`<th scope="col" title=${h?.cause ?? ''}>${h?.list ?? matrix.statuses.find((s) => s.zone === z)?.list ?? z}${h && !h.healthy ? html`<div class="unhealthy" data-unhealthy=${z}>⚠ unhealthy</div>` : nothing}</th>`;
+          return html`<th scope="col" title=${h?.cause ?? ''}>${h?.list ?? list}${h && !h.healthy ? html`<div class="unhealthy" data-unhealthy=${z}>⚠ unhealthy</div>` : nothing}</th>`;
         })}</tr></thead>
         <tbody>${targets.map(
-          (t) => html`<tr>
+          (t, row) => html`<tr>
             <th scope="row"><a href=${withParams({ target: t })}>${t}</a></th>
-            ${zones.map((z) => {
-              const s = cell(t, z);
-              if (!s) return html`<td class="muted">n/a</td>`;
-              const [symbol, text] = CELL[s.status] ?? ['?', s.status];
+            ${lists.map(({ zone: z }, column) => {
+              const status = cells[row]?.[column] ?? null;
+              if (status === null) return html`<td class="muted">n/a</td>`;
+              const [symbol, text] = CELL[status] ?? ['?', status];
               const unhealthy = health.get(z)?.healthy === false;
-              return html`<td data-target=${t} data-zone=${z} data-status=${s.status}>
-                <span class="badge ${s.status}"><span aria-hidden="true">${symbol}</span>${text}</span>
-                ${unhealthy && s.status !== 'listed' ? html`<div class="unhealthy">(list unhealthy)</div>` : nothing}
+              return html`<td data-target=${t} data-zone=${z} data-status=${status}>
+                <span class="badge ${status}"><span aria-hidden="true">${symbol}</span>${text}</span>
+                ${unhealthy && status !== 'listed' ? html`<div class="unhealthy">(list unhealthy)</div>` : nothing}
               </td>`;
             })}
           </tr>`,
