@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -13,7 +13,8 @@ import { exportRun } from '../../../src/ingest/export-run.js';
 import { importBatch } from '../../../src/ingest/import-batch.js';
 import { silentLogger } from '../../../src/log.js';
 import { openAgent } from '../../../src/node/agent/agent.js';
-import { openStore } from '../../../src/node/sqlite-store.js';
+import { MIGRATIONS_DIR, migrate } from '../../../src/node/sqlite-migrate.js';
+import { openSqlite, openStore } from '../../../src/node/sqlite-store.js';
 import { registerOwner } from '../../../src/store/owners.js';
 import { finishRun, getRun, listRuns, startRun } from '../../../src/store/runs.js';
 import type { Sql } from '../../../src/store/sql.js';
@@ -161,4 +162,34 @@ it('discards only the rejected run asked for, refuses nothing else silently, and
   await again.close(50);
   expect(after).toMatchObject({ pending: 1, rejected: [] });
   expect(await inBuffer((buf) => buf.all('SELECT run_id FROM agent_outbox'))).toEqual([{ run_id: waiting }]);
+});
+
+it('upgrading a buffer from before migration 0020 ships neither its history nor its waiting runs twice, but does ship a run a crash left running', async () => {
+  // The buffer as an agent of the previous release left it: migrated up to 0019.
+  const before = join(dir, 'migrations-0019');
+  mkdirSync(before);
+  for (const name of readdirSync(MIGRATIONS_DIR).filter((n) => n < '0020')) copyFileSync(join(MIGRATIONS_DIR, name), join(before, name));
+  const old = openSqlite(buffer);
+  await migrate(old, before);
+  const finished = async (domain: string) => {
+    const run = await startRun(old, 'audit', 'schedule', Date.now() - 60_000, 'old-agent');
+    await saveAudit(old, audit(domain, Date.now() - 59_000), run);
+    await finishRun(old, run, { status: 'ok', at: Date.now() - 58_000 });
+    return run;
+  };
+  await finished('shipped.test');
+  const waiting = await finished('waiting.test');
+  await old.run("INSERT INTO agent_outbox (batch_id, run_id, job, payload, bytes, queued_at) VALUES ('old-batch', ?, 'audit', '{}', 2, ?)", [waiting, Date.now() - 57_000]);
+  const dead = spawnSync('true').pid as number;
+  const owner = `${hostname()}:${dead}:1:old`;
+  await registerOwner(old, { id: owner, pid: dead, host: hostname(), command: 'agent', startedAt: Date.now() - 5_000, heartbeatAt: Date.now() - 1_000 });
+  const crashed = await startRun(old, 'audit', 'schedule', Date.now() - 4_000, owner);
+  await old.close();
+
+  const agent = await start(server(() => 'unreachable').transport);
+  await agent.close(50);
+  expect(await inBuffer((db) => db.all('SELECT run_id, batch_id FROM agent_outbox ORDER BY id'))).toEqual([
+    { run_id: waiting, batch_id: 'old-batch' },
+    { run_id: crashed, batch_id: expect.any(String) },
+  ]);
 });
