@@ -1,4 +1,4 @@
-import type { Sql } from '../store/sql.js';
+import type { Sql, SqlValue } from '../store/sql.js';
 
 /**
  * The agent's outbox in its local store: one row per finished run, waiting to be sent to the server.
@@ -72,16 +72,33 @@ const encoder = new TextEncoder();
 
 /** Queues one run's facts under a fresh batch id, in a single statement (so in one transaction). */
 export async function queueRun(db: Sql, run: QueuedRun, at: number, batchId: string): Promise<number> {
-  const payload = JSON.stringify(run.payload);
-  const result = await db.run('INSERT INTO agent_outbox (batch_id, run_id, job, payload, bytes, queued_at) VALUES (?, ?, ?, ?, ?, ?)', [
-    batchId,
-    run.runId,
-    run.job,
-    payload,
-    encoder.encode(payload).byteLength,
-    at,
+  const [values, params] = outboxValues(run, at, batchId);
+  return (await db.run(`INSERT INTO agent_outbox ${OUTBOX_COLUMNS} VALUES (${values})`, params)).lastRowId;
+}
+
+/**
+ * Queues a run of the agent's store and marks it queued (agent_queued_runs), in one transaction and only if
+ * it has no mark yet: false when it had one, and nothing was written.
+ */
+export async function queueRunOnce(db: Sql, run: QueuedRun, at: number, batchId: string): Promise<boolean> {
+  const [values, params] = outboxValues(run, at, batchId);
+  const [queued] = await db.batch([
+    { sql: `INSERT INTO agent_outbox ${OUTBOX_COLUMNS} SELECT ${values} WHERE NOT EXISTS (SELECT 1 FROM agent_queued_runs WHERE run_id = ?)`, params: [...params, run.runId] },
+    { sql: 'INSERT OR IGNORE INTO agent_queued_runs (run_id, queued_at) VALUES (?, ?)', params: [run.runId, at] },
   ]);
-  return result.lastRowId;
+  return (queued?.changes ?? 0) > 0;
+}
+
+/** Marks a run of the agent's store as handled without queueing it, and why (shown in the log). */
+export async function markRunSkipped(db: Sql, runId: number, reason: string, at: number): Promise<void> {
+  await db.run('INSERT OR IGNORE INTO agent_queued_runs (run_id, queued_at, skipped) VALUES (?, ?, ?)', [runId, at, reason]);
+}
+
+const OUTBOX_COLUMNS = '(batch_id, run_id, job, payload, bytes, queued_at)';
+
+function outboxValues(run: QueuedRun, at: number, batchId: string): [string, SqlValue[]] {
+  const payload = JSON.stringify(run.payload);
+  return ['?, ?, ?, ?, ?, ?', [batchId, run.runId, run.job, payload, encoder.encode(payload).byteLength, at]];
 }
 
 /**
@@ -196,4 +213,59 @@ export async function outboxStatus(db: Sql): Promise<OutboxStatus> {
       error: row.last_error,
     })),
   };
+}
+
+/** One outbox entry as `agent discard` shows it before dropping it. */
+export interface OutboxEntry {
+  id: number;
+  runId: number;
+  job: string;
+  batchId: string;
+  bytes: number;
+  queuedAt: number;
+  /** Set when the server refused it for good; null while it waits to be sent. */
+  rejected: { at: number; status: number; error: string } | null;
+}
+
+interface EntryRow {
+  id: number;
+  run_id: number;
+  job: string;
+  batch_id: string;
+  bytes: number;
+  queued_at: number;
+  rejected_at: number | null;
+  rejected_status: number | null;
+  last_error: string | null;
+}
+
+const toEntry = (row: EntryRow): OutboxEntry => ({
+  id: row.id,
+  runId: row.run_id,
+  job: row.job,
+  batchId: row.batch_id,
+  bytes: row.bytes,
+  queuedAt: row.queued_at,
+  rejected: row.rejected_at === null ? null : { at: row.rejected_at, status: row.rejected_status ?? 0, error: row.last_error ?? '' },
+});
+
+const ENTRY_COLUMNS = 'id, run_id, job, batch_id, bytes, queued_at, rejected_at, rejected_status, last_error';
+
+/** What the outbox holds for one of the agent's runs (one entry, or none once the server has it). */
+export async function outboxEntriesOfRun(db: Sql, runId: number): Promise<OutboxEntry[]> {
+  return (await db.all<EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM agent_outbox WHERE run_id = ? ORDER BY id`, [runId])).map(toEntry);
+}
+
+export async function rejectedEntries(db: Sql): Promise<OutboxEntry[]> {
+  return (await db.all<EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM agent_outbox WHERE rejected_at IS NOT NULL ORDER BY id`)).map(toEntry);
+}
+
+/**
+ * Drops entries from the outbox for good. The runs stay marked as queued (agent_queued_runs), so a dropped
+ * run is never queued again; its facts stay in the buffer's own tables until housekeeping prunes them.
+ */
+export async function discardEntries(db: Sql, entries: readonly OutboxEntry[]): Promise<number> {
+  if (entries.length === 0) return 0;
+  const results = await db.batch(entries.map((entry) => ({ sql: 'DELETE FROM agent_outbox WHERE id = ?', params: [entry.id] })));
+  return results.reduce((sum, result) => sum + result.changes, 0);
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createHttpTransport } from '../agent/http-transport.js';
-import { outboxStatus, type OutboxStatus } from '../agent/outbox.js';
+import { discardEntries, outboxEntriesOfRun, outboxStatus, rejectedEntries, type OutboxEntry, type OutboxStatus } from '../agent/outbox.js';
 import { BATCH_LIMITS, SHIP_BACKOFF, type DrainResult } from '../agent/shipper.js';
 import { MAX_TIMER_MS, parseDuration } from '../config/duration.js';
 import { openAgent } from '../node/agent/agent.js';
@@ -26,6 +26,13 @@ export interface AgentOptions {
 export interface AgentStatusOptions {
   buffer?: string;
   json?: boolean;
+}
+
+export interface AgentDiscardOptions {
+  buffer?: string;
+  run?: string;
+  rejected?: boolean;
+  force?: boolean;
 }
 
 /** `--buffer`, else `inboxwatch-agent.db` beside the configuration file, else in the working directory. */
@@ -109,10 +116,7 @@ export async function agentCommand(options: AgentOptions, command: Command): Pro
 export async function agentStatusCommand(_options: AgentStatusOptions, command: Command): Promise<void> {
   // `--buffer` after `status` is taken by `agent`, which has the same option; read both.
   const options = command.optsWithGlobals<AgentStatusOptions>();
-  const configFile = globalOptions(command).config ?? process.env.INBOXWATCH_CONFIG;
-  const fallbackConfig = resolve('inboxwatch.yaml');
-  const buffer = bufferPath(options.buffer, configFile ? resolve(configFile) : existsSync(fallbackConfig) ? fallbackConfig : undefined);
-  if (!existsSync(buffer)) throw new UsageError(`--buffer: no agent buffer at ${buffer} (an agent creates it on its first start)`);
+  const buffer = existingBuffer(options.buffer, command);
   const db = await openStore(buffer);
   try {
     const status = await outboxStatus(db);
@@ -121,6 +125,53 @@ export async function agentStatusCommand(_options: AgentStatusOptions, command: 
   } finally {
     await db.close();
   }
+}
+
+/**
+ * `inboxwatch agent discard`: drops runs the server rejected (or, with --force, runs still waiting) from the
+ * outbox, printing each first. A dropped run is never queued again.
+ */
+export async function agentDiscardCommand(_options: AgentDiscardOptions, command: Command): Promise<void> {
+  const options = command.optsWithGlobals<AgentDiscardOptions>();
+  if ((options.run === undefined) === (options.rejected !== true)) throw new UsageError('agent discard: give either --run ID (one run) or --rejected (every rejected run)');
+  const runId = options.run === undefined ? undefined : Number(options.run);
+  if (runId !== undefined && !(Number.isSafeInteger(runId) && runId > 0)) throw new UsageError(`--run: expected a run id as \`agent status\` lists it (e.g. 12), got "${options.run}"`);
+  const buffer = existingBuffer(options.buffer, command);
+  const db = await openStore(buffer);
+  try {
+    const entries = runId === undefined ? await rejectedEntries(db) : await outboxEntriesOfRun(db, runId);
+    if (runId !== undefined && entries.length === 0) throw new UsageError(`--run: run #${runId} is not in the outbox of ${buffer} (shipped already, or never queued); \`inboxwatch agent status\` lists what it holds`);
+    const pending = entries.filter((entry) => entry.rejected === null);
+    if (pending.length > 0 && !options.force) {
+      throw new UsageError(`--run: run #${runId} has not been rejected; it is waiting to be sent, and discarding it loses its results. Add --force to drop it anyway`);
+    }
+    if (entries.length === 0) {
+      process.stdout.write(`buffer ${buffer}: no rejected runs; nothing discarded\n`);
+      return;
+    }
+    for (const entry of entries) process.stdout.write(`discarding ${entryText(entry)}\n`);
+    const dropped = await discardEntries(db, entries);
+    process.stdout.write(`discarded ${count(dropped, 'run')} from ${buffer}\n`);
+    process.exitCode = EXIT.ok;
+  } finally {
+    await db.close();
+  }
+}
+
+/** The buffer an agent has already created: `agent status` and `agent discard` never create one. */
+function existingBuffer(option: string | undefined, command: Command): string {
+  const configFile = globalOptions(command).config ?? process.env.INBOXWATCH_CONFIG;
+  const fallbackConfig = resolve('inboxwatch.yaml');
+  const buffer = bufferPath(option, configFile ? resolve(configFile) : existsSync(fallbackConfig) ? fallbackConfig : undefined);
+  if (!existsSync(buffer)) throw new UsageError(`--buffer: no agent buffer at ${buffer} (an agent creates it on its first start)`);
+  return buffer;
+}
+
+function entryText(entry: OutboxEntry): string {
+  const what = `${entry.job} run #${entry.runId} (batch ${entry.batchId}, ${entry.bytes} bytes, queued ${new Date(entry.queuedAt).toISOString()})`;
+  return entry.rejected
+    ? `${what}, rejected ${new Date(entry.rejected.at).toISOString()}: ${entry.rejected.error}`
+    : `${what}, not rejected but waiting to be sent (--force)`;
 }
 
 function shippedLine(result: DrainResult, server: URL): string {
@@ -134,6 +185,7 @@ function statusText(status: OutboxStatus, buffer: string): string {
   if (status.rejected.length > 0) {
     lines.push(`${count(status.rejected.length, 'run')} rejected by the server (kept, not retried):`);
     for (const r of status.rejected) lines.push(`  ${r.job} run #${r.runId} (batch ${r.batchId}) rejected ${new Date(r.rejectedAt).toISOString()}: ${r.error}`);
+    lines.push('  (drop them with `inboxwatch agent discard --rejected`, or one with `--run ID`)');
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,7 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../config/errors.js';
 import { JOB_NAMES } from '../node/job-names.js';
-import type { AgentOptions, AgentStatusOptions } from './agent.js';
+import type { AgentDiscardOptions, AgentOptions, AgentStatusOptions } from './agent.js';
 import type { AuditOptions } from './audit.js';
 import type { AlertsListOptions } from './alerts.js';
 import type { BlocklistsOptions } from './blocklists.js';
@@ -53,6 +53,14 @@ function buildProgram(): Command {
     .option('--buffer <file>', 'the buffer to read (default: as for agent)')
     .option('--json', 'print JSON')
     .action(async (options: AgentStatusOptions, command: Command) => (await import('./agent.js')).agentStatusCommand(options, command));
+  agent
+    .command('discard')
+    .description('drop runs the server rejected from the buffer, printing each first; they are never sent or queued again')
+    .option('--buffer <file>', 'the buffer to change (default: as for agent)')
+    .option('--run <id>', 'drop this run (its id as agent status lists it)')
+    .option('--rejected', 'drop every rejected run')
+    .option('--force', 'with --run: drop the run even though it has not been rejected and is still waiting to be sent (its results are lost)')
+    .action(async (options: AgentDiscardOptions, command: Command) => (await import('./agent.js')).agentDiscardCommand(options, command));
 
   program
     .command('test')

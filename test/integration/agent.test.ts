@@ -126,6 +126,34 @@ describe('inboxwatch agent against the worker in workerd', () => {
     expect(runs.map((r) => `${r.job} ${r.status}`).sort()).toEqual(['blocklists ok', 'blocklists ok', 'blocklists ok', 'placement ok', 'placement ok', 'placement ok']);
   }, 240_000);
 
+  it('ships a sweep a SIGKILLed agent left running, as interrupted, exactly once after the next start', async () => {
+    // A sweep through a DNS server that never answers hangs on its lookups: the agent is killed in the middle.
+    const hanging = join(dir, 'hanging.yaml');
+    const onlySweeps = { blocklists: '*/2 * * * * *', placement: 'off', housekeeping: 'off', reports: 'off', audit: 'off' };
+    writeFileSync(hanging, stringify({ dns: { servers: [world().faultyDns.silent.server], timeoutMs: 60_000, tries: 1 }, blocklists: { ips: TARGETS, zones: ['zen.spamhaus.org'] }, schedules: onlySweeps }));
+    const killedBuffer = join(dir, 'killed-agent.db');
+    const before = await api<{ runs: Array<{ id: number; status: string; error: string | null }> }>('/api/runs?job=blocklists&limit=500');
+    const killed = await startAgent(['-c', hanging, 'agent', '--server', worker.url, '--buffer', killedBuffer], { cwd: dir, env: { INBOXWATCH_AGENT_TOKEN: AGENT_TOKEN } });
+    await killed.waitFor(/job started.*"job":"blocklists"/);
+    expect(await killed.stop('SIGKILL')).toBeNull();
+
+    // Started again with the DNS fixed: the killed run is marked interrupted and queued at start, then shipped.
+    const fixed = join(dir, 'fixed.yaml');
+    writeFileSync(fixed, stringify({ dns: { servers: [world().dns.server], timeoutMs: 1000, tries: 2 }, blocklists: { ips: TARGETS, zones: ['zen.spamhaus.org'] }, schedules: onlySweeps }));
+    const again = await runCli(['-c', fixed, 'agent', '--server', worker.url, '--buffer', killedBuffer, '--once'], { cwd: dir, env: { INBOXWATCH_AGENT_TOKEN: AGENT_TOKEN } });
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/shipped 2 runs/);
+    expect(again.stderr).toMatch(/queued runs an earlier agent process left unshipped.*"count":1/);
+    const third = await runCli(['-c', fixed, 'agent', '--server', worker.url, '--buffer', killedBuffer, '--once'], { cwd: dir, env: { INBOXWATCH_AGENT_TOKEN: AGENT_TOKEN } });
+    expect(third.stdout).toMatch(/shipped 1 run /);
+
+    const after = await api<{ runs: Array<{ id: number; status: string; error: string | null }> }>('/api/runs?job=blocklists&limit=500');
+    const known = new Set(before.runs.map((r) => r.id));
+    const arrived = after.runs.filter((r) => !known.has(r.id));
+    expect(arrived.map((r) => r.status).sort()).toEqual(['interrupted', 'ok', 'ok']);
+    expect(arrived.find((r) => r.status === 'interrupted')?.error).toBe('the process stopped before the run finished');
+  }, 120_000);
+
   it('keeps sweeping on its schedule through an outage, catches up when the worker is back, and stops cleanly on SIGTERM', async () => {
     const scheduled = join(dir, 'scheduled.yaml');
     writeFileSync(

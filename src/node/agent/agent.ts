@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
-import { queueRun, outboxStatus, type BatchLimits, type OutboxStatus } from '../../agent/outbox.js';
+import { outboxStatus, type BatchLimits, type OutboxStatus } from '../../agent/outbox.js';
+import { queueFinishedRuns } from '../../agent/queue.js';
 import { createShipper, type DrainResult, type Shipper, type Transport } from '../../agent/shipper.js';
 import type { Config } from '../../config/schema.js';
 import type { Backoff } from '../../placement/backoff.js';
@@ -16,8 +17,6 @@ import { registerProcessOwner, type RegisteredOwner } from '../process-owner.js'
 import { createNodeRuntime } from '../root.js';
 import { openStore } from '../sqlite-store.js';
 
-/** Jobs whose runs the server takes; the agent's own upkeep (housekeeping) stays local. */
-const SHIPPED_JOBS: ReadonlySet<string> = new Set(INGEST_JOBS);
 /** The server evaluates alerts and sends digests over everything agents ship; an agent never does. */
 const NOT_ON_AGENTS: ReadonlySet<string> = new Set(['digest']);
 
@@ -64,6 +63,23 @@ export async function openAgent(deps: AgentDeps): Promise<Agent> {
   const interrupted = await interruptOrphanedRuns(db, owner, Date.now(), 'the process stopped before the run finished');
   if (interrupted > 0) log.warn('marked runs of processes that are gone as interrupted', { count: interrupted });
 
+  // Passes run one at a time (jobs finish concurrently); the marks keep even overlapping ones from queueing twice.
+  // Housekeeping and other upkeep stay local: only the jobs the server takes (INGEST_JOBS) are queued.
+  let queueing: Promise<unknown> = Promise.resolve();
+  const queuePending = () => {
+    const pass = queueing.then(() => queueFinishedRuns({ db, jobs: INGEST_JOBS, exportRun: deps.exportRun, log, now: Date.now, newBatchId: () => crypto.randomUUID() }));
+    queueing = pass.catch(() => undefined);
+    return pass;
+  };
+  try {
+    const left = await queuePending();
+    if (left.queued > 0) log.warn('queued runs an earlier agent process left unshipped', { count: left.queued });
+  } catch (error) {
+    await owner.retire();
+    await db.close();
+    throw error;
+  }
+
   const runtime = createNodeRuntime(config);
   const table = jobTable(config, runtime.jobs.filter((job) => !NOT_ON_AGENTS.has(job.name)));
   const shipper = createShipper({ db, transport: deps.transport, log, limits: deps.limits, agent: deps.name ?? hostname(), ...(deps.backoff ? { backoff: deps.backoff } : {}) });
@@ -73,13 +89,11 @@ export async function openAgent(deps: AgentDeps): Promise<Agent> {
     log,
     resolver: runtime.resolver,
     owner,
-    afterRun: async (job, outcome) => {
-      if (!SHIPPED_JOBS.has(job.name)) return;
-      // Read out and queued right after the run is recorded; a crash before this leaves the run interrupted
-      // at the next start, which is shipped then as an interrupted run.
-      const payload = await deps.exportRun(db, outcome.run.id);
-      await queueRun(db, { runId: outcome.run.id, job: job.name, payload }, Date.now(), crypto.randomUUID());
-      shipper.notify();
+    // Right after each run is recorded, before its job runs again (a blocklist sweep's results stand in the
+    // store only until the next sweep). A run a crash leaves unqueued is marked interrupted and queued at the
+    // next start.
+    afterRun: async () => {
+      if ((await queuePending()).queued > 0) shipper.notify();
     },
   });
 
@@ -108,6 +122,8 @@ export async function openAgent(deps: AgentDeps): Promise<Agent> {
         await scheduler?.stop();
         await runner.shutdown(graceMs);
         await placement?.stop();
+        // Runs the grace period cut off are recorded interrupted by now: queued for the last try below.
+        await queuePending().catch((error: Error) => log.error('could not queue the last runs', { error: error.message }));
         const flushed = await shipper.stop(graceMs);
         await owner.retire();
         await db.close();
