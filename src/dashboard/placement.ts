@@ -1,11 +1,11 @@
 import type { Sql } from '../store/sql.js';
-import { bucketFor, bucketSize, DAY, type Bucket } from './range.js';
+import { bucketFor, DAY, HOUR, WEEK, type Bucket } from './range.js';
 import { wilson } from '../placement/rates.js';
 import { classRates, COUNT_COLUMNS, latencySummary, observed, type ClassRates, type LatencySummary, type PlacementCounts } from './class-rates.js';
 import { histogramSummary, LATENCY_EDGES_MS } from './latency-histogram.js';
 
 export interface CountWindow {
-  /** The window the counts really cover: whole UTC days when read from the daily aggregates. */
+  /** The window the counts really cover: whole UTC days when read from the daily aggregates (per day or week). */
   from: number;
   to: number;
   bucket: Bucket;
@@ -70,12 +70,16 @@ function pairCountsOfHours(db: Sql, window: CountWindow): Promise<Array<Placemen
 }
 
 /**
- * One sending provider's inbox rate over time, as columns (index i of each array is one hour or day): a
+ * One sending provider's inbox rate over time, as columns (index i of each array is one hour, day or week): a
  * year of ten providers is a few number arrays rather than thousands of objects to encode and send.
  */
 export interface ProviderSeries {
   provider: string;
-  /** Start of each hour or UTC day, epoch ms, ascending. */
+  /**
+   * Start of each hour, UTC day or UTC week, epoch ms, ascending. A week runs from Monday 00:00 UTC; the first
+   * week of a window that starts mid-week starts at the window's start, so each point counts the days of its
+   * week that lie inside the window (the last one ends at the window's end).
+   */
   at: number[];
   /** Messages whose fate was observed: the denominator of the rate. */
   samples: number[];
@@ -86,23 +90,44 @@ export interface ProviderSeries {
   high: Array<number | null>;
 }
 
-/** The inbox rate of each sending provider per hour (from the verdicts) or per day (from the per-provider daily counts). */
+type SeriesRow = { provider: string; at: number; samples: number; inbox: number };
+
+/** Per hour, from the verdicts through their covering index (ranges of three days or less). */
+async function hourlyRows(db: Sql, window: CountWindow): Promise<SeriesRow[]> {
+  const rows = await db.all<PlacementCounts & { provider: string; at: number }>(
+    `SELECT provider, test_started_at - test_started_at % ${HOUR} AS at, ${Object.entries(COUNT_COLUMNS)
+      .map(([name, expression]) => `SUM(${expression}) AS ${name}`)
+      .join(', ')}
+       FROM verdicts WHERE test_started_at >= ? AND test_started_at < ? GROUP BY 1, 2`,
+    [window.from, window.to],
+  );
+  return rows.map((row) => ({ provider: row.provider, at: row.at, samples: observed(row), inbox: row.inbox }));
+}
+
+/** Per UTC day, the per-provider daily counts as they are. */
+function dailyRows(db: Sql, window: CountWindow): Promise<SeriesRow[]> {
+  return db.all<SeriesRow>('SELECT provider, day AS at, samples, inbox FROM placement_provider_daily WHERE day >= ? AND day < ?', [window.from, window.to]);
+}
+
+/**
+ * Per UTC week, the daily counts of the window's days summed in SQL: counts add, so each week's rate and
+ * interval are exact over its days. The epoch fell on a Thursday, so `(day + 3 days) % week` is the time since
+ * Monday 00:00 UTC.
+ */
+function weeklyRows(db: Sql, window: CountWindow): Promise<SeriesRow[]> {
+  const week = `day - (day + ${3 * DAY}) % ${WEEK}`;
+  return db.all<SeriesRow>(
+    `SELECT provider, MAX(${week}, ?) AS at, SUM(samples) AS samples, SUM(inbox) AS inbox
+       FROM placement_provider_daily WHERE day >= ? AND day < ? GROUP BY provider, ${week}`,
+    [window.from, window.from, window.to],
+  );
+}
+
+const SERIES_ROWS: Record<Bucket, (db: Sql, window: CountWindow) => Promise<SeriesRow[]>> = { hour: hourlyRows, day: dailyRows, week: weeklyRows };
+
+/** The inbox rate of each sending provider per hour, UTC day or UTC week, as the window's bucket says. */
 export async function inboxSeries(db: Sql, window: CountWindow): Promise<ProviderSeries[]> {
-  const rows =
-    window.bucket === 'day'
-      ? await db.all<{ provider: string; at: number; samples: number; inbox: number }>(
-          'SELECT provider, day AS at, samples, inbox FROM placement_provider_daily WHERE day >= ? AND day < ?',
-          [window.from, window.to],
-        )
-      : (
-          await db.all<PlacementCounts & { provider: string; at: number }>(
-            `SELECT provider, test_started_at - test_started_at % ${bucketSize('hour')} AS at, ${Object.entries(COUNT_COLUMNS)
-              .map(([name, expression]) => `SUM(${expression}) AS ${name}`)
-              .join(', ')}
-               FROM verdicts WHERE test_started_at >= ? AND test_started_at < ? GROUP BY 1, 2`,
-            [window.from, window.to],
-          )
-        ).map((row) => ({ provider: row.provider, at: row.at, samples: observed(row), inbox: row.inbox }));
+  const rows = await SERIES_ROWS[window.bucket](db, window);
   const byProvider = new Map<string, ProviderSeries>();
   for (const row of rows.sort((a, b) => a.at - b.at)) {
     let series = byProvider.get(row.provider);
@@ -130,7 +155,7 @@ function addCounts(into: PlacementCounts, from: PlacementCounts): void {
 
 /** Placement rates per mailbox provider (or per sending provider) over the window. */
 export async function placementSplit(db: Sql, window: CountWindow, by: 'provider' | 'mailboxProvider'): Promise<SplitRow[]> {
-  const pairs = window.bucket === 'day' ? await pairCountsOfDays(db, window) : await pairCountsOfHours(db, window);
+  const pairs = window.bucket !== 'hour' ? await pairCountsOfDays(db, window) : await pairCountsOfHours(db, window);
   const totals = new Map<string, PlacementCounts>();
   for (const pair of pairs) {
     const total = totals.get(pair[by]) ?? (Object.fromEntries(COUNT_NAMES.map((name) => [name, 0])) as unknown as PlacementCounts);
@@ -165,7 +190,7 @@ async function latenciesOfHours(db: Sql, window: CountWindow): Promise<Map<strin
 /** Every sending provider × mailbox provider pair: rates with intervals, sample counts and latency p50/p95. */
 export async function providerMatrix(db: Sql, window: CountWindow): Promise<MatrixCell[]> {
   let cells: MatrixCell[];
-  if (window.bucket === 'day') {
+  if (window.bucket !== 'hour') {
     // Latency over days comes from the daily histograms: each percentile within its bucket of the exact one.
     cells = (await pairCountsOfDays(db, window)).map(({ provider, mailboxProvider, latency, ...counts }) => ({
       provider,

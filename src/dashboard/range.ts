@@ -1,24 +1,16 @@
 export const HOUR = 3_600_000;
 export const DAY = 86_400_000;
+export const WEEK = 7 * DAY;
 
-export type Bucket = 'hour' | 'day';
+export type Bucket = 'hour' | 'day' | 'week';
 
 /**
- * Short ranges are charted per hour from the verdicts themselves; longer ones per UTC day from the daily
- * counts, so a 90-day chart never reads 90 days of verdicts.
+ * Short ranges are charted per hour from the verdicts themselves, ranges of up to 120 days per UTC day from the
+ * daily counts, longer ones per UTC week (summed from the same daily counts), so a chart never carries more
+ * than about 120 points per line and never reads a range's verdicts beyond three days.
  */
 export function bucketFor(from: number, to: number): Bucket {
-  return to - from <= 3 * DAY ? 'hour' : 'day';
-}
-
-export function bucketSize(bucket: Bucket): number {
-  return bucket === 'hour' ? HOUR : DAY;
-}
-
-/** The buckets whose start lies in [from, to), aligned to UTC hours or days. */
-export function bucketStarts(from: number, to: number, bucket: Bucket): number[] {
-  const size = bucketSize(bucket);
-  const starts: number[] = [];
-  for (let t = from - (from % size); t < to; t += size) starts.push(t);
-  return starts;
+  const span = to - from;
+  if (span <= 3 * DAY) return 'hour';
+  return span <= 120 * DAY ? 'day' : 'week';
 }

@@ -1,3 +1,4 @@
+import type { ChangeKind } from '../audit/changes.js';
 import type { CheckStatus } from '../audit/types.js';
 import type { Sql } from '../store/sql.js';
 
@@ -35,17 +36,49 @@ export interface ListingEvent {
   target: string;
   zone: string;
   event: 'listed' | 'delisted';
-  codes: string[];
   meaning: string | null;
   reason: string | null;
 }
 
 /** Listings and delistings in [from, to), oldest first. */
 export async function listingEvents(db: Sql, options: { from: number; to: number; limit: number }): Promise<ListingEvent[]> {
-  const rows = await db.all<{ at: number; target: string; zone: string; event: 'listed' | 'delisted'; codes: string; meaning: string | null; reason: string | null }>(
-    `SELECT at, target, zone, event, codes, meaning, reason FROM blocklist_events
+  const rows = await db.all<ListingEvent>(
+    `SELECT at, target, zone, event, meaning, reason FROM blocklist_events
       WHERE at >= ? AND at < ? AND event IN ('listed', 'delisted') ORDER BY at DESC, id DESC LIMIT ?`,
     [options.from, options.to, options.limit],
   );
-  return rows.reverse().map((r) => ({ ...r, codes: r.codes === '' ? [] : r.codes.split(',') }));
+  return rows.reverse();
+}
+
+export interface RecordChangeEvent {
+  observedAt: number;
+  domain: string;
+  kind: string;
+  change: ChangeKind;
+  /** Records present after the change and not before, and the reverse: what the timeline shows of it. */
+  added: string[];
+  removed: string[];
+}
+
+/**
+ * DNS record changes in [from, to), oldest first, as the timeline shows them; the domain view lists the full
+ * before/after sets. A range over the time index alone, rather than the audit store's optional filters.
+ */
+export async function recordChangeEvents(db: Sql, options: { from: number; to: number; limit: number }): Promise<RecordChangeEvent[]> {
+  const rows = await db.all<{ observed_at: number; domain: string; kind: string; change: ChangeKind; before: string; after: string }>(
+    'SELECT observed_at, domain, kind, change, before, after FROM dns_changes WHERE observed_at >= ? AND observed_at < ? ORDER BY observed_at DESC, id DESC LIMIT ?',
+    [options.from, options.to, options.limit],
+  );
+  return rows.reverse().map((r) => {
+    const before = JSON.parse(r.before) as string[];
+    const after = JSON.parse(r.after) as string[];
+    return {
+      observedAt: r.observed_at,
+      domain: r.domain,
+      kind: r.kind,
+      change: r.change,
+      added: after.filter((record) => !before.includes(record)),
+      removed: before.filter((record) => !after.includes(record)),
+    };
+  });
 }

@@ -165,6 +165,23 @@ describe('the dashboard against a server with a known history', () => {
     ]);
     await screenshot(page, '04-timeline');
 
+    // A year as a custom range, in a new tab: charted per UTC week (the server says so), the same events listed.
+    const year = await newPage(context);
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const weekly = year.waitForResponse((r) => r.url().includes('/api/timeline?') && r.ok());
+    await year.goto(`${url}/timeline?from=${day(Date.now() - 364 * 86_400_000)}&to=${day(Date.now())}`);
+    const yearTimeline = (await (await weekly).json()) as { window: { bucket: string }; series: Array<{ provider: string; at: number[] }> };
+    expect(yearTimeline.window.bucket).toBe('week');
+    // Ten days of tests fall in two or three UTC weeks: each point starts on a Monday (the first may start at the range).
+    for (const s of yearTimeline.series) {
+      expect(s.at.length).toBeGreaterThanOrEqual(2);
+      expect(s.at.length).toBeLessThanOrEqual(3);
+      expect(s.at.slice(1).every((at) => new Date(at).getUTCDay() === 1)).toBe(true);
+    }
+    await poll(() => year.locator('iw-timeline tbody').first().textContent()).toContain('example.com: spf record changed');
+    await screenshot(year, '04b-timeline-1y-weekly');
+    await year.close();
+
     // Tests: ten tests; the newest shows postbox at Outlook in spam with the receiver's softfail.
     await page.getByRole('link', { name: 'Tests', exact: true }).click();
     await poll(() => page.locator('iw-tests tr[data-test]').count()).toBe(10);

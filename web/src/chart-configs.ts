@@ -16,6 +16,16 @@ interface RatePoint {
   high: number | null;
 }
 
+const DAY_MS = 86_400_000;
+const AXIS_TITLE: Record<Window['bucket'], string> = { hour: 'Time (per hour)', day: 'Date (per UTC day)', week: 'Date (per UTC week, from Monday)' };
+
+/** A point's tooltip title: its hour, or for a week the UTC days it counts (the window may cut its first and last weeks). */
+function pointTitle(at: number, window: Window): string {
+  if (window.bucket !== 'week') return tick(at, 0);
+  const nextMonday = at - ((at + 3 * DAY_MS) % (7 * DAY_MS)) + 7 * DAY_MS;
+  return `${utcDay(at)} – ${utcDay(Math.min(nextMonday, window.to) - DAY_MS)} (per UTC week)`;
+}
+
 function timeAxis(window: Window, text: string, grid: string) {
   const span = window.to - window.from;
   return {
@@ -24,7 +34,7 @@ function timeAxis(window: Window, text: string, grid: string) {
     max: window.to,
     ticks: { color: text, maxTicksLimit: 8, callback: (value: number | string) => tick(Number(value), span) },
     grid: { color: grid },
-    title: { display: true, text: window.bucket === 'hour' ? 'Time (per hour)' : 'Date (per UTC day)', color: text },
+    title: { display: true, text: AXIS_TITLE[window.bucket], color: text },
   };
 }
 
@@ -64,7 +74,7 @@ export function inboxLines(series: Series, window: Window, markers: Marker[] = [
         legend: { labels: { color: text, usePointStyle: true } },
         tooltip: {
           callbacks: {
-            title: (items: TooltipItem<'line'>[]) => (items[0] ? tick(items[0].parsed.x ?? 0, 0) : ''),
+            title: (items: TooltipItem<'line'>[]) => (items[0] ? pointTitle(items[0].parsed.x ?? 0, window) : ''),
             label: (item: TooltipItem<'line'>) => {
               const p = item.raw as RatePoint;
               return `${item.dataset.label}: ${pct(p.y === null ? null : p.y / 100)} inbox of ${p.n} (95%: ${pct(p.low)}–${pct(p.high)})`;

@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
-import { listChanges } from '../../audit/store.js';
 import { countWindow, inboxSeries } from '../../dashboard/placement.js';
-import { auditStatusChanges, listingEvents } from '../../dashboard/timeline.js';
+import { auditStatusChanges, listingEvents, recordChangeEvents } from '../../dashboard/timeline.js';
 import type { AppDeps } from '../app.js';
 import type { AuthVariables } from '../bearer-tokens.js';
 import { queryOf, rangeQuery } from '../params.js';
@@ -17,10 +16,12 @@ export function timelineRoutes(deps: AppDeps) {
     const window = countWindow(from, to);
     const [series, changes, audits, listings] = await Promise.all([
       inboxSeries(deps.db, window),
-      listChanges(deps.db, { from, to, limit: EVENT_LIMIT }),
+      recordChangeEvents(deps.db, { from, to, limit: EVENT_LIMIT }),
       auditStatusChanges(deps.db, { from, to, limit: EVENT_LIMIT }),
       listingEvents(deps.db, { from, to, limit: EVENT_LIMIT }),
     ]);
-    return c.json({ window, from, to, series, changes: changes.reverse(), audits, listings });
+    // Only what the chart and the event list show; the domain view has the audit ids and full record sets.
+    const auditEvents = audits.map(({ at, domain, from: before, to: after, regression }) => ({ at, domain, from: before, to: after, regression }));
+    return c.json({ window, from, to, series, changes, audits: auditEvents, listings });
   });
 }

@@ -121,6 +121,18 @@ interface Raw {
   late: number;
 }
 
+/**
+ * The chart point a verdict falls in, computed independently of the SQL: its hour, its UTC day, or its UTC
+ * week from Monday 00:00 (the calendar's day of the week), a week cut by the window's start starting there.
+ */
+function pointOf(at: number, window: CountWindow): number {
+  if (window.bucket === 'hour') return at - (at % HOUR);
+  const day = at - (at % DAY);
+  if (window.bucket === 'day') return day;
+  const monday = day - ((new Date(day).getUTCDay() + 6) % 7) * DAY;
+  return Math.max(monday, window.from);
+}
+
 /** The answers counted from the raw verdicts in [from, to). */
 async function rawAnswers(db: Sql, window: CountWindow) {
   const rows = await db.all<Raw>('SELECT test_started_at, provider, mailbox_provider, placement, latency_ms, late FROM verdicts WHERE test_started_at >= ? AND test_started_at < ?', [
@@ -146,8 +158,7 @@ async function rawAnswers(db: Sql, window: CountWindow) {
     h.set(bucket, (h.get(bucket) ?? 0) + 1);
     histograms.set(`${r.provider} ${r.mailbox_provider}`, h);
   }
-  const bucket = window.bucket === 'day' ? DAY : HOUR;
-  const series = [...count((r) => `${r.provider} ${r.test_started_at - (r.test_started_at % bucket)}`).entries()].map(([key, c]) => {
+  const series = [...count((r) => `${r.provider} ${pointOf(r.test_started_at, window)}`).entries()].map(([key, c]) => {
     const [provider, at] = key.split(' ');
     const samples = classRates(c).samples;
     return { provider: provider as string, at: Number(at), samples, inbox: c.inbox };
@@ -172,12 +183,16 @@ async function rawAnswers(db: Sql, window: CountWindow) {
   };
 }
 
-// Ranges that cut days at both ends, a range that is only partly covered by facts, and a few-hours range.
+// Ranges that cut days at both ends, a range that is only partly covered by facts, ranges charted per week that
+// cut weeks inside the facts, and a few-hours range.
 const RANGES: Array<[name: string, from: number, to: number]> = [
   ['7 days cutting both ends', START + 10 * DAY + 7 * HOUR + 123, START + 17 * DAY + 13 * HOUR],
   ['a month from before the first fact', START - 5 * DAY - HOUR, START + 25 * DAY + 1],
   ['90 days past the last fact', START + 2 * DAY + 30 * 60_000, START + 92 * DAY],
   ['the whole history on day boundaries', START - 3 * DAY, START + 43 * DAY],
+  ['150 days cutting weeks at both ends (per week)', START - 100 * DAY - 5 * HOUR, START + 50 * DAY + 7 * HOUR],
+  ['130 days starting on a Friday within the facts (per week)', START + 17 * DAY + 3 * HOUR, START + 147 * DAY],
+  ['121 days ending on a Wednesday within the facts (per week)', START + 22 * DAY - 121 * DAY, START + 22 * DAY + 13 * HOUR],
   ['two days cut at odd minutes (per hour, exact)', START + 20 * DAY + 17 * 60_000, START + 22 * DAY + 5 * HOUR + 41 * 60_000],
 ];
 
@@ -189,9 +204,16 @@ async function expectRawAnswers(db: Sql): Promise<void> {
     expect(await placementSplit(db, window, 'mailboxProvider'), name).toEqual(raw.byMailboxProvider);
     expect(await placementSplit(db, window, 'provider'), name).toEqual(raw.byProvider);
     expect(matrix.map(({ provider, mailboxProvider, latency, ...rates }) => ({ key: `${provider} ${mailboxProvider}`, ...rates, latency })), name).toEqual(
-      window.bucket === 'day' ? raw.pairs : raw.pairs.map((p) => ({ ...p, latency: expect.any(Object) })),
+      window.bucket !== 'hour' ? raw.pairs : raw.pairs.map((p) => ({ ...p, latency: expect.any(Object) })),
     );
     expect(await inboxSeries(db, window), name).toEqual(raw.series);
+    if (name.endsWith('(per week)')) {
+      expect(window.bucket, name).toBe('week');
+      // Every point but the window's first starts on a Monday, and weeks inside the facts hold 7 days of tests.
+      const at = raw.series.flatMap((x) => x.at);
+      expect(at.filter((t) => t !== window.from).every((t) => new Date(t).getUTCDay() === 1), name).toBe(true);
+      expect(Math.max(...raw.series.flatMap((x) => x.samples)), name).toBeGreaterThan(4 * 3 * 5);
+    }
   }
 }
 
