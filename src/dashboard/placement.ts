@@ -109,17 +109,22 @@ function dailyRows(db: Sql, window: CountWindow): Promise<SeriesRow[]> {
   return db.all<SeriesRow>('SELECT provider, day AS at, samples, inbox FROM placement_provider_daily WHERE day >= ? AND day < ?', [window.from, window.to]);
 }
 
+/** Monday 00:00 UTC of the week holding `at` (the epoch fell on a Thursday). */
+const weekOf = (at: number) => at - ((at + 3 * DAY) % WEEK);
+
 /**
- * Per UTC week, the daily counts of the window's days summed in SQL: counts add, so each week's rate and
- * interval are exact over its days. The epoch fell on a Thursday, so `(day + 3 days) % week` is the time since
- * Monday 00:00 UTC.
+ * Per UTC week: the weekly counts (migration 0021) for the weeks the window holds whole, and the daily counts
+ * summed for the part weeks at either end. Counts add, so each week's rate and interval are exact over its days.
  */
 function weeklyRows(db: Sql, window: CountWindow): Promise<SeriesRow[]> {
-  const week = `day - (day + ${3 * DAY}) % ${WEEK}`;
+  const firstWhole = Math.min(weekOf(window.from + WEEK - DAY), window.to);
+  const afterWhole = Math.max(weekOf(window.to), firstWhole);
   return db.all<SeriesRow>(
-    `SELECT provider, MAX(${week}, ?) AS at, SUM(samples) AS samples, SUM(inbox) AS inbox
-       FROM placement_provider_daily WHERE day >= ? AND day < ? GROUP BY provider, ${week}`,
-    [window.from, window.from, window.to],
+    `SELECT provider, week AS at, samples, inbox FROM placement_provider_weekly WHERE week >= ? AND week < ?
+     UNION ALL
+     SELECT provider, MAX(day - (day + ${3 * DAY}) % ${WEEK}, ?) AS at, SUM(samples) AS samples, SUM(inbox) AS inbox
+       FROM placement_provider_daily WHERE (day >= ? AND day < ?) OR (day >= ? AND day < ?) GROUP BY provider, 2`,
+    [firstWhole, afterWhole, window.from, window.from, firstWhole, afterWhole, window.to],
   );
 }
 

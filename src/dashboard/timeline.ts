@@ -82,3 +82,21 @@ export async function recordChangeEvents(db: Sql, options: { from: number; to: n
     };
   });
 }
+
+export interface EventTotals {
+  changes: number;
+  audits: number;
+  listings: number;
+}
+
+/** How many events of each kind fall in [from, to): what a list cut at its newest events leaves out. */
+export async function eventTotals(db: Sql, options: { from: number; to: number }): Promise<EventTotals> {
+  const { from, to } = options;
+  const row = await db.first<EventTotals>(
+    `SELECT (SELECT COUNT(*) FROM dns_changes WHERE observed_at >= ? AND observed_at < ?) AS changes,
+            (SELECT COUNT(*) FROM audit_status_changes WHERE at >= ? AND at < ?) AS audits,
+            (SELECT COUNT(*) FROM blocklist_events WHERE at >= ? AND at < ? AND event IN ('listed', 'delisted')) AS listings`,
+    [from, to, from, to, from, to],
+  );
+  return row ?? { changes: 0, audits: 0, listings: 0 };
+}

@@ -11,7 +11,7 @@ import { wilson } from '../../../src/placement/rates.js';
 import { openSqlite } from '../../../src/node/sqlite-store.js';
 import type { Sql } from '../../../src/store/sql.js';
 
-// The roll-ups of migration 0017 against a count over the raw verdicts, on a generated history whose facts
+// The roll-ups of migrations 0017 and 0021 against a count over the raw verdicts, on a generated history whose facts
 // arrive out of order, are replaced (a missing message turning up late) and are moved to another day.
 
 const START = Date.UTC(2026, 8, 1);

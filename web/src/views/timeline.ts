@@ -58,18 +58,34 @@ function events(data: Data): Event[] {
   return [...dns, ...audits, ...listings, ...incidentEvents(data.incidents, data.window)].sort((x, y) => x.at - y.at);
 }
 
+/** Incidents asked for with the timeline; as many as each kind of event the server lists. */
+const INCIDENT_LIMIT = 200;
+
+/** What was cut from a long range, in words: "the newest 200 of 1,040 DNS changes" for each kind cut. */
+function leftOut(data: Data): string[] {
+  const kinds = [
+    [data.changes.length, data.totals.changes, 'DNS changes'],
+    [data.audits.length, data.totals.audits, 'audit status changes'],
+    [data.listings.length, data.totals.listings, 'listings and delistings'],
+  ] as const;
+  const cut = kinds.filter(([shown, total]) => total > shown).map(([shown, total, what]) => `the newest ${shown.toLocaleString()} of ${total.toLocaleString()} ${what}`);
+  // The alerts API does not count what it leaves out: a full page means there may be more.
+  return data.incidents.length < INCIDENT_LIMIT ? cut : [...cut, `the newest ${INCIDENT_LIMIT} incidents (there may be more)`];
+}
+
 /** Placement rates on one time axis with the DNS changes, audit regressions, listings and incidents that explain them. */
 class TimelineView extends DataView<Data> {
   protected async load(): Promise<Data> {
     const [timeline, alerts] = await Promise.all([
       api.timeline.$get({ query: rangeQuery(this.range) }).then(read),
-      api.alerts.$get({ query: { ...rangeMs(this.range), limit: '500' } }).then(read),
+      api.alerts.$get({ query: { ...rangeMs(this.range), limit: String(INCIDENT_LIMIT) } }).then(read),
     ]);
     return { ...timeline, incidents: alerts.incidents };
   }
 
   protected renderData(data: Data) {
     const list = events(data);
+    const cut = leftOut(data);
     const markers: Marker[] = list.map((e) => ({ x: e.at, colour: e.bad ? themeColour('--bad') : themeColour('--ok') }));
     return html`
       <h2>Timeline</h2>
@@ -82,6 +98,7 @@ class TimelineView extends DataView<Data> {
       </section>
       <section class="panel" aria-labelledby="events">
         <h3 id="events">Events (${list.length})</h3>
+        ${cut.length === 0 ? '' : html`<p class="muted" data-left-out>This range holds more events than one list shows. Shown: ${cut.join('; ')}. Narrow the range to see the rest.</p>`}
         ${list.length === 0
           ? html`<p class="muted">No DNS record changes, audit status changes, listings or incidents in this range.</p>`
           : html`<div class="scroll"><table>
