@@ -365,25 +365,24 @@ interface SourceRow {
   status: 'ok' | 'error' | null;
 }
 
+/** Keep in step with the roll-ups of migration 0022, which count passes the same way. */
 const PASSED = "(dkim_aligned = 'pass' OR spf_aligned = 'pass')";
 /** Rows the receiver let through as forwarded or list mail (a policy override): they fail DMARC without being spoofing. */
 const FORWARDED = `(overrides LIKE '%"type":"forwarded"%' OR overrides LIKE '%"type":"trusted_forwarder"%' OR overrides LIKE '%"type":"mailing_list"%')`;
 
-/** Per source IP for one policy domain over [from, to): volume, DMARC pass rate, failures by mechanism, what p=reject would drop. */
+/**
+ * Per source IP for one policy domain over [from, to): volume, DMARC pass rate, failures by mechanism, what
+ * p=reject would drop. Summed from the per-source days of migration 0022, then joined to the enrichment once
+ * per source.
+ */
 export async function sourcesFor(db: Sql, query: { domain: string; from: number; to: number }): Promise<SourceSummary[]> {
   const rows = await db.all<SourceRow>(
-    `SELECT r.source_ip AS ip, SUM(r.count) AS messages,
-       SUM(CASE WHEN ${PASSED} THEN r.count ELSE 0 END) AS passed,
-       SUM(CASE WHEN r.spf_aligned <> 'pass' THEN r.count ELSE 0 END) AS spf_failed,
-       SUM(CASE WHEN r.dkim_aligned <> 'pass' THEN r.count ELSE 0 END) AS dkim_failed,
-       SUM(CASE WHEN r.disposition = 'quarantine' THEN r.count ELSE 0 END) AS quarantined,
-       SUM(CASE WHEN r.disposition = 'reject' THEN r.count ELSE 0 END) AS rejected,
-       SUM(CASE WHEN r.overrides <> '[]' THEN r.count ELSE 0 END) AS overridden,
-       SUM(CASE WHEN NOT ${PASSED} AND r.disposition <> 'reject' THEN r.count ELSE 0 END) AS would_reject,
-       s.ptr, s.fcrdns, s.base_domain, s.label, s.status
-     FROM dmarc_rows r LEFT JOIN report_sources s ON s.ip = r.source_ip
-     WHERE r.domain = ? AND r.day >= ? AND r.day < ?
-     GROUP BY r.source_ip ORDER BY messages DESC, r.source_ip`,
+    `SELECT g.*, s.ptr, s.fcrdns, s.base_domain, s.label, s.status FROM (
+       SELECT source_ip AS ip, SUM(messages) AS messages, SUM(passed) AS passed, SUM(spf_failed) AS spf_failed, SUM(dkim_failed) AS dkim_failed,
+         SUM(quarantined) AS quarantined, SUM(rejected) AS rejected, SUM(overridden) AS overridden, SUM(would_reject) AS would_reject
+       FROM dmarc_source_daily WHERE domain = ? AND day >= ? AND day < ? GROUP BY source_ip
+     ) g LEFT JOIN report_sources s ON s.ip = g.ip
+     ORDER BY g.messages DESC, g.ip`,
     [query.domain, query.from, query.to],
   );
   return rows.map((r) => ({
@@ -420,11 +419,7 @@ export async function overridesFor(db: Sql, query: { domain: string; from: numbe
 
 /** Messages and DMARC passes per UTC day for one policy domain: the series a pass-rate chart or drop rule reads. */
 export async function passRateByDay(db: Sql, query: { domain: string; from: number; to: number }): Promise<Array<{ day: number; messages: number; passed: number }>> {
-  return db.all(
-    `SELECT day, SUM(count) AS messages, SUM(CASE WHEN ${PASSED} THEN count ELSE 0 END) AS passed
-     FROM dmarc_rows WHERE domain = ? AND day >= ? AND day < ? GROUP BY day ORDER BY day`,
-    [query.domain, query.from, query.to],
-  );
+  return db.all('SELECT day, messages, passed FROM dmarc_daily WHERE domain = ? AND day >= ? AND day < ? ORDER BY day', [query.domain, query.from, query.to]);
 }
 
 /** The newest UTC day any stored report row covers for a domain (reports lag, so not necessarily today). */
@@ -453,29 +448,14 @@ export interface ReportDomain {
 
 /** Every domain reports arrived for, with its volume and DMARC passes in a period: the reports view's picker. */
 export async function reportDomains(db: Sql, query: { from: number; to: number }): Promise<ReportDomain[]> {
-  const [aggregate, tls] = await Promise.all([
-    db.all<{ domain: string; reports: number; last: number }>('SELECT domain, COUNT(*) AS reports, MAX(received_at) AS last FROM dmarc_reports GROUP BY domain'),
-    db.all<{ domain: string; reports: number; last: number }>('SELECT domain, COUNT(*) AS reports, MAX(received_at) AS last FROM tls_reports GROUP BY domain'),
-  ]);
-  const byDomain = new Map<string, ReportDomain>();
-  const entry = (domain: string) => byDomain.get(domain) ?? { domain, aggregateReports: 0, tlsReports: 0, lastReceivedAt: 0, messages: 0, passed: 0 };
-  for (const r of aggregate) byDomain.set(r.domain, { ...entry(r.domain), aggregateReports: r.reports, lastReceivedAt: r.last });
-  for (const r of tls) {
-    const e = entry(r.domain);
-    byDomain.set(r.domain, { ...e, tlsReports: r.reports, lastReceivedAt: Math.max(e.lastReceivedAt, r.last) });
-  }
-  // One indexed read per domain (domain, day) rather than a scan of every row in the period.
-  const domains = [...byDomain.values()].sort((a, b) => a.domain.localeCompare(b.domain));
-  return Promise.all(
-    domains.map(async (d) => {
-      if (d.aggregateReports === 0) return d;
-      const totals = await db.first<{ messages: number | null; passed: number | null }>(
-        `SELECT SUM(count) AS messages, SUM(CASE WHEN ${PASSED} THEN count ELSE 0 END) AS passed FROM dmarc_rows WHERE domain = ? AND day >= ? AND day < ?`,
-        [d.domain, query.from, query.to],
-      );
-      return { ...d, messages: totals?.messages ?? 0, passed: totals?.passed ?? 0 };
-    }),
+  const rows = await db.all<ReportDomain>(
+    `SELECT domain, aggregate_reports AS aggregateReports, tls_reports AS tlsReports, last_received_at AS lastReceivedAt,
+       COALESCE((SELECT SUM(messages) FROM dmarc_daily d WHERE d.domain = r.domain AND d.day >= ? AND d.day < ?), 0) AS messages,
+       COALESCE((SELECT SUM(passed) FROM dmarc_daily d WHERE d.domain = r.domain AND d.day >= ? AND d.day < ?), 0) AS passed
+     FROM report_domains r WHERE aggregate_reports + tls_reports > 0`,
+    [query.from, query.to, query.from, query.to],
   );
+  return rows.sort((a, b) => a.domain.localeCompare(b.domain));
 }
 
 /**

@@ -62,7 +62,7 @@ export function alertsRoutes(deps: AppDeps) {
   };
 
   return new Hono<{ Variables: AuthVariables }>()
-    .get('/', query(listQuery), async (c) => {
+    .get('/', deps.cache.byUrl(), query(listQuery), async (c) => {
       const { state, limit, before, from, to } = c.req.valid('query');
       const startedBefore = before === undefined ? to : to === undefined ? before : Math.min(before, to);
       const incidents = await listIncidents(deps.db, { state, limit, before: startedBefore, resolvedSince: from });
@@ -70,7 +70,7 @@ export function alertsRoutes(deps: AppDeps) {
       const none = { delivered: 0, pending: 0, failed: 0, failedChannels: [] };
       return c.json({ incidents: incidents.map((i) => ({ ...present(i), notifications: deliveries.get(i.id) ?? none })) });
     })
-    .get('/:id', noQuery(), async (c) => {
+    .get('/:id', deps.cache.byUrl(), noQuery(), async (c) => {
       const incident = await found(idOf(c.req.param('id')));
       const entries = await notificationsOfIncident(deps.db, incident.id);
       const notifications = await Promise.all(

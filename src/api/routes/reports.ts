@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
-import { passRateByDay, rejectedContent, reportDomains } from '../../reports/store.js';
+import { listRejected, passRateByDay, rejectedContent, reportDomains } from '../../reports/store.js';
 import { reportsView, sourcesView } from '../../reports/views.js';
 import type { AppDeps } from '../app.js';
 import { requireRole, type AuthVariables } from '../bearer-tokens.js';
@@ -27,17 +27,21 @@ const uploadQuery = z.object({ name: z.string().min(1).max(255).optional() });
 
 /** DMARC, TLS and failure reports; sources by provider and IP; uploads of report files (admin). */
 export function reportsRoutes(deps: AppDeps) {
-  const now = () => Date.now();
+  const now = deps.now;
   return new Hono<{ Variables: AuthVariables }>()
-    .get('/', query(listQuery), async (c) => c.json(await reportsView(deps.db, withDefaults(c.req.valid('query'), now()))))
-    .get('/sources', query(sourcesQuery), async (c) => c.json(await sourcesView(deps.db, withDefaults(c.req.valid('query'), now()))))
-    .get('/domains', query(periodQuery), async (c) => {
+    .get('/', deps.cache.byRange(), query(listQuery), async (c) => c.json(await reportsView(deps.db, withDefaults(c.req.valid('query'), now()))))
+    .get('/sources', deps.cache.byRange(), query(sourcesQuery), async (c) => c.json(await sourcesView(deps.db, withDefaults(c.req.valid('query'), now()))))
+    .get('/domains', deps.cache.byRange(), query(periodQuery), async (c) => {
       const period = withDefaults(c.req.valid('query'), now());
       return c.json({ ...period, domains: await reportDomains(deps.db, period) });
     })
-    .get('/daily', query(sourcesQuery), async (c) => {
+    .get('/daily', deps.cache.byRange(), query(sourcesQuery), async (c) => {
       const q = withDefaults(c.req.valid('query'), now());
       return c.json({ ...q, days: await passRateByDay(deps.db, q) });
+    })
+    .get('/rejected', deps.cache.byRange(), query(periodQuery), async (c) => {
+      const period = withDefaults(c.req.valid('query'), now());
+      return c.json({ ...period, rejected: await listRejected(deps.db, { since: period.from }) });
     })
     .get('/rejected/:id', noQuery(), async (c) => {
       const { id } = parseQuery(z.strictObject({ id: z.coerce.number().int().min(1) }), { id: c.req.param('id') });

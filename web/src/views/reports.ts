@@ -59,19 +59,19 @@ function rejectedSection(rejected: readonly Rejected[]): TemplateResult {
 
 interface IndexData {
   domains: ReportDomains;
-  list: ReportList;
+  rejected: readonly Rejected[];
 }
 
 /** Every domain reports arrived for, with its volume and pass rate in the range, and the files that failed. */
 class ReportsView extends DataView<IndexData> {
   protected async load(): Promise<IndexData> {
     const range = rangeMs(this.range);
-    const [domains, list] = await Promise.all([api.reports.domains.$get({ query: range }).then(read), api.reports.$get({ query: range }).then(read)]);
-    return { domains, list };
+    const [domains, { rejected }] = await Promise.all([api.reports.domains.$get({ query: range }).then(read), api.reports.rejected.$get({ query: range }).then(read)]);
+    return { domains, rejected };
   }
 
-  protected renderData({ domains, list }: IndexData) {
-    if (domains.domains.length === 0 && list.rejected.length === 0) return html`<h2>Reports</h2>${reportsEmptyState()}`;
+  protected renderData({ domains, rejected }: IndexData) {
+    if (domains.domains.length === 0 && rejected.length === 0) return html`<h2>Reports</h2>${reportsEmptyState()}`;
     return html`
       <h2>Reports</h2>
       <p class="muted">DMARC aggregate and SMTP TLS reports per domain. Pick a domain for its senders.</p>
@@ -84,13 +84,13 @@ class ReportsView extends DataView<IndexData> {
                 <th scope="row"><a href="/reports/${encodeURIComponent(d.domain)}${location.search}">${d.domain}</a></th>
                 <td class="num">${d.messages.toLocaleString()}</td>
                 <td class="num">${d.messages === 0 ? '—' : passRateBadge(d.passed / d.messages)}</td>
-                <td class="num">${d.aggregateReports}</td>
-                <td class="num">${d.tlsReports}</td>
+                <td class="num">${d.aggregateReports.toLocaleString()}</td>
+                <td class="num">${d.tlsReports.toLocaleString()}</td>
                 <td>${when(d.lastReceivedAt)} <span class="muted">${ago(d.lastReceivedAt)}</span></td>
               </tr>`,
             )}</tbody>
           </table></div>`}
-      ${rejectedSection(list.rejected)}
+      ${rejectedSection(rejected)}
     `;
   }
 }
