@@ -3,6 +3,9 @@
 //   placement:  10 providers × 25 seeds × 4 tests a day (365,000 verdicts)
 //   blocklists: 200 targets × 20 lists swept every 30 minutes, stored as transitions (the status matrix plus events)
 //   audits:     20 domains audited hourly (175,200 audits with 8 checks each), a record change a week per domain
+//   alerts:     an incident every 12 hours on average, fired and resolved, each notified on two channels
+//   reports:    a DMARC aggregate report a day from each of 5 receivers for each of the 20 domains
+//               (36,500 reports, 10 source rows each), stored as the reports store stores them
 // 'alone' is one client's median (the work a request costs); p50/p95 are under 16 clients, where requests queue
 // (better-sqlite3 answers one query at a time). Each view is measured twice: with every request computing its
 // answer, and with the answers kept per data version as `serve` keeps them (no writes during the run, so after
@@ -17,6 +20,8 @@ import { createApp } from '../src/api/app.js';
 import { silentLogger } from '../src/log.js';
 import { migrate, MIGRATIONS_DIR } from '../src/node/sqlite-migrate.js';
 import { openSqlite, openStore } from '../src/node/sqlite-store.js';
+import { storeAggregate } from '../src/reports/store.js';
+import type { AggregateReport } from '../src/reports/types.js';
 import type { Sql } from '../src/store/sql.js';
 
 const REQUESTS = Number(process.argv[2] ?? 320);
@@ -120,7 +125,104 @@ function generate(file: string): void {
       }
     }
   })();
+  const incident = db.prepare(
+    `INSERT INTO alert_incidents (rule, rule_type, key, severity, state, title, observation, last_fact, started_at, fired_at, resolved_at, last_seen_at, last_notified_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?)`,
+  );
+  const outbox = db.prepare("INSERT INTO alert_outbox (channel, kind, payload, created_at, status, attempts, next_attempt_at, delivered_at) VALUES (?, 'alert', ?, ?, 'delivered', 1, ?, ?)");
+  const attempt = db.prepare('INSERT INTO alert_attempts (outbox_id, at, ok) VALUES (?, ?, 1)');
+  const notified = db.prepare('INSERT INTO alert_incident_notifications (incident_id, outbox_id) VALUES (?, ?)');
+  db.transaction(() => {
+    for (let at = START + rand() * DAY; at < NOW - DAY; at += rand() * DAY) {
+      const target = TARGETS[Math.floor(rand() * TARGETS.length)] as string;
+      const zone = ZONES[Math.floor(rand() * ZONES.length)] as string;
+      const firedAt = Math.round(at);
+      const resolvedAt = firedAt + Math.round((1 + rand() * 20) * DAY) < NOW ? firedAt + Math.round((1 + rand() * 20) * DAY) : null;
+      const title = `LISTED: ${target} on ${zone}`;
+      const observation = { key: `${target} ${zone}`, fact: '', state: 'bad', title, summary: `${target} was listed on ${zone}.`, since: firedAt, evidence: [{ label: 'return code', value: '127.0.0.2' }], actions: ['https://bl.test/delist'], link: `/blocklists?target=${target}` };
+      const id = Number(incident.run('listings', 'blocklist_listed', observation.key, 'critical', resolvedAt === null ? 'firing' : 'resolved', title, JSON.stringify(observation), firedAt, firedAt, resolvedAt, resolvedAt ?? firedAt, resolvedAt ?? firedAt).lastInsertRowid);
+      for (const [kind, when] of [['fired', firedAt], ['resolved', resolvedAt]] as const) {
+        if (when === null) continue;
+        for (const channel of ['oncall-email', 'ops-webhook']) {
+          const item = { kind, incidentId: id, rule: 'listings', ruleType: 'blocklist_listed', severity: 'critical', key: observation.key, title, summary: observation.summary, since: firedAt, resolvedAt, evidence: observation.evidence, actions: observation.actions, link: observation.link };
+          const outboxId = Number(outbox.run(channel, JSON.stringify({ kind: 'alert', createdAt: when, dashboardUrl: 'http://localhost:8025', items: [item] }), when, when, when + 800).lastInsertRowid);
+          attempt.run(outboxId, when + 800);
+          notified.run(id, outboxId);
+        }
+      }
+    }
+  })();
   db.close();
+}
+
+const ORGS = ['google.com', 'Outlook.com', 'Yahoo', 'comcast.net', 'Mail.Ru'];
+
+/** The IPs that send as domain number `d`: 30 of them, 24 with forward-confirmed reverse DNS. */
+const sourcesOf = (d: number) => Array.from({ length: 30 }, (_, i) => `203.0.${d}.${i + 1}`);
+
+/** One receiver's daily aggregate report for one domain: 10 rows, about one in twelve failing DMARC. */
+function aggregateReport(rand: () => number, d: number, org: string, begin: number): AggregateReport {
+  const domain = DOMAINS[d] as string;
+  const pool = sourcesOf(d);
+  const records = Array.from({ length: 10 }, (_, r) => {
+    const fails = rand() < 0.08;
+    const forwarded = fails && rand() < 0.3;
+    return {
+      sourceIp: pool[Math.floor(rand() * pool.length)] as string,
+      count: 1 + Math.floor(rand() * 200),
+      disposition: fails && !forwarded ? 'quarantine' : 'none',
+      dkimAligned: fails ? 'fail' : 'pass',
+      spfAligned: fails || r % 3 === 0 ? 'fail' : 'pass',
+      overrides: forwarded ? [{ type: 'forwarded', comment: null }] : [],
+      headerFrom: domain,
+      envelopeFrom: domain,
+      envelopeTo: null,
+      dkim: [{ domain, selector: fails ? null : 's1', result: fails ? 'fail' : 'pass' }],
+      spf: [{ domain, scope: 'mfrom', result: fails ? 'softfail' : 'pass' }],
+    };
+  });
+  return {
+    kind: 'aggregate',
+    schema: 'rfc7489',
+    org,
+    email: `noreply-dmarc@${org.toLowerCase()}`,
+    reportId: `${org}-${domain}-${begin}`,
+    begin,
+    end: begin + DAY - 1_000,
+    generator: null,
+    errors: [],
+    policy: { domain, adkim: 'r', aspf: 'r', p: 'quarantine', sp: null, np: null, pct: 100, fo: null, testing: null, discoveryMethod: null },
+    records,
+  };
+}
+
+/** A year of daily aggregate reports per receiver and domain, through the reports store, with every source enriched. */
+async function generateReports(db: Sql): Promise<void> {
+  const rand = random(7);
+  for (let d = 0; d < DOMAINS.length; d++) {
+    for (const [i, ip] of sourcesOf(d).entries()) {
+      const esp = i < 24 ? `esp-${i % 4}.example` : null;
+      await db.run('INSERT INTO report_sources (ip, status, ptr, fcrdns, base_domain, label, first_seen, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
+        ip,
+        'ok',
+        esp && `o${i}.mail.${esp}`,
+        esp && 1,
+        esp,
+        esp && `ESP ${i % 4}`,
+        START,
+        START,
+      ]);
+    }
+  }
+  for (let day = 0; day < DAYS; day++) {
+    const begin = START - (START % DAY) + day * DAY;
+    for (let d = 0; d < DOMAINS.length; d++) {
+      for (const org of ORGS) {
+        const report = aggregateReport(rand, d, org, begin);
+        await storeAggregate(db, report, report.end + 3 * HOUR);
+      }
+    }
+  }
 }
 
 async function measure(app: ReturnType<typeof createApp>, path: string, token: string, clients: number): Promise<number[]> {
@@ -140,15 +242,27 @@ async function measure(app: ReturnType<typeof createApp>, path: string, token: s
   return times.sort((a, b) => a - b);
 }
 
+/** A folder holding the migrations before `cut`: the schema as it was before a roll-up arrived. */
+function migrationsBefore(dir: string, cut: string): string {
+  const folder = join(dir, `migrations-before-${cut}`);
+  mkdirSync(folder);
+  for (const name of readdirSync(MIGRATIONS_DIR).filter((n) => n < cut)) copyFileSync(join(MIGRATIONS_DIR, name), join(folder, name));
+  return folder;
+}
+
+interface WriteCost {
+  label: string;
+  without: number;
+  with: number;
+}
+
 /**
- * What the roll-ups of migration 0017 cost a write: verdicts stored as the placement store stores them, on a
- * schema with them and one without (the migrations before 0017), in order and then arriving a month late
- * (each late one adds to every later day's running totals of its pair). Microseconds per verdict.
+ * What the placement roll-ups (migrations 0017 and 0021) cost a write: verdicts stored as the placement store
+ * stores them, on a schema with them and one without, in order and then arriving a month late (each late one
+ * adds to every later day's running totals of its pair). Microseconds per verdict.
  */
-async function writeCost(dir: string): Promise<Array<{ label: string; without: number; with: number }>> {
-  const before = join(dir, 'migrations-before-0017');
-  mkdirSync(before);
-  for (const name of readdirSync(MIGRATIONS_DIR).filter((n) => n < '0017')) copyFileSync(join(MIGRATIONS_DIR, name), join(before, name));
+async function verdictCost(dir: string): Promise<WriteCost[]> {
+  const before = migrationsBefore(dir, '0017');
   const days = 30;
   const store = async (db: Sql, late: boolean) => {
     let id = late ? 1_000_000 : 0;
@@ -180,9 +294,30 @@ async function writeCost(dir: string): Promise<Array<{ label: string; without: n
     await db.close();
   }
   return [
-    { label: 'a verdict in order', ...results.inOrder },
-    { label: `a verdict ${days} days late`, ...results.late },
+    { label: 'a verdict in order (0017, 0021)', ...results.inOrder },
+    { label: `a verdict ${days} days late (0017, 0021)`, ...results.late },
   ];
+}
+
+/** What the report roll-ups (migration 0022) cost a write: 30 days of the generated reports. Microseconds per report. */
+async function reportCost(dir: string): Promise<WriteCost> {
+  const before = migrationsBefore(dir, '0022');
+  const days = 30;
+  const cost = { without: 0, with: 0 };
+  for (const [key, migrations] of [['without', before], ['with', MIGRATIONS_DIR]] as const) {
+    const db = openSqlite(':memory:');
+    await migrate(db, migrations);
+    const rand = random(7);
+    const started = performance.now();
+    for (let day = 0; day < days; day++) {
+      for (let d = 0; d < DOMAINS.length; d++) {
+        for (const org of ORGS) await storeAggregate(db, aggregateReport(rand, d, org, START + day * DAY), NOW);
+      }
+    }
+    cost[key] = ((performance.now() - started) * 1000) / (days * DOMAINS.length * ORGS.length);
+    await db.close();
+  }
+  return { label: 'an aggregate report of 10 rows (0022)', ...cost };
 }
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
@@ -196,12 +331,16 @@ try {
   if (!keep || !existsSync(keep)) {
     await (await openStore(file)).close();
     generate(file);
+    const store = await openStore(file);
+    await generateReports(store);
+    await store.close();
     console.log(`generated ${DAYS} days of history in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
   const db = await openStore(file);
   const counts = await db.first<Record<string, number>>(
     `SELECT (SELECT COUNT(*) FROM verdicts) AS verdicts, (SELECT COUNT(*) FROM placement_daily) AS daily, (SELECT COUNT(*) FROM audits) AS audits,
-            (SELECT COUNT(*) FROM audit_checks) AS checks, (SELECT COUNT(*) FROM blocklist_events) AS events, (SELECT COUNT(*) FROM audit_status_changes) AS statusChanges`,
+            (SELECT COUNT(*) FROM audit_checks) AS checks, (SELECT COUNT(*) FROM blocklist_events) AS events, (SELECT COUNT(*) FROM audit_status_changes) AS statusChanges,
+            (SELECT COUNT(*) FROM alert_incidents) AS incidents, (SELECT COUNT(*) FROM dmarc_reports) AS reports, (SELECT COUNT(*) FROM dmarc_rows) AS reportRows`,
   );
   console.log('rows:', JSON.stringify(counts));
   const token = 'bench-token-0123456789abcdef';
@@ -210,6 +349,7 @@ try {
   const cachedApp = createApp({ ...options, dataVersion: db.dataVersion });
   const range = (days: number) => `from=${NOW - days * DAY}&to=${NOW}`;
   const lastTest = (await db.first<{ id: number }>('SELECT MAX(id) AS id FROM tests'))?.id;
+  const lastIncident = (await db.first<{ id: number }>('SELECT MAX(id) AS id FROM alert_incidents'))?.id;
   const views: Array<[view: string, path: string]> = [
     ['floor', '/healthz'],
     ['overview 7d', `/api/overview?${range(7)}`],
@@ -225,6 +365,14 @@ try {
     ['domain 90d', `/api/domains/domain-3.example?${range(90)}`],
     ['blocklists matrix', '/api/blocklists'],
     ['blocklist history 365d', `/api/blocklists/history?target=198.51.0.7&${range(365)}`],
+    ['alerts 90d', `/api/alerts?${range(90)}&limit=500`],
+    ['incident page', `/api/alerts/${lastIncident}`],
+    ['report domains 90d', `/api/reports/domains?${range(90)}`],
+    ['reports list 30d', `/api/reports?${range(30)}`],
+    ['rejected files 30d', `/api/reports/rejected?${range(30)}`],
+    ['report sources 90d', `/api/reports/sources?domain=domain-3.example&${range(90)}`],
+    ['report daily 90d', `/api/reports/daily?domain=domain-3.example&${range(90)}`],
+    ['reports of domain 90d', `/api/reports?domain=domain-3.example&${range(90)}`],
     ['settings', '/api/settings'],
   ];
   started = performance.now();
@@ -248,8 +396,8 @@ try {
   for (const [label, key] of [['computed every time', 'p95'], ['kept per data version', 'cachedP95']] as const) {
     console.log(slow(key).length === 0 ? `${label}: every view answers under 50 ms at p95` : `${label}: over 50 ms at p95: ${slow(key).join(', ')}`);
   }
-  console.log('\nwrite cost of the roll-ups (µs per verdict, in memory)   without 0017   with 0017   ratio');
-  for (const w of await writeCost(dir)) {
+  console.log(`\n${'write cost of the roll-ups (µs per write, in memory)'.padEnd(55)} ${'without'.padStart(12)}  ${'with'.padStart(10)}  ${'ratio'.padStart(7)}`);
+  for (const w of [...(await verdictCost(dir)), await reportCost(dir)]) {
     console.log(`${w.label.padEnd(55)} ${w.without.toFixed(1).padStart(12)}  ${w.with.toFixed(1).padStart(10)}  ${(w.with / w.without).toFixed(2).padStart(6)}×`);
   }
   await db.close();
