@@ -132,20 +132,36 @@ function generate(file: string): void {
   const outbox = db.prepare("INSERT INTO alert_outbox (channel, kind, payload, created_at, status, attempts, next_attempt_at, delivered_at) VALUES (?, 'alert', ?, ?, 'delivered', 1, ?, ?)");
   const attempt = db.prepare('INSERT INTO alert_attempts (outbox_id, at, ok) VALUES (?, ?, 1)');
   const notified = db.prepare('INSERT INTO alert_incident_notifications (incident_id, outbox_id) VALUES (?, ?)');
+  // A listing incident every 12 hours on average, resolved 1–21 days later unless that is still to come.
   db.transaction(() => {
     for (let at = START + rand() * DAY; at < NOW - DAY; at += rand() * DAY) {
       const target = TARGETS[Math.floor(rand() * TARGETS.length)] as string;
       const zone = ZONES[Math.floor(rand() * ZONES.length)] as string;
       const firedAt = Math.round(at);
-      const resolvedAt = firedAt + Math.round((1 + rand() * 20) * DAY) < NOW ? firedAt + Math.round((1 + rand() * 20) * DAY) : null;
+      const clearsAt = firedAt + Math.round((1 + rand() * 20) * DAY);
+      const resolvedAt = clearsAt < NOW ? clearsAt : null;
       const title = `LISTED: ${target} on ${zone}`;
-      const observation = { key: `${target} ${zone}`, fact: '', state: 'bad', title, summary: `${target} was listed on ${zone}.`, since: firedAt, evidence: [{ label: 'return code', value: '127.0.0.2' }], actions: ['https://bl.test/delist'], link: `/blocklists?target=${target}` };
-      const id = Number(incident.run('listings', 'blocklist_listed', observation.key, 'critical', resolvedAt === null ? 'firing' : 'resolved', title, JSON.stringify(observation), firedAt, firedAt, resolvedAt, resolvedAt ?? firedAt, resolvedAt ?? firedAt).lastInsertRowid);
+      const observation = {
+        key: `${target} ${zone}`,
+        fact: '',
+        state: 'bad',
+        title,
+        summary: `${target} was listed on ${zone}.`,
+        since: firedAt,
+        evidence: [{ label: 'return code', value: '127.0.0.2' }],
+        actions: ['https://bl.test/delist'],
+        link: `/blocklists?target=${target}`,
+      };
+      const state = resolvedAt === null ? 'firing' : 'resolved';
+      const lastAt = resolvedAt ?? firedAt;
+      const id = Number(incident.run('listings', 'blocklist_listed', observation.key, 'critical', state, title, JSON.stringify(observation), firedAt, firedAt, resolvedAt, lastAt, lastAt).lastInsertRowid);
       for (const [kind, when] of [['fired', firedAt], ['resolved', resolvedAt]] as const) {
         if (when === null) continue;
+        const { key, summary, evidence, actions, link } = observation;
+        const item = { kind, incidentId: id, rule: 'listings', ruleType: 'blocklist_listed', severity: 'critical', key, title, summary, since: firedAt, resolvedAt, evidence, actions, link };
+        const payload = JSON.stringify({ kind: 'alert', createdAt: when, dashboardUrl: 'http://localhost:8025', items: [item] });
         for (const channel of ['oncall-email', 'ops-webhook']) {
-          const item = { kind, incidentId: id, rule: 'listings', ruleType: 'blocklist_listed', severity: 'critical', key: observation.key, title, summary: observation.summary, since: firedAt, resolvedAt, evidence: observation.evidence, actions: observation.actions, link: observation.link };
-          const outboxId = Number(outbox.run(channel, JSON.stringify({ kind: 'alert', createdAt: when, dashboardUrl: 'http://localhost:8025', items: [item] }), when, when, when + 800).lastInsertRowid);
+          const outboxId = Number(outbox.run(channel, payload, when, when, when + 800).lastInsertRowid);
           attempt.run(outboxId, when + 800);
           notified.run(id, outboxId);
         }
