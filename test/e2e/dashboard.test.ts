@@ -5,6 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/node/sqlite-store.js';
 import { launchChromium, screenshot } from '../support/browser.js';
+import { lowContrast } from '../support/contrast.js';
 import { startServe, type ServeProcess } from '../support/cli.js';
 import { seedDashboard } from '../support/dashboard-seed.js';
 
@@ -437,6 +438,29 @@ describe('the dashboard against a server with a known history', () => {
     expect(await fits()).toBeLessThanOrEqual(0);
     await screenshot(page, '19-report-phone-dark');
     await context.close();
+  });
+
+  it('keeps every text at WCAG AA contrast on every view, in the light and the dark theme', async () => {
+    const views = ['/', '/providers', '/timeline', '/tests', '/tests/1', '/domains', '/domains/example.com', '/blocklists', '/alerts', '/alerts/1', '/reports', '/reports/example.com', '/settings'];
+    const failures: string[] = [];
+    let texts = 0;
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme });
+      const page = await newPage(context);
+      await signIn(page, url, ADMIN);
+      for (const view of views) {
+        await page.goto(`${url}${view}${view.includes('/', 1) ? '' : '?range=30d'}`);
+        await page.waitForLoadState('networkidle');
+        await poll(() => page.locator('[aria-busy="true"]').count()).toBe(0);
+        const { checked, failures: low } = await lowContrast(page);
+        texts += checked;
+        for (const f of low) failures.push(`${colorScheme} ${view}: "${f.text}" ${f.ratio}:1 < ${f.needed}:1 (${f.colour} on ${f.background})`);
+      }
+      await context.close();
+    }
+    // Every view showed its content, not only the navigation (about 12 texts).
+    expect(texts).toBeGreaterThan(views.length * 2 * 40);
+    expect(failures).toEqual([]);
   });
 
   it('logged no console errors or CSP violations', () => {
