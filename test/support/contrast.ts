@@ -15,6 +15,32 @@ export interface LowContrast {
  */
 export function lowContrast(page: Page): Promise<{ checked: number; failures: LowContrast[] }> {
   return page.evaluate(() => {
+    // The few DOM shapes this reads, declared here: the test sources are type-checked without the DOM library.
+    interface Style {
+      color: string;
+      backgroundColor: string;
+      visibility: string;
+      display: string;
+      fontSize: string;
+      fontWeight: string;
+    }
+    interface Element {
+      tagName: string;
+      parentElement: Element | null;
+      shadowRoot: Root | null;
+      childNodes: Iterable<{ nodeType: number; textContent: string | null }>;
+      getRootNode(): { host?: Element };
+      getBoundingClientRect(): { width: number; height: number };
+    }
+    interface Root {
+      querySelectorAll(selector: string): Iterable<Element>;
+    }
+    const dom = globalThis as unknown as {
+      document: { documentElement: Element & Root };
+      getComputedStyle(element: Element): Style;
+      matchMedia(query: string): { matches: boolean };
+    };
+    const TEXT_NODE = 3;
     type Rgba = [number, number, number, number];
     const parse = (colour: string): Rgba => {
       const parts = colour.match(/[\d.]+/g)?.map(Number) ?? [0, 0, 0, 0];
@@ -31,31 +57,31 @@ export function lowContrast(page: Page): Promise<{ checked: number; failures: Lo
       };
       return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
     };
-    const parentOf = (element: Element): Element | null => element.parentElement ?? ((element.getRootNode() as ShadowRoot).host || null);
+    const parentOf = (element: Element): Element | null => element.parentElement ?? element.getRootNode().host ?? null;
     const backgroundOf = (element: Element): Rgba => {
       const layers: Rgba[] = [];
       for (let at: Element | null = element; at; at = parentOf(at)) {
-        const colour = parse(getComputedStyle(at).backgroundColor);
+        const colour = parse(dom.getComputedStyle(at).backgroundColor);
         if (colour[3] > 0) layers.push(colour);
         if (colour[3] >= 1) break;
       }
       // The canvas behind the page follows the theme the root declares.
-      let base: Rgba = matchMedia('(prefers-color-scheme: dark)').matches ? [18, 22, 29, 1] : [255, 255, 255, 1];
+      let base: Rgba = dom.matchMedia('(prefers-color-scheme: dark)').matches ? [18, 22, 29, 1] : [255, 255, 255, 1];
       if (layers.at(-1)?.[3] === 1) base = layers.pop() as Rgba;
       return layers.reverse().reduce((below, top) => over(top, below), base);
     };
     const found: LowContrast[] = [];
     let checked = 0;
-    const visit = (root: Element | ShadowRoot) => {
+    const visit = (root: Root) => {
       for (const element of root.querySelectorAll('*')) {
         if (element.shadowRoot) visit(element.shadowRoot);
         const text = [...element.childNodes]
-          .filter((n) => n.nodeType === Node.TEXT_NODE)
+          .filter((n) => n.nodeType === TEXT_NODE)
           .map((n) => n.textContent ?? '')
           .join('')
           .trim();
         if (text === '' || ['SCRIPT', 'STYLE', 'TITLE', 'OPTION'].includes(element.tagName)) continue;
-        const style = getComputedStyle(element);
+        const style = dom.getComputedStyle(element);
         const box = element.getBoundingClientRect();
         if (style.visibility !== 'visible' || style.display === 'none' || box.width === 0 || box.height === 0) continue;
         checked++;
@@ -72,7 +98,7 @@ export function lowContrast(page: Page): Promise<{ checked: number; failures: Lo
         }
       }
     };
-    visit(document.documentElement);
+    visit(dom.document.documentElement);
     return { checked, failures: found };
   });
 }
