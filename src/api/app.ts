@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
+import type { ChannelTestOutcome } from '../alerts/channel-test.js';
 import type { Json } from '../audit/types.js';
 import type { ScheduledJob } from '../jobs/table.js';
 import type { Logger } from '../log.js';
@@ -48,6 +49,8 @@ export interface AppOptions {
    * until the data changes.
    */
   dataVersion?: DataVersion;
+  /** Sends a test notification through one alert channel now (`POST /api/alerts/test`); absent, the route answers 501. */
+  testChannel?: (channel: string) => Promise<ChannelTestOutcome>;
   /** Runs after an agent's batch was stored, e.g. alert evaluation over the new facts. */
   onIngested?: (runs: readonly IngestRun[]) => Promise<void>;
   /** Routes only one runtime serves (e.g. the pushed configuration on Workers), mounted under /api. */

@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { createAlertEngine } from '../alerts/engine.js';
-import { attemptsOf, listIncidents } from '../alerts/store.js';
+import { testChannel, type ChannelTestOutcome } from '../alerts/channel-test.js';
+import { listIncidents } from '../alerts/store.js';
 import { silentLogger } from '../log.js';
 import { nodeNotifiers } from '../node/alerts/notifiers.js';
 import { resolverForRun } from '../node/run-resolver.js';
@@ -14,30 +15,57 @@ export interface AlertsListOptions {
   json?: boolean;
 }
 
-/** `inboxwatch alerts test CHANNEL`: one test notification through one channel, now. */
-export async function alertsTestCommand(name: string, command: Command): Promise<void> {
-  const { config } = configFor(command);
-  if (!config.alerts.channels.some((c) => c.name === name)) {
-    const known = config.alerts.channels.map((c) => c.name);
-    throw new UsageError(`unknown channel "${name}"; ${known.length > 0 ? `channels are ${known.join(', ')}` : 'alerts.channels is empty'}`);
+export interface AlertsTestOptions {
+  server?: string;
+  token?: string;
+}
+
+/**
+ * `inboxwatch alerts test CHANNEL [--server URL]`: one test notification through one channel, now — sent from
+ * this machine, or with `--server` by that server (a Workers deployment, whose channels and secrets are there).
+ */
+export async function alertsTestCommand(name: string, options: AlertsTestOptions, command: Command): Promise<void> {
+  const outcome = options.server === undefined ? await testHere(name, command) : await testOnServer(name, options.server, options.token);
+  if (outcome.status === 'unknown') {
+    throw new UsageError(`unknown channel "${name}"; ${outcome.channels.length > 0 ? `channels are ${outcome.channels.join(', ')}` : 'alerts.channels is empty'}`);
   }
+  process.stdout.write(outcome.status === 'delivered' ? `${name}: test notification delivered\n` : `${name}: not delivered: ${outcome.error}\n`);
+  process.exitCode = outcome.status === 'delivered' ? EXIT.ok : EXIT.failure;
+}
+
+async function testHere(name: string, command: Command): Promise<ChannelTestOutcome> {
+  const { config } = configFor(command);
+  const channels = config.alerts.channels.map((c) => c.name);
+  if (!channels.includes(name)) return { status: 'unknown', channels };
   const db = await openStore(config.database);
   try {
     // The command reports the outcome itself, so the engine's own warning stays quiet.
     const engine = createAlertEngine({ config, db, log: silentLogger, notifiers: nodeNotifiers(config, resolverForRun(config.dns)), holder: `${hostname()}:${process.pid}:cli` });
-    const id = await engine.queue(name, { kind: 'test', createdAt: Date.now(), dashboardUrl: engine.dashboardUrl, channel: name });
-    const outcome = await engine.deliver(id);
-    const [attempt] = await attemptsOf(db, id);
-    if (outcome.delivered === 1) {
-      process.stdout.write(`${name}: test notification delivered\n`);
-      process.exitCode = EXIT.ok;
-    } else {
-      process.stdout.write(`${name}: not delivered: ${attempt?.error ?? 'unknown error'}\n`);
-      process.exitCode = EXIT.failure;
-    }
+    return await testChannel(engine, db, channels, name, Date.now());
   } finally {
     await db.close();
   }
+}
+
+async function testOnServer(name: string, server: string, token = process.env.INBOXWATCH_TOKEN): Promise<ChannelTestOutcome> {
+  if (!token) throw new UsageError('--token: an admin API token is required (or set INBOXWATCH_TOKEN)');
+  let base: URL;
+  try {
+    base = new URL(server);
+  } catch {
+    throw new UsageError(`--server: expected a URL such as https://inboxwatch.example.workers.dev, got "${server}"`);
+  }
+  const response = await fetch(new URL('/api/alerts/test', base), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ channel: name }),
+  });
+  const answer = (await response.json().catch(() => ({}))) as { delivered?: boolean; error?: string };
+  if (response.status === 200 && answer.delivered === true) return { status: 'delivered' };
+  if (response.status === 502 && typeof answer.error === 'string') return { status: 'failed', error: answer.error };
+  // The server names its channels in the refusal, as this command does for a local configuration.
+  if (response.status === 404 && answer.error?.startsWith('channel: ')) throw new UsageError(answer.error.slice('channel: '.length));
+  throw new Error(`${base.origin} did not send the test (HTTP ${response.status}): ${answer.error ?? 'no reason given'}`);
 }
 
 /** `inboxwatch alerts list`: incidents, newest first. */

@@ -3,7 +3,7 @@ import { ConfigError } from '../config/errors.js';
 import { JOB_NAMES } from '../node/job-names.js';
 import type { AgentDiscardOptions, AgentOptions, AgentStatusOptions } from './agent.js';
 import type { AuditOptions } from './audit.js';
-import type { AlertsListOptions } from './alerts.js';
+import type { AlertsListOptions, AlertsTestOptions } from './alerts.js';
 import type { BlocklistsOptions } from './blocklists.js';
 import type { ConfigPushOptions } from './config.js';
 import { EXIT, UsageError } from './exit.js';
@@ -127,7 +127,9 @@ function buildProgram(): Command {
     .command('test')
     .description('send a test notification through one channel, now, and say whether it arrived')
     .argument('<channel>', 'a channel name from alerts.channels')
-    .action(async (name: string, _options: unknown, command: Command) => (await import('./alerts.js')).alertsTestCommand(name, command));
+    .option('--server <url>', 'have this server send it (e.g. a Workers deployment) instead of this machine')
+    .option('--token <token>', 'with --server: an admin API token (default: $INBOXWATCH_TOKEN)')
+    .action(async (name: string, options: AlertsTestOptions, command: Command) => (await import('./alerts.js')).alertsTestCommand(name, options, command));
   alerts
     .command('list')
     .description('print incidents, newest first')

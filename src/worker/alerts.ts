@@ -1,3 +1,4 @@
+import { testChannel, type ChannelTestOutcome } from '../alerts/channel-test.js';
 import { createAlertEngine } from '../alerts/engine.js';
 import type { Notifier } from '../alerts/types.js';
 import { createWebhookNotifier } from '../alerts/webhook-notifier.js';
@@ -22,6 +23,8 @@ export interface WorkerAlerts {
   evaluate(): Promise<void>;
   /** Sends whatever the outbox holds that is due, including retries queued by earlier invocations. */
   deliver(): Promise<void>;
+  /** One test notification through one channel, sent now (`POST /api/alerts/test`). */
+  test(channel: string): Promise<ChannelTestOutcome>;
 }
 
 /**
@@ -61,5 +64,6 @@ export function workerAlerts(deps: { config: Config; db: Sql; log: Logger; bindi
     async deliver() {
       await engine.deliver();
     },
+    test: (channel) => testChannel(engine, deps.db, config.alerts.channels.map((c) => c.name), channel, Date.now()),
   };
 }

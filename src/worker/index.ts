@@ -91,6 +91,7 @@ async function appFor(env: WorkerEnv): Promise<App> {
       },
       maxUploadBytes: config.reports.limits.maxCompressed,
     },
+    testChannel: (channel) => workerAlerts({ config, db, log, bindings: env, resolver: resolverFor(config, env) }).test(channel),
     // An agent's batch holds facts like a scheduled run's: the rules read them before the agent is answered.
     onIngested: () => alertsAfterIntake(env),
   });

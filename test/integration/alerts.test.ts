@@ -312,6 +312,65 @@ describe('two processes on one database', () => {
   });
 });
 
+describe('a test notification sent by a running server', () => {
+  it('is sent on an admin’s request over the API and from the CLI with --server, with the channel’s error when it fails', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'inboxwatch-alerts-api-test-'));
+    const [hook, down] = await Promise.all([startHookReceiver(), startHookReceiver()]);
+    down.status = 500;
+    const admin = 'channel-test-admin-token-0123456789';
+    const viewer = 'channel-test-viewer-token-0123456789';
+    writeFileSync(
+      join(dir, 'inboxwatch.yaml'),
+      stringify({
+        database: join(dir, 'inboxwatch.db'),
+        server: { tokens: [{ name: 'ops', token: admin, role: 'admin' }, { name: 'board', token: viewer, role: 'viewer' }] },
+        alerts: {
+          allowPrivateUrls: true,
+          channels: [
+            { name: 'hook', type: 'webhook', url: hook.url, secret: SECRET, retries: 0, timeout: '2s' },
+            { name: 'down', type: 'webhook', url: down.url, retries: 0, timeout: '2s' },
+          ],
+        },
+      }),
+    );
+    const serve = await startServe({ cwd: dir });
+    // No configuration here: with --server the server's channels and secrets are the ones used.
+    const elsewhere = mkdtempSync(join(tmpdir(), 'inboxwatch-alerts-cli-'));
+    const cli = (channel: string, token = admin) => runCli(['alerts', 'test', channel, '--server', serve.url, '--token', token], { cwd: elsewhere });
+    const post = (body: unknown, token: string) =>
+      fetch(`${serve.url}/api/alerts/test`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    try {
+      const sent = await cli('hook');
+      expect(sent.stdout).toBe('hook: test notification delivered\n');
+      expect(sent.code).toBe(0);
+      expect(hook.received.map((h) => [h.json.kind, signatureValid(h, SECRET)])).toEqual([['test', true]]);
+
+      const failed = await cli('down');
+      expect(failed.code).toBe(1);
+      expect(failed.stdout).toMatch(/^down: not delivered: .*HTTP 500/);
+      expect(down.attempts).toBe(1);
+
+      const unknown = await cli('pager');
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain('unknown channel "pager"; channels are hook, down');
+
+      expect((await post({ channel: 'hook' }, viewer)).status).toBe(403);
+      const bad = await post({ name: 'hook' }, admin);
+      expect(bad.status).toBe(400);
+      expect(await bad.json()).toEqual({ error: 'body: expected {"channel": name}, a channel name from alerts.channels' });
+      const refused = await cli('hook', viewer);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('did not send the test (HTTP 403)');
+      expect(hook.received).toHaveLength(1);
+    } finally {
+      await serve.stop();
+      await Promise.all([hook.stop(), down.stop()]);
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('metrics on their own address', () => {
   it('are served there without a token, and not on the API port', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'inboxwatch-alerts-metrics-'));

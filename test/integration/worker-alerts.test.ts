@@ -242,4 +242,25 @@ describe('alerts on the Workers runtime in workerd (Cron Triggers, D1 outbox, fe
     expect(fresh.map((h) => h.json.alerts?.map((a) => `${a.status} ${a.type} ${a.key}`))).toEqual([['firing dmarc_new_source reports.test 203.0.113.9']]);
     expect(signatureValid(fresh[0]!, SECRET)).toBe(true);
   }, 60_000);
+
+  it('sends a test notification through a channel on an admin’s request, signed with the secret from the Worker’s secrets', async () => {
+    const test = (channel: string) => api('/api/alerts/test', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channel }) });
+    const before = hook.received.length;
+    const sent = await test('hook');
+    expect(await sent.json()).toEqual({ channel: 'hook', delivered: true });
+    const fresh = hook.received.slice(before);
+    expect(fresh.map((h) => [h.json.kind, signatureValid(h, SECRET)])).toEqual([['test', true]]);
+
+    const mailed = await test('oncall');
+    expect(await mailed.json()).toEqual({ channel: 'oncall', delivered: true });
+    // wrangler logs what the binding was handed; its output arrives on a pipe, a moment after the answer.
+    await expect.poll(() => stripAnsi(worker.log()), { timeout: 5_000 }).toContain('Subject: [inboxwatch] Test notification for channel oncall');
+
+    const refused = await test('stray');
+    expect(refused.status).toBe(502);
+    expect(await refused.json()).toEqual({ channel: 'stray', delivered: false, error: 'email channel "stray" via ALERT_EMAIL: email from someone@elsewhere.test not allowed' });
+    const unknown = await test('pager');
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ error: 'channel: unknown channel "pager"; channels are hook, oncall, stray' });
+  }, 60_000);
 });

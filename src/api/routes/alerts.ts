@@ -35,6 +35,14 @@ const silenceValidator = validator('json', (value: unknown) => {
   throw new HTTPException(400, { message: `${field}: ${issue?.code === 'invalid_union' ? 'expected {"until": time} or {"for": duration}' : (issue?.message ?? 'invalid')}` });
 });
 
+const testBody = z.strictObject({ channel: z.string().min(1) });
+
+const testValidator = validator('json', (value: unknown) => {
+  const parsed = testBody.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new HTTPException(400, { message: 'body: expected {"channel": name}, a channel name from alerts.channels' });
+});
+
 const incidentId = z.coerce.number().int().min(1);
 
 /** What the API shows of an incident: its state and evidence, without the bookkeeping of flap counters. */
@@ -88,6 +96,18 @@ export function alertsRoutes(deps: AppDeps) {
         })),
       );
       return c.json({ incident: present(incident), notifications });
+    })
+    // A test notification through one channel, sent before answering: 200 when it arrived, 502 with the
+    // channel's error when it did not (the attempt is recorded in the outbox either way).
+    .post('/test', requireRole('admin'), noQuery(), testValidator, async (c) => {
+      if (!deps.testChannel) throw new HTTPException(501, { message: 'this server does not send alert notifications' });
+      const { channel } = c.req.valid('json');
+      const outcome = await deps.testChannel(channel);
+      if (outcome.status === 'unknown') {
+        const known = outcome.channels.length > 0 ? `channels are ${outcome.channels.join(', ')}` : 'alerts.channels is empty';
+        throw new HTTPException(404, { message: `channel: unknown channel "${channel}"; ${known}` });
+      }
+      return outcome.status === 'delivered' ? c.json({ channel, delivered: true }, 200) : c.json({ channel, delivered: false, error: outcome.error }, 502);
     })
     .post('/:id/silence', requireRole('admin'), noQuery(), silenceValidator, async (c) => {
       const id = idOf(c.req.param('id'));
