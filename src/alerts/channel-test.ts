@@ -1,6 +1,19 @@
+import type { AlertChannel } from '../config/schema.js';
 import type { Sql } from '../store/sql.js';
 import type { AlertEngine } from './engine.js';
 import { attemptsOf } from './store.js';
+import { webhookShown } from './webhook-notifier.js';
+
+/** What the settings view shows of a channel: where it sends, without the webhook's path (often its credential). */
+export interface ChannelSummary {
+  name: string;
+  type: AlertChannel['type'];
+  target: string;
+}
+
+export function channelSummaries(channels: readonly AlertChannel[]): ChannelSummary[] {
+  return channels.map((c) => ({ name: c.name, type: c.type, target: c.type === 'email' ? c.to.join(', ') : webhookShown(c.url) }));
+}
 
 export type ChannelTestOutcome = { status: 'delivered' } | { status: 'failed'; error: string } | { status: 'unknown'; channels: string[] };
 

@@ -20,6 +20,18 @@ export interface WebhookRequest {
  */
 export type WebhookPost = (request: WebhookRequest) => Promise<number>;
 
+/**
+ * A webhook URL as errors and the settings view show it: its scheme and host. Slack, Teams and many other
+ * receivers take the path or query as the credential, and errors are kept in the outbox for any viewer to read.
+ */
+export function webhookShown(url: string): string {
+  try {
+    return `${new URL(url).origin}/…`;
+  } catch {
+    return '(not a URL)';
+  }
+}
+
 /** Refused for good within this attempt: asking again at once would get the same answer. */
 export class WebhookRefused extends Error {}
 
@@ -42,7 +54,7 @@ export function createWebhookNotifier(channel: WebhookChannel, options: WebhookN
     if (signature) headers[SIGNATURE_HEADER] = signature;
     const status = await options.post({ url: channel.url, body, headers, timeoutMs: channel.timeout });
     if (status >= 200 && status < 300) return;
-    const problem = `POST ${channel.url}: HTTP ${status}`;
+    const problem = `POST ${webhookShown(channel.url)}: HTTP ${status}`;
     // 408, 429 and 5xx are the receiver's passing trouble; other answers (redirects included) will not change by asking again.
     if (status === 408 || status === 429 || status >= 500) throw new Error(problem);
     throw new WebhookRefused(problem);

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
-import type { ChannelTestOutcome } from '../alerts/channel-test.js';
+import type { ChannelSummary, ChannelTestOutcome } from '../alerts/channel-test.js';
 import type { Json } from '../audit/types.js';
 import type { ScheduledJob } from '../jobs/table.js';
 import type { Logger } from '../log.js';
@@ -49,6 +49,8 @@ export interface AppOptions {
    * until the data changes.
    */
   dataVersion?: DataVersion;
+  /** The alert channels, for the settings view (and its test buttons). */
+  channels?: readonly ChannelSummary[];
   /** Sends a test notification through one alert channel now (`POST /api/alerts/test`); absent, the route answers 501. */
   testChannel?: (channel: string) => Promise<ChannelTestOutcome>;
   /** Runs after an agent's batch was stored, e.g. alert evaluation over the new facts. */

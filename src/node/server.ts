@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { serve as serveHttp, type ServerType } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
-import { testChannel } from '../alerts/channel-test.js';
+import { channelSummaries, testChannel } from '../alerts/channel-test.js';
 import { createApp } from '../api/app.js';
 import { redactConfig } from '../api/redact-config.js';
 import { metricsHandler } from '../api/routes/metrics.js';
@@ -71,6 +71,7 @@ export async function startServer(config: Config, log: Logger): Promise<Server> 
       },
       maxUploadBytes: config.reports.limits.maxCompressed,
     },
+    channels: channelSummaries(config.alerts.channels),
     testChannel: (channel) => testChannel(alerts.engine, db, config.alerts.channels.map((c) => c.name), channel, Date.now()),
     // An agent's batch is answered once evaluated; delivery follows in the background, as for uploads.
     onIngested: () => alerts.afterIntake(),

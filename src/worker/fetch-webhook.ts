@@ -1,4 +1,4 @@
-import { WebhookRefused, type WebhookPost } from '../alerts/webhook-notifier.js';
+import { WebhookRefused, webhookShown, type WebhookPost } from '../alerts/webhook-notifier.js';
 import { refusedHostAddress } from '../audit/address-policy.js';
 import { ipFamily } from '../dns/ip.js';
 import type { Resolver } from '../dns/types.js';
@@ -15,7 +15,7 @@ export function fetchWebhookPost(options: { resolver: Resolver; allowPrivateUrls
     // An address written in the URL was judged by the URL check already.
     if (!options.allowPrivateUrls && ipFamily(host) === 0) {
       const refused = await refusedHostAddress(options.resolver, host).catch((error: Error) => {
-        throw new Error(`POST ${url}: could not resolve ${host}: ${error.message}`);
+        throw new Error(`POST ${webhookShown(url)}: could not resolve ${host}: ${error.message}`);
       });
       if (refused) throw new WebhookRefused(`${host} resolves to ${refused.address}, a ${refused.range} address; set alerts.allowPrivateUrls to allow it`);
     }
@@ -24,7 +24,7 @@ export function fetchWebhookPost(options: { resolver: Resolver; allowPrivateUrls
     try {
       response = await fetch(url, { method: 'POST', body, headers, redirect: 'manual', signal: deadline });
     } catch (error) {
-      throw new Error(`POST ${url}: ${deadline.aborted ? `no answer within ${timeoutMs} ms` : (error as Error).message}`);
+      throw new Error(`POST ${webhookShown(url)}: ${deadline.aborted ? `no answer within ${timeoutMs} ms` : (error as Error).message}`);
     }
     await response.body?.cancel();
     return response.status;

@@ -1,7 +1,9 @@
+import { channelSummaries } from '../alerts/channel-test.js';
 import { digestJob } from '../alerts/job.js';
 import { notificationPruner } from '../alerts/store.js';
 import { ingestPruner } from '../ingest/prune.js';
 import { createApp } from '../api/app.js';
+import { redactConfig } from '../api/redact-config.js';
 import { ingest } from '../reports/ingest.js';
 import { limitsOf } from '../reports/limits.js';
 import { configVersionRoutes } from '../api/routes/config-versions.js';
@@ -91,6 +93,8 @@ async function appFor(env: WorkerEnv): Promise<App> {
       },
       maxUploadBytes: config.reports.limits.maxCompressed,
     },
+    settings: redactConfig(config),
+    channels: channelSummaries(config.alerts.channels),
     testChannel: (channel) => workerAlerts({ config, db, log, bindings: env, resolver: resolverFor(config, env) }).test(channel),
     // An agent's batch holds facts like a scheduled run's: the rules read them before the agent is answered.
     onIngested: () => alertsAfterIntake(env),

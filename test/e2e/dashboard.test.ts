@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/node/sqlite-store.js';
 import { launchChromium, screenshot } from '../support/browser.js';
 import { lowContrast } from '../support/contrast.js';
+import { startHookReceiver, type HookReceiver } from '../support/alerts.js';
 import { startServe, type ServeProcess } from '../support/cli.js';
 import { seedDashboard } from '../support/dashboard-seed.js';
 
@@ -28,15 +29,23 @@ seeds:
     imap: { host: 127.0.0.1, user: gmail-1, pass: "\${SMTP_PASS}" }
 domains:
   - name: example.com
+alerts:
+  allowPrivateUrls: true
+  channels:
+    - { name: ops-hook, type: webhook, url: "\${HOOK_URL}", retries: 0, timeout: 2s }
+    - { name: down-hook, type: webhook, url: "\${DOWN_URL}", retries: 0, timeout: 2s }
 schedules: { placement: "off", audit: "off", blocklists: "off" }
 `;
 
 let browser: Browser;
+/** Two webhook receivers for the channels: one taking notifications, one answering 500. */
+let hook: HookReceiver;
+let down: HookReceiver;
 const servers: ServeProcess[] = [];
 const problems: string[] = [];
 
 async function serve(dir: string): Promise<ServeProcess> {
-  const server = await startServe({ cwd: dir, env: { ADMIN_TOKEN: ADMIN, VIEWER_TOKEN: VIEWER, SMTP_PASS: SMTP_SECRET } });
+  const server = await startServe({ cwd: dir, env: { ADMIN_TOKEN: ADMIN, VIEWER_TOKEN: VIEWER, SMTP_PASS: SMTP_SECRET, HOOK_URL: hook.url, DOWN_URL: down.url } });
   servers.push(server);
   return server;
 }
@@ -65,11 +74,14 @@ const poll = <T>(read: () => Promise<T>, options: { timeout?: number } = {}) => 
 
 beforeAll(async () => {
   browser = await launchChromium();
+  [hook, down] = await Promise.all([startHookReceiver(), startHookReceiver()]);
+  down.status = 500;
 });
 
 afterAll(async () => {
   await browser?.close();
   await Promise.all(servers.map((s) => s.stop('SIGKILL')));
+  await Promise.all([hook?.stop(), down?.stop()]);
 });
 
 describe('the dashboard against a server with a known history', () => {
@@ -232,6 +244,15 @@ describe('the dashboard against a server with a known history', () => {
     expect(await page.locator('iw-settings tr[data-job="housekeeping"]').textContent()).toMatch(/17 3 \* \* \*.*in /s);
     await page.getByRole('button', { name: 'Run housekeeping now' }).click();
     await poll(() => page.locator('iw-settings tr[data-job="housekeeping"] .last-run').textContent(), { timeout: 20_000 }).toMatch(/ok/);
+    // Alert channels: where each sends (a webhook's origin only), and a test through each.
+    expect(await page.locator('iw-settings tr[data-channel="ops-hook"]').textContent()).toContain(new URL(hook.url).origin);
+    // The path, often the credential (Slack, Teams), is shown nowhere: not here, not in a failed attempt's error.
+    expect(await page.locator('iw-settings tr[data-channel="ops-hook"]').textContent()).not.toContain('/hook');
+    await page.getByRole('button', { name: 'Send a test to ops-hook' }).click();
+    await poll(() => page.locator('iw-settings [data-channel-notice]').textContent()).toBe('ops-hook: test notification delivered.');
+    expect(hook.received.map((h) => h.json.kind)).toEqual(['test']);
+    await page.getByRole('button', { name: 'Send a test to down-hook' }).click();
+    await poll(() => page.locator('iw-settings [data-channel-notice]').textContent()).toBe(`down-hook: not delivered: POST ${new URL(down.url).origin}/…: HTTP 500`);
     await screenshot(page, '10-settings');
 
     // A write without the session's CSRF token is refused even with the cookie.
@@ -388,7 +409,8 @@ describe('the dashboard against a server with a known history', () => {
     await signIn(page, url, VIEWER);
     await page.getByRole('link', { name: 'Settings', exact: true }).click();
     await page.locator('iw-settings [data-viewer]').waitFor();
-    expect(await page.getByRole('button', { name: /Run .* now/ }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /Run .* now|Send a test/ }).count()).toBe(0);
+    expect(await page.locator('iw-settings tr[data-channel]').count()).toBe(2);
     const status = await page.evaluate(async () => {
       const session = (await (await fetch('/api/session')).json()) as { csrf: string };
       return (await fetch('/api/jobs/housekeeping/run', { method: 'POST', headers: { 'x-csrf-token': session.csrf } })).status;
@@ -464,8 +486,9 @@ describe('the dashboard against a server with a known history', () => {
   });
 
   it('logged no console errors or CSP violations', () => {
-    // The refused requests the tests make on purpose (signed out, a forged write, a viewer's run) are the only ones.
-    expect(problems.filter((p) => !/status of 40[13] /.test(p))).toEqual([]);
+    // The refused requests the tests make on purpose (signed out, a forged write, a viewer's run) and the test
+    // through the channel that answers 500 (a 502 from the server) are the only ones.
+    expect(problems.filter((p) => !/status of (40[13]|502) /.test(p))).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { isIP, type LookupFunction } from 'node:net';
 import { Agent, fetch } from 'undici';
-import { WebhookRefused, type WebhookPost } from '../../alerts/webhook-notifier.js';
+import { WebhookRefused, webhookShown, type WebhookPost } from '../../alerts/webhook-notifier.js';
 import { refuseAddress } from '../../config/outbound-urls.js';
 import { resolveHost } from '../../dns/address.js';
 import type { Resolver } from '../../dns/types.js';
@@ -29,7 +29,7 @@ export function nodeWebhookPost(options: { resolver: Resolver; allowPrivateUrls:
       const cause = (error as { cause?: Error }).cause;
       // A refused address is refused on every try; a failed lookup or connection may pass.
       if (cause?.message?.includes('allowPrivateUrls')) throw new WebhookRefused(cause.message);
-      throw new Error(`POST ${url}: ${cause?.message ?? (error as Error).message}`);
+      throw new Error(`POST ${webhookShown(url)}: ${cause?.message ?? (error as Error).message}`);
     }
     await response.body?.cancel();
     return response.status;

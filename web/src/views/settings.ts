@@ -3,10 +3,13 @@ import { api, read, type Settings } from '../api.js';
 import { ago, when } from '../format.js';
 import { DataView, statusBadge } from '../view.js';
 
-/** The running configuration (secrets redacted), the job schedules with their next run, and "run now" for admins. */
+/** The running configuration (secrets redacted), the job schedules with their next run, "run now" and channel tests for admins. */
 class SettingsView extends DataView<Settings> {
-  static override properties = { ...DataView.properties, notice: { state: true } };
+  static override properties = { ...DataView.properties, notice: { state: true }, channelNotice: { state: true }, testing: { state: true } };
   notice = '';
+  channelNotice = '';
+  /** The channel a test is being sent through, while it is. */
+  testing = '';
   private polling?: ReturnType<typeof setInterval>;
 
   protected load() {
@@ -20,6 +23,18 @@ class SettingsView extends DataView<Settings> {
     this.notice = response.status === 202 ? `${name} started.` : `${name} not started: ${body.error ?? `HTTP ${response.status}`}`;
     await this.refresh();
     this.watch();
+  }
+
+  private async sendTest(channel: string) {
+    this.testing = channel;
+    this.channelNotice = `Sending a test through ${channel}…`;
+    try {
+      const response = await api.alerts.test.$post({ query: {}, json: { channel } });
+      const body = (await response.json()) as { delivered?: boolean; error?: string };
+      this.channelNotice = body.delivered ? `${channel}: test notification delivered.` : `${channel}: not delivered: ${body.error ?? `HTTP ${response.status}`}`;
+    } finally {
+      this.testing = '';
+    }
   }
 
   /** Refreshes while any job runs, so the button comes back and the new run shows up when it ends. */
@@ -59,6 +74,23 @@ class SettingsView extends DataView<Settings> {
             </tr>`,
           )}</tbody>
         </table></div>
+      </section>
+      <section class="panel" aria-labelledby="channels">
+        <h3 id="channels">Alert channels</h3>
+        ${data.channels.length === 0
+          ? html`<p class="muted">No alert channels: incidents are shown here and in <code>/metrics</code> but sent nowhere. Add an email or webhook channel under <code>alerts.channels</code>.</p>`
+          : html`<p role="status" aria-live="polite" class="notice" data-channel-notice>${this.channelNotice}</p>
+              <div class="scroll"><table>
+                <thead><tr><th>Channel</th><th>Type</th><th>Sends to</th><th></th></tr></thead>
+                <tbody>${data.channels.map(
+                  (c) => html`<tr data-channel=${c.name}>
+                    <td><strong>${c.name}</strong></td>
+                    <td>${c.type}</td>
+                    <td><code>${c.target}</code></td>
+                    <td>${admin && data.channelTests ? html`<button ?disabled=${this.testing !== ''} @click=${() => this.sendTest(c.name)}>Send a test to ${c.name}</button>` : nothing}</td>
+                  </tr>`,
+                )}</tbody>
+              </table></div>`}
       </section>
       <section class="panel" aria-labelledby="config">
         <h3 id="config">Running configuration</h3>
