@@ -4,6 +4,7 @@ import { inboxLines } from '../chart-configs.js';
 import { themeColour, type Marker } from '../chart.js';
 import { when } from '../format.js';
 import { rangeMs, rangeQuery } from '../range.js';
+import { eventMarks } from '../timeline-marks.js';
 import { DataView, emptyState, PROVIDERS_YAML } from '../view.js';
 
 interface Event {
@@ -86,7 +87,9 @@ class TimelineView extends DataView<Data> {
   protected renderData(data: Data) {
     const list = events(data);
     const cut = leftOut(data);
-    const markers: Marker[] = list.map((e) => ({ x: e.at, colour: e.bad ? themeColour('--bad') : themeColour('--ok') }));
+    const { marks, grouped } = eventMarks(list, data.window);
+    const markers: Marker[] = marks.map((m) => ({ x: m.x, colour: themeColour(m.bad ? '--bad' : '--ok') }));
+    const unit = data.window.bucket;
     return html`
       <h2>Timeline</h2>
       <section class="panel" aria-labelledby="rates">
@@ -94,7 +97,9 @@ class TimelineView extends DataView<Data> {
         ${data.series.length === 0
           ? emptyState('No placement tests in this range', 'The timeline overlays inbox rates with DNS changes, audit regressions, listings and incidents. Configure providers and seeds:', PROVIDERS_YAML)
           : html`<iw-chart label="Inbox rate per provider with dashed lines at events" .config=${inboxLines(data.series, data.window, markers)}></iw-chart>
-              <p class="muted">Dashed lines mark the events listed below (red: worse, green: better).</p>`}
+              <p class="muted" data-markers=${grouped ? 'grouped' : 'each'}>${grouped
+                ? `Too many events for a line each: a dashed line marks each ${unit} with events listed below (red: something got worse that ${unit}, green: only improvements).`
+                : 'Dashed lines mark the events listed below (red: worse, green: better).'}</p>`}
       </section>
       <section class="panel" aria-labelledby="events">
         <h3 id="events">Events (${list.length})</h3>
