@@ -10,6 +10,7 @@ import { exportRun } from '../ingest/export-run.js';
 import { openStore } from '../node/sqlite-store.js';
 import { configFor, globalOptions, loggerFor } from './context.js';
 import { EXIT, UsageError } from './exit.js';
+import { serverUrl, tokenOption } from './server-option.js';
 
 export const DEFAULT_BUFFER = 'inboxwatch-agent.db';
 
@@ -43,15 +44,8 @@ function bufferPath(option: string | undefined, configFile: string | undefined):
 
 export async function agentCommand(options: AgentOptions, command: Command): Promise<void> {
   if (!options.server) throw new UsageError('--server: required, e.g. --server https://inboxwatch.example.workers.dev');
-  const token = options.token ?? process.env.INBOXWATCH_AGENT_TOKEN;
-  if (!token) throw new UsageError('--token: an agent token is required (or set INBOXWATCH_AGENT_TOKEN)');
-  let server: URL;
-  try {
-    server = new URL(options.server);
-  } catch {
-    throw new UsageError(`--server: expected a URL such as https://inboxwatch.example.workers.dev, got "${options.server}"`);
-  }
-  if (server.protocol !== 'https:' && server.protocol !== 'http:') throw new UsageError(`--server: expected an http(s) URL, got "${options.server}"`);
+  const token = tokenOption(options.token, 'agent');
+  const server = serverUrl(options.server);
   const capMs = options.maxBackoff === undefined ? SHIP_BACKOFF.capMs : parseDuration(options.maxBackoff);
   if (capMs === undefined || capMs < SHIP_BACKOFF.baseMs || capMs > MAX_TIMER_MS) {
     throw new UsageError(`--max-backoff: expected a duration from 1s to 24d such as 30s or 5m, got "${options.maxBackoff}"`);

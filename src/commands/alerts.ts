@@ -9,6 +9,7 @@ import { resolverForRun } from '../node/run-resolver.js';
 import { openStore } from '../node/sqlite-store.js';
 import { configFor } from './context.js';
 import { EXIT, UsageError } from './exit.js';
+import { serverUrl, tokenOption } from './server-option.js';
 
 export interface AlertsListOptions {
   open?: boolean;
@@ -47,14 +48,9 @@ async function testHere(name: string, command: Command): Promise<ChannelTestOutc
   }
 }
 
-async function testOnServer(name: string, server: string, token = process.env.INBOXWATCH_TOKEN): Promise<ChannelTestOutcome> {
-  if (!token) throw new UsageError('--token: an admin API token is required (or set INBOXWATCH_TOKEN)');
-  let base: URL;
-  try {
-    base = new URL(server);
-  } catch {
-    throw new UsageError(`--server: expected a URL such as https://inboxwatch.example.workers.dev, got "${server}"`);
-  }
+async function testOnServer(name: string, server: string, tokenGiven: string | undefined): Promise<ChannelTestOutcome> {
+  const token = tokenOption(tokenGiven, 'admin');
+  const base = serverUrl(server);
   const response = await fetch(new URL('/api/alerts/test', base), {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { workerDocument } from '../config/worker-document.js';
 import { configFor } from './context.js';
-import { UsageError } from './exit.js';
+import { serverUrl, tokenOption } from './server-option.js';
 
 export function configCheckCommand(command: Command): void {
   const { config: loaded, file } = configFor(command);
@@ -19,14 +19,8 @@ export interface ConfigPushOptions {
 }
 
 export async function configPushCommand(options: ConfigPushOptions, command: Command): Promise<void> {
-  const token = options.token ?? process.env.INBOXWATCH_TOKEN;
-  if (!token) throw new UsageError('--token: an admin API token is required (or set INBOXWATCH_TOKEN)');
-  let base: URL;
-  try {
-    base = new URL(options.server);
-  } catch {
-    throw new UsageError(`--server: expected a URL such as https://inboxwatch.example.workers.dev, got "${options.server}"`);
-  }
+  const token = tokenOption(options.token, 'admin');
+  const base = serverUrl(options.server);
   const { config: loaded, file } = configFor(command);
   const response = await fetch(new URL('/api/config', base), {
     method: 'PUT',
