@@ -1,5 +1,5 @@
 import type { Sql } from '../store/sql.js';
-import { bucketFor, DAY, HOUR, WEEK, type Bucket } from './range.js';
+import { bucketFor, DAY, HOUR, WEEK, weekOf, type Bucket } from './range.js';
 import { wilson } from '../placement/rates.js';
 import { classRates, COUNT_COLUMNS, latencySummary, observed, type ClassRates, type LatencySummary, type PlacementCounts } from './class-rates.js';
 import { histogramSummary, LATENCY_EDGES_MS } from './latency-histogram.js';
@@ -108,9 +108,6 @@ async function hourlyRows(db: Sql, window: CountWindow): Promise<SeriesRow[]> {
 function dailyRows(db: Sql, window: CountWindow): Promise<SeriesRow[]> {
   return db.all<SeriesRow>('SELECT provider, day AS at, samples, inbox FROM placement_provider_daily WHERE day >= ? AND day < ?', [window.from, window.to]);
 }
-
-/** Monday 00:00 UTC of the week holding `at` (the epoch fell on a Thursday). */
-const weekOf = (at: number) => at - ((at + 3 * DAY) % WEEK);
 
 /**
  * Per UTC week: the weekly counts (migration 0021) for the weeks the window holds whole, and the daily counts

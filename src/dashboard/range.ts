@@ -4,6 +4,11 @@ export const WEEK = 7 * DAY;
 
 export type Bucket = 'hour' | 'day' | 'week';
 
+/** Monday 00:00 UTC of the week holding `at` (the epoch fell on a Thursday). */
+export function weekOf(at: number): number {
+  return at - ((at + 3 * DAY) % WEEK);
+}
+
 /**
  * Short ranges are charted per hour from the verdicts themselves, ranges of up to 120 days per UTC day from the
  * daily counts, longer ones per UTC week (summed from the same daily counts), so a chart never carries more

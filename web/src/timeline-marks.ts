@@ -1,23 +1,20 @@
 /** Where the timeline draws its dashed lines. Pure, so it is tested without a browser. */
-
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const WEEK = 7 * DAY;
+import { DAY, HOUR, weekOf, type Bucket } from '../../src/dashboard/range.js';
 
 /** More dashed lines than this hide the rates they explain: beyond it, one line per chart point that had events. */
 export const MARK_LIMIT = 60;
 
 export interface ChartWindow {
   from: number;
-  bucket: 'hour' | 'day' | 'week';
+  bucket: Bucket;
 }
 
 /** The start of the chart point (hour, UTC day or UTC week from Monday) an instant falls in. */
 export function pointOf(at: number, window: ChartWindow): number {
   if (window.bucket === 'hour') return at - (at % HOUR);
-  const day = at - (at % DAY);
-  // The epoch fell on a Thursday; a week cut by the range's start starts there, as its point does.
-  return window.bucket === 'day' ? day : Math.max(day - ((day + 3 * DAY) % WEEK), window.from);
+  if (window.bucket === 'day') return at - (at % DAY);
+  // A week cut by the range's start starts there, as its point does.
+  return Math.max(weekOf(at), window.from);
 }
 
 /** A line at each event or, with many, one at each chart point that had any: bad when any event there was. */
