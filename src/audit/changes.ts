@@ -19,6 +19,11 @@ export interface KnownSet {
   records: string[];
 }
 
+/** Records in `after` and not in `before`, and the reverse. */
+export function recordDiff(before: readonly string[], after: readonly string[]): { added: string[]; removed: string[] } {
+  return { added: after.filter((r) => !before.includes(r)), removed: before.filter((r) => !after.includes(r)) };
+}
+
 /**
  * Compares what an audit saw with the last known record sets. Sets whose lookup failed (records null) are
  * unknown and never produce a change; a kind seen for the first time is a baseline, not an addition.
@@ -30,8 +35,7 @@ export function diffRecordSets(previous: ReadonlyMap<string, KnownSet>, current:
     const before = previous.get(kind);
     if (!before) continue;
     const after = [...set.records].sort();
-    const added = after.filter((r) => !before.records.includes(r));
-    const removed = before.records.filter((r) => !after.includes(r));
+    const { added, removed } = recordDiff(before.records, after);
     if (added.length === 0 && removed.length === 0) continue;
     const change: ChangeKind = before.records.length === 0 ? 'added' : after.length === 0 ? 'removed' : 'changed';
     changes.push({ kind, name: set.name, change, before: before.records, after, added, removed });

@@ -1,6 +1,6 @@
 import { allInChunks } from '../store/chunks.js';
 import type { Sql, Statement } from '../store/sql.js';
-import { diffRecordSets, type ChangeKind, type KnownSet, type RecordChange } from './changes.js';
+import { diffRecordSets, recordDiff, type ChangeKind, type KnownSet, type RecordChange } from './changes.js';
 import { countStatuses, worstStatus, type Check, type CheckStatus, type DomainAudit, type Json } from './types.js';
 
 export interface StoredAudit {
@@ -83,8 +83,7 @@ function toChange(row: ChangeRow): StoredChange {
     change: row.change,
     before,
     after,
-    added: after.filter((r) => !before.includes(r)),
-    removed: before.filter((r) => !after.includes(r)),
+    ...recordDiff(before, after),
     observedAt: row.observed_at,
     auditId: row.audit_id,
   };

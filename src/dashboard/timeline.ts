@@ -1,4 +1,4 @@
-import type { ChangeKind } from '../audit/changes.js';
+import { recordDiff, type ChangeKind } from '../audit/changes.js';
 import type { CheckStatus } from '../audit/types.js';
 import type { Sql } from '../store/sql.js';
 
@@ -69,18 +69,13 @@ export async function recordChangeEvents(db: Sql, options: { from: number; to: n
     'SELECT observed_at, domain, kind, change, before, after FROM dns_changes WHERE observed_at >= ? AND observed_at < ? ORDER BY observed_at DESC, id DESC LIMIT ?',
     [options.from, options.to, options.limit],
   );
-  return rows.reverse().map((r) => {
-    const before = JSON.parse(r.before) as string[];
-    const after = JSON.parse(r.after) as string[];
-    return {
-      observedAt: r.observed_at,
-      domain: r.domain,
-      kind: r.kind,
-      change: r.change,
-      added: after.filter((record) => !before.includes(record)),
-      removed: before.filter((record) => !after.includes(record)),
-    };
-  });
+  return rows.reverse().map((r) => ({
+    observedAt: r.observed_at,
+    domain: r.domain,
+    kind: r.kind,
+    change: r.change,
+    ...recordDiff(JSON.parse(r.before) as string[], JSON.parse(r.after) as string[]),
+  }));
 }
 
 export interface EventTotals {
