@@ -21,14 +21,15 @@ export interface WebhookRequest {
 export type WebhookPost = (request: WebhookRequest) => Promise<number>;
 
 /**
- * A webhook URL as errors and the settings view show it: its scheme and host. Slack, Teams and many other
- * receivers take the path or query as the credential, and errors are kept in the outbox for any viewer to read.
+ * A webhook URL with only its scheme and host, the rest shown as `hidden`: Slack, Teams and many other
+ * receivers take the path or query as the credential, and errors, the settings view and the running
+ * configuration are shown to every signed-in user.
  */
-export function webhookShown(url: string): string {
+export function webhookShown(url: string, hidden = '…'): string {
   try {
-    return `${new URL(url).origin}/…`;
+    return `${new URL(url).origin}/${hidden}`;
   } catch {
-    return '(not a URL)';
+    return hidden;
   }
 }
 

@@ -1,3 +1,4 @@
+import { webhookShown } from '../alerts/webhook-notifier.js';
 import type { Json } from '../audit/types.js';
 
 /** Keys whose values are secrets wherever they appear in the configuration. */
@@ -13,21 +14,10 @@ export function redactConfig(value: unknown): Json {
     return Object.fromEntries(
       Object.entries(value as Record<string, unknown>)
         .filter(([, v]) => v !== undefined)
-        .map(([key, v]) => [key, SECRET_KEYS.has(key) && v !== null ? REDACTED : webhook && key === 'url' && typeof v === 'string' ? webhookOrigin(v) : redactConfig(v)]),
+        .map(([key, v]) => [key, SECRET_KEYS.has(key) && v !== null ? REDACTED : webhook && key === 'url' && typeof v === 'string' ? webhookShown(v, REDACTED) : redactConfig(v)]),
     );
   }
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value === null) return value;
   return String(value);
 }
 
-/**
- * A webhook URL's scheme and host only: Slack, Teams and many other receivers take the URL's path or query as
- * the credential, so whoever can read the URL can post to the channel.
- */
-function webhookOrigin(url: string): string {
-  try {
-    return `${new URL(url).origin}/${REDACTED}`;
-  } catch {
-    return REDACTED;
-  }
-}
